@@ -1,0 +1,1 @@
+export { FaceMeshElement } from './face-mesh.js';

@@ -1,0 +1,56 @@
+import { expect } from 'chai';
+import { chooseThreadCount } from '../src/index.js';
+import { spawnRuntime, WASM_BASE } from './spawn.js';
+
+describe('wasm backend in a module worker (cross-origin isolated page)', () => {
+  it('the test page is cross-origin isolated', () => {
+    expect(globalThis.crossOriginIsolated).to.equal(true);
+  });
+
+  it('starts threaded SIMD and reports the thread count it got', async () => {
+    const { api, worker } = spawnRuntime();
+    try {
+      const mode = await api.init({ wasmBase: WASM_BASE });
+      expect(mode.backend).to.equal('wasm');
+      expect(mode.binary).to.equal('threaded-simd');
+      expect(mode.simd).to.equal(true);
+      expect(mode.crossOriginIsolated).to.equal(true);
+      expect(mode.threads).to.equal(chooseThreadCount(navigator.hardwareConcurrency, 'auto'));
+    } finally {
+      worker.terminate();
+    }
+  });
+
+  for (const binary of ['simd', 'plain'] as const) {
+    it(`can be forced to the ${binary} binary, single thread`, async () => {
+      const { api, worker } = spawnRuntime();
+      try {
+        const mode = await api.init({ wasmBase: WASM_BASE, binary });
+        expect(mode).to.include({ backend: 'wasm', binary, simd: binary === 'simd', threads: 1 });
+      } finally {
+        worker.terminate();
+      }
+    });
+  }
+
+  it('fails with a message naming the wasm folder when the binaries are not there', async () => {
+    const { api, worker } = spawnRuntime();
+    try {
+      const err = await api.init({ wasmBase: '/nowhere/' }).then(() => null, (e: unknown) => e as Error);
+      expect(err, 'init should reject').to.be.instanceOf(Error);
+      expect(String(err?.message)).to.contain('/nowhere/');
+    } finally {
+      worker.terminate();
+    }
+  });
+});
+
+describe('chooseThreadCount', () => {
+  it('uses every core up to 4, one when off, and honours an explicit count', () => {
+    expect(chooseThreadCount(2, 'auto')).to.equal(2);
+    expect(chooseThreadCount(8, 'auto')).to.equal(4);
+    expect(chooseThreadCount(0, 'auto')).to.equal(1);
+    expect(chooseThreadCount(8, 'off')).to.equal(1);
+    expect(chooseThreadCount(8, 3)).to.equal(3);
+  });
+});

@@ -1,0 +1,10 @@
+/** Test helper: start the runtime worker from source (the dev server serves worker.ts as worker.js). */
+import * as Comlink from 'comlink';
+import type { RuntimeApi } from '../src/index.js';
+
+export const WASM_BASE = '/node_modules/@tensorflow/tfjs-backend-wasm/dist/';
+
+export function spawnRuntime(): { api: Comlink.Remote<RuntimeApi>; worker: Worker } {
+  const worker = new Worker(new URL('../src/worker.js', import.meta.url), { type: 'module' });
+  return { api: Comlink.wrap<RuntimeApi>(worker), worker };
+}

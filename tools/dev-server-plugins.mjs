@@ -1,0 +1,61 @@
+// Shared by web-test-runner and the demo server: how our TypeScript sources and tfjs are served
+// to the browser without a bundler, and the headers that make a page cross-origin isolated.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+/** Node built-ins that tfjs' browser bundles reference behind environment checks. */
+const NODE_BUILTINS = ['fs', 'path', 'os', 'perf_hooks', 'worker_threads', 'crypto', 'util', 'node-fetch'];
+
+/**
+ * The `module` entries of tfjs-core/backend-wasm pull CommonJS dependencies; serve their
+ * self-contained fesm bundles instead, and node built-ins as an empty module.
+ */
+export const tfjsFesmAlias = {
+  name: 'tfjs-fesm-alias',
+  resolveImport({ source }) {
+    if (source === '@tensorflow/tfjs-core') return '/node_modules/@tensorflow/tfjs-core/dist/tf-core.fesm.js';
+    if (source === '@tensorflow/tfjs-backend-wasm') return '/node_modules/@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.fesm.js';
+    if (NODE_BUILTINS.includes(source)) return '/tools/empty-module.js';
+    return undefined;
+  },
+};
+
+/**
+ * Worker URLs (`new URL('./worker.js', import.meta.url)`) are not imports, so the esbuild plugin's
+ * .js -> .ts resolution does not see them: serve `x.ts` when `x.js` is asked for and only the .ts exists.
+ */
+export function jsToTs(root) {
+  return async function jsToTsMiddleware(ctx, next) {
+    if (ctx.path.startsWith('/packages/') && ctx.path.endsWith('.js')) {
+      const js = path.join(root, ctx.path);
+      const ts = js.slice(0, -3) + '.ts';
+      if (!existsSync(js) && existsSync(ts)) ctx.url = ctx.url.replace(/\.js(?=$|\?)/, '.ts');
+    }
+    return next();
+  };
+}
+
+/** Pages under one of `exemptPrefixes` are served without isolation (to test the single-thread path). */
+export function crossOriginIsolation(exemptPrefixes = []) {
+  return async function crossOriginIsolationMiddleware(ctx, next) {
+    await next();
+    if (exemptPrefixes.some((p) => ctx.path.startsWith(p))) return;
+    ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
+    ctx.set('Cross-Origin-Embedder-Policy', 'require-corp');
+    ctx.set('Cross-Origin-Resource-Policy', 'same-origin');
+  };
+}
+
+/** Chromium flags for this machine: no network chatter, no sandbox (root), fake camera when given a clip. */
+export function chromiumArgs({ userDataDir, fakeVideo }) {
+  const args = [
+    '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    `--user-data-dir=${userDataDir}`,
+    '--disable-background-timer-throttling', '--disable-renderer-backgrounding',
+    '--disable-backgrounding-occluded-windows',
+    '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+  ];
+  if (fakeVideo) args.push(`--use-file-for-fake-video-capture=${fakeVideo}`);
+  return args;
+}

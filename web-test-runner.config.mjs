@@ -1,0 +1,36 @@
+// `npm test`: every package's tests in headless Debian Chromium (/usr/bin/chromium, never a
+// downloaded browser), served cross-origin isolated except under the `noncoi` folders.
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromiumArgs, crossOriginIsolation, jsToTs, tfjsFesmAlias } from './tools/dev-server-plugins.mjs';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'face-mesh-wtr-'));
+process.on('exit', () => rmSync(userDataDir, { recursive: true, force: true }));
+
+export default {
+  rootDir: root,
+  files: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'packages/*/test/**/*.test.html'],
+  nodeResolve: { browser: true },
+  // 2 cores: one test file at a time keeps the wasm timings and worker start-up predictable.
+  concurrency: 1,
+  concurrentBrowsers: 1,
+  browserStartTimeout: 60_000,
+  testsFinishTimeout: 600_000,
+  testFramework: { config: { timeout: 120_000 } },
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+        headless: true,
+        args: chromiumArgs({ userDataDir, fakeVideo: process.env.FAKE_VIDEO }),
+      },
+    }),
+  ],
+  middleware: [jsToTs(root), crossOriginIsolation(['/packages/worker-runtime/test/noncoi/'])],
+  plugins: [tfjsFesmAlias, esbuildPlugin({ ts: true, target: 'es2022', tsconfig: path.join(root, 'tsconfig.json') })],
+};
