@@ -1,0 +1,40 @@
+/**
+ * MediaPipe custom op `TransformLandmarks`, version 2
+ * (mediapipe/util/tflite/operations/transform_landmarks.cc, `namespace v2`).
+ *
+ * Maps [1,N,D] landmarks (D = 2 or 3) through the [1,4,4] matrix M:
+ * x' = M00·x + M01·y + M03, y' = M10·x + M11·y + M13 (the input z is treated as 0, w as 1);
+ * with D = 3 the z value is copied unchanged. The op has no options in v2 (the GPU parser takes
+ * `dimensions` from the output shape and `scale` = 1).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { checkMatrixShape } from './flex_options.js';
+
+const OP = 'TransformLandmarks';
+
+/** landmarks [1,N,D], matrix [1,4,4] -> [1,N,D] float32 (same shape as the input). Creates no other tensors. */
+export function transformLandmarks(landmarks: tf.Tensor, matrix: tf.Tensor): tf.Tensor {
+  const shape = landmarks.shape;
+  const d = shape[shape.length - 1];
+  if (shape.length !== 3 || shape[0] !== 1 || (d !== 2 && d !== 3)) {
+    throw new Error(`${OP}: landmarks must have shape [1,N,2] or [1,N,3] (got [${shape.join(',')}]).`);
+  }
+  checkMatrixShape(OP, matrix.shape);
+  const m = matrix.dataSync() as ArrayLike<number>;
+  const m00 = m[0];
+  const m01 = m[1];
+  const m03 = m[3];
+  const m10 = m[4];
+  const m11 = m[5];
+  const m13 = m[7];
+  const p = landmarks.dataSync() as ArrayLike<number>;
+  const out = new Float32Array(p.length);
+  for (let i = 0; i < p.length; i += d) {
+    const x = p[i];
+    const y = p[i + 1];
+    out[i] = m00 * x + m01 * y + m03;
+    out[i + 1] = m10 * x + m11 * y + m13;
+    if (d === 3) out[i + 2] = p[i + 2];
+  }
+  return tf.tensor(out, shape as number[], 'float32');
+}

@@ -1,0 +1,89 @@
+/**
+ * MediaPipe custom op `TransformTensorBilinear`, version 2
+ * (mediapipe/util/tflite/operations/transform_tensor_bilinear.cc, `namespace v2`).
+ *
+ * Samples an [1,H,W,C] map at the points T·(crop cell centre) into an [1,oh,ow,C] crop. Only rows
+ * 0 and 1 of T (a, b) are used, with the v2 half-pixel correction
+ * `a[3] += 0.5·a[0] + 0.5·a[1] − 0.5` (same for b); output cell (ox, oy) then samples
+ * `tx = a[0]·ox + a[1]·oy + a[3]`, `ty = b[0]·ox + b[1]·oy + b[3]` (input pixel k centred at k).
+ * A sample with tx < 0, tx > W−1, ty < 0 or ty > H−1 is all zero; otherwise bilinear, a corner
+ * outside the map reading 0 (reachable only with weight 0, at tx = W−1 or ty = H−1).
+ *
+ * A host loop over the map's data: the crop is tiny (16x16x32 from 48x48x32 here).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { checkMatrixShape, readInt, requireMap } from './flex_options.js';
+
+const OP = 'TransformTensorBilinear';
+
+/** Options from the decoded FlexBuffer map: `output_height`, `output_width` (integers > 0). */
+export function parseTransformTensorBilinearOptions(map: Record<string, unknown>): { outputHeight: number; outputWidth: number } {
+  const m = requireMap(OP, map);
+  return { outputHeight: readInt(OP, m, 'output_height', 1), outputWidth: readInt(OP, m, 'output_width', 1) };
+}
+
+/** input [1,H,W,C], matrix [1,4,4] -> [1,outputHeight,outputWidth,C] float32. Creates no other tensors. */
+export function transformTensorBilinear(input: tf.Tensor, matrix: tf.Tensor, outputHeight: number, outputWidth: number): tf.Tensor {
+  const shape = input.shape;
+  if (shape.length !== 4 || shape[0] !== 1) {
+    throw new Error(`${OP}: input must have shape [1,H,W,C] (got [${shape.join(',')}]).`);
+  }
+  checkMatrixShape(OP, matrix.shape);
+  if (!(Number.isInteger(outputHeight) && outputHeight > 0 && Number.isInteger(outputWidth) && outputWidth > 0)) {
+    throw new Error(`${OP}: output size must be positive integers (got ${outputHeight}x${outputWidth}).`);
+  }
+  const h = shape[1];
+  const w = shape[2];
+  const c = shape[3];
+  const out = new Float32Array(outputHeight * outputWidth * c);
+  if (h === 0 || w === 0 || c === 0) return tf.tensor4d(out, [1, outputHeight, outputWidth, c], 'float32');
+
+  const t = matrix.dataSync() as ArrayLike<number>;
+  const a0 = t[0];
+  const a1 = t[1];
+  const a3 = t[3] + (a0 * 0.5 + a1 * 0.5 - 0.5); // as `a[3] += ...` in the kernel
+  const b0 = t[4];
+  const b1 = t[5];
+  const b3 = t[7] + (b0 * 0.5 + b1 * 0.5 - 0.5);
+  const img = input.dataSync() as ArrayLike<number>;
+  const maxX = w - 1;
+  const maxY = h - 1;
+  const rowStride = w * c;
+
+  let o = 0;
+  for (let oy = 0; oy < outputHeight; oy++) {
+    for (let ox = 0; ox < outputWidth; ox++, o += c) {
+      const tx = a0 * ox + a1 * oy + a3;
+      const ty = b0 * ox + b1 * oy + b3;
+      // Written so that NaN also lands here (the output stays 0).
+      if (!(tx >= 0 && tx <= maxX && ty >= 0 && ty <= maxY)) continue;
+      const x0 = Math.floor(tx);
+      const y0 = Math.floor(ty);
+      const fx = tx - x0;
+      const fy = ty - y0;
+      const hasX1 = x0 + 1 <= maxX;
+      const hasY1 = y0 + 1 <= maxY;
+      const w00 = (1 - fy) * (1 - fx);
+      const w01 = (1 - fy) * fx;
+      const w10 = fy * (1 - fx);
+      const w11 = fy * fx;
+      const p00 = y0 * rowStride + x0 * c;
+      const p01 = p00 + c;
+      const p10 = p00 + rowStride;
+      const p11 = p10 + c;
+      if (hasX1 && hasY1) {
+        for (let k = 0; k < c; k++) {
+          out[o + k] = w00 * img[p00 + k] + w01 * img[p01 + k] + w10 * img[p10 + k] + w11 * img[p11 + k];
+        }
+      } else {
+        for (let k = 0; k < c; k++) {
+          let v = w00 * img[p00 + k];
+          if (hasX1) v += w01 * img[p01 + k];
+          if (hasY1) v += w10 * img[p10 + k];
+          out[o + k] = v;
+        }
+      }
+    }
+  }
+  return tf.tensor4d(out, [1, outputHeight, outputWidth, c], 'float32');
+}
