@@ -1,0 +1,175 @@
+/**
+ * MediaPipe's face landmark front graph (face_landmark_front_cpu.pbtxt with attention), as a
+ * wiring of the geometry calculators: letterbox -> BlazeFace -> decode -> weighted NMS -> ROI ->
+ * 192x192 crop -> Attention Mesh -> face flag gate -> refinement -> projection -> next-frame ROI.
+ * In video mode the ROIs of frame t come from frame t-1's landmarks and the detector runs only
+ * while fewer faces are tracked than `maxFaces`.
+ */
+import {
+  DETECTOR_INPUT_SIZE,
+  FACE_DETECTION_DECODE_OPTIONS,
+  MESH_INPUT_SIZE,
+  associateDetectionsWithTracked,
+  cropAffine,
+  decodeDetections,
+  detectionToRoi,
+  generateAnchors,
+  landmarksToPixels,
+  landmarksToRoi,
+  letterboxAffine,
+  projectDetection,
+  projectLandmarks,
+  projectPoints2d,
+  refineLandmarks,
+  sigmoid,
+  weightedNonMaxSuppression,
+  type Detection,
+  type Roi,
+} from '@face-mesh/geometry';
+import { imageToTensorData, type RgbaImage } from './image_to_tensor.js';
+import {
+  DEFAULT_PIPELINE_OPTIONS,
+  type DetectorRunner,
+  type FaceRegions,
+  type FaceResult,
+  type FrameResult,
+  type MeshRawOutputs,
+  type MeshRunner,
+  type PipelineOptions,
+} from './types.js';
+
+interface Candidate {
+  roi: Roi;
+  detection?: Detection;
+}
+
+const REGION_KEYS = ['lips', 'leftEye', 'rightEye', 'leftIris', 'rightIris'] as const;
+
+export class FacePipeline {
+  private options: PipelineOptions;
+  private readonly anchors = generateAnchors();
+  private readonly detectorInput = new Float32Array(DETECTOR_INPUT_SIZE * DETECTOR_INPUT_SIZE * 3);
+  private readonly meshInput = new Float32Array(MESH_INPUT_SIZE * MESH_INPUT_SIZE * 3);
+  /** ROIs for the next frame, from this frame's landmarks (video mode). */
+  private tracked: Roi[] = [];
+
+  constructor(
+    private readonly detector: DetectorRunner,
+    private readonly mesh: MeshRunner,
+    options: Partial<PipelineOptions> = {},
+  ) {
+    this.options = validateOptions({ ...DEFAULT_PIPELINE_OPTIONS, ...options });
+  }
+
+  setOptions(options: Partial<PipelineOptions>): void {
+    const next = validateOptions({ ...this.options, ...options });
+    if (next.staticImageMode !== this.options.staticImageMode || next.maxFaces < this.tracked.length) this.reset();
+    this.options = next;
+  }
+
+  getOptions(): PipelineOptions {
+    return { ...this.options };
+  }
+
+  /** Forget the tracked faces: the next frame starts from the detector. */
+  reset(): void {
+    this.tracked = [];
+  }
+
+  process(image: RgbaImage): FrameResult {
+    const t0 = performance.now();
+    const { width, height } = image;
+    const { maxFaces, staticImageMode } = this.options;
+    const previous = staticImageMode ? [] : this.tracked;
+
+    let candidates: Candidate[] = previous.map((roi) => ({ roi }));
+    const detectorRan = previous.length < maxFaces;
+    if (detectorRan) {
+      const detections = this.detect(image).slice(0, maxFaces);
+      const fromDetections: Candidate[] = detections.map((d) => ({ roi: detectionToRoi(d, width, height), detection: d }));
+      // AssociationNormRectCalculator: detections first, tracked ROIs win on overlap.
+      const merged = associateDetectionsWithTracked(fromDetections.map((c) => c.roi), previous);
+      const byRoi = new Map<Roi, Candidate>([...fromDetections, ...candidates].map((c) => [c.roi, c]));
+      candidates = merged.map((roi) => byRoi.get(roi) ?? { roi });
+    }
+    const t1 = performance.now();
+
+    const faces: FaceResult[] = [];
+    const next: Roi[] = [];
+    let cropMs = 0;
+    let meshMs = 0;
+    for (const candidate of candidates) {
+      const c0 = performance.now();
+      imageToTensorData(image, cropAffine(candidate.roi, width, height), MESH_CROP, this.meshInput);
+      const c1 = performance.now();
+      const raw = this.mesh.run(this.meshInput);
+      const c2 = performance.now();
+      cropMs += c1 - c0;
+      meshMs += c2 - c1;
+      const score = sigmoid(raw.faceFlag);
+      // ThresholdingCalculator: present iff score > threshold (strict); otherwise no landmarks, no ROI.
+      if (!(score > this.options.minTrackingConfidence)) continue;
+      const face = this.toFace(raw, candidate, score, width, height);
+      faces.push(face);
+      if (!staticImageMode) next.push(landmarksToRoi(face.normalized, width, height));
+    }
+    this.tracked = next;
+    const t2 = performance.now();
+    return {
+      width,
+      height,
+      faces,
+      detectorRan,
+      timings: { detectorMs: t1 - t0, cropMs, meshMs, postMs: t2 - t1 - cropMs - meshMs, totalMs: t2 - t0 },
+    };
+  }
+
+  /** BlazeFace on the letterboxed frame; detections in normalized image coordinates, best first. */
+  private detect(image: RgbaImage): Detection[] {
+    imageToTensorData(image, letterboxAffine(image.width, image.height), DETECTOR_LETTERBOX, this.detectorInput);
+    const { regressors, scores } = this.detector.run(this.detectorInput);
+    const decoded = decodeDetections(regressors, scores, this.anchors, {
+      ...FACE_DETECTION_DECODE_OPTIONS,
+      minScore: this.options.minDetectionConfidence,
+    });
+    return weightedNonMaxSuppression(decoded).map((d) => projectDetection(d, image.width, image.height));
+  }
+
+  private toFace(raw: MeshRawOutputs, candidate: Candidate, score: number, width: number, height: number): FaceResult {
+    const { roi, detection } = candidate;
+    const normalized = projectLandmarks(refineLandmarks(raw), roi);
+    const landmarks = landmarksToPixels(normalized, width, height);
+    const regions = {} as FaceRegions;
+    for (const key of REGION_KEYS) {
+      const points = raw[key];
+      const out = new Float32Array(points.length);
+      for (let i = 0; i < points.length; i++) out[i] = points[i] / MESH_INPUT_SIZE;
+      projectPoints2d(out, roi, out);
+      for (let i = 0; i < out.length; i += 2) {
+        out[i] *= width;
+        out[i + 1] *= height;
+      }
+      regions[key] = out;
+    }
+    const face: FaceResult = { landmarks, normalized, regions, score, faceFlagLogit: raw.faceFlag, roi };
+    if (detection) {
+      const { xMin, yMin, xMax, yMax } = detection;
+      face.detection = { score: detection.score, box: { xMin, yMin, xMax, yMax }, keypoints: detection.keypoints };
+    }
+    return face;
+  }
+}
+
+/** Mesh input: the rotated ROI at 192x192, values in [0, 1], replicated border. */
+const MESH_CROP = { width: MESH_INPUT_SIZE, height: MESH_INPUT_SIZE, border: 'replicate', scale: 1 / 255, offset: 0 } as const;
+/** Detector input: the letterboxed frame at 128x128, values in [-1, 1], zero (-1) outside the image. */
+const DETECTOR_LETTERBOX = { width: DETECTOR_INPUT_SIZE, height: DETECTOR_INPUT_SIZE, border: 'zero', scale: 2 / 255, offset: -1 } as const;
+
+function validateOptions(o: PipelineOptions): PipelineOptions {
+  if (!Number.isInteger(o.maxFaces) || o.maxFaces < 1) throw new RangeError(`maxFaces must be a positive integer, got ${o.maxFaces}.`);
+  for (const key of ['minDetectionConfidence', 'minTrackingConfidence'] as const) {
+    const v = o[key];
+    if (!(v >= 0 && v <= 1)) throw new RangeError(`${key} must be between 0 and 1, got ${v}.`);
+  }
+  return o;
+}

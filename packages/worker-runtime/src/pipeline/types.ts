@@ -1,0 +1,102 @@
+/** The pipeline's inputs and results: typed arrays throughout, no per-landmark objects. */
+import type { Box, Roi } from '@face-mesh/geometry';
+
+/** Options of the face pipeline; the defaults are MediaPipe's (face_mesh solution). */
+export interface PipelineOptions {
+  /** Most faces to find and track. Defaults to 1. */
+  maxFaces: number;
+  /** Detector score a face needs to be acquired. Defaults to 0.5. */
+  minDetectionConfidence: number;
+  /** Face-flag score under which a tracked face is dropped (and re-acquired by the detector). Defaults to 0.5. */
+  minTrackingConfidence: number;
+  /** Every frame is a new still image: detect every time, never track. Defaults to false. */
+  staticImageMode: boolean;
+}
+
+export const DEFAULT_PIPELINE_OPTIONS: Readonly<PipelineOptions> = {
+  maxFaces: 1,
+  minDetectionConfidence: 0.5,
+  minTrackingConfidence: 0.5,
+  staticImageMode: false,
+};
+
+/** The attention model's raw outputs in pixels of its 192x192 input (its model card's list). */
+export interface MeshRawOutputs {
+  /** 468 x (x, y, z) */
+  mesh: Float32Array;
+  /** 80 x (x, y) */
+  lips: Float32Array;
+  /** 71 x (x, y): the eye on the image's left in an unmirrored frame (the subject's right eye). */
+  leftEye: Float32Array;
+  /** 71 x (x, y) */
+  rightEye: Float32Array;
+  /** 5 x (x, y): centre, then four edge points. */
+  leftIris: Float32Array;
+  /** 5 x (x, y) */
+  rightIris: Float32Array;
+  /** Face-presence logit. */
+  faceFlag: number;
+}
+
+/** The region outputs, projected to image pixels. */
+export interface FaceRegions {
+  lips: Float32Array;
+  leftEye: Float32Array;
+  rightEye: Float32Array;
+  leftIris: Float32Array;
+  rightIris: Float32Array;
+}
+
+export interface FaceDetectionInfo {
+  /** Detector score (sigmoid). */
+  score: number;
+  /** Box normalized to the image. */
+  box: Box;
+  /** 6 keypoints (eyes, nose tip, mouth, ear tragions), normalized, interleaved x, y. */
+  keypoints: Float32Array;
+}
+
+export interface FaceResult {
+  /** 478 x (x, y, z) in image pixels; z is relative depth in the units of x (negative = nearer). */
+  landmarks: Float32Array;
+  /** The same, normalized: x / width, y / height, z / width. */
+  normalized: Float32Array;
+  /** Raw region outputs of the attention heads, in image pixels. */
+  regions: FaceRegions;
+  /** Face-presence score: the sigmoid of the face flag. */
+  score: number;
+  /** The face flag as the model gives it (a logit). */
+  faceFlagLogit: number;
+  /** The crop that produced these landmarks (normalized centre and size, rotation in radians). */
+  roi: Roi;
+  /** Where the detector found this face, when this frame's crop came from the detector. */
+  detection?: FaceDetectionInfo;
+}
+
+export interface PipelineTimings {
+  detectorMs: number;
+  cropMs: number;
+  meshMs: number;
+  postMs: number;
+  totalMs: number;
+}
+
+export interface FrameResult {
+  width: number;
+  height: number;
+  faces: FaceResult[];
+  /** Whether the detector ran on this frame. */
+  detectorRan: boolean;
+  timings: PipelineTimings;
+}
+
+/** What the pipeline needs from the models: typed arrays in, typed arrays out. */
+export interface DetectorRunner {
+  /** Input 128x128x3 in [-1, 1]; output regressors 896x16 and 896 score logits. */
+  run(input: Float32Array): { regressors: Float32Array; scores: Float32Array };
+}
+
+export interface MeshRunner {
+  /** Input 192x192x3 in [0, 1]. */
+  run(input: Float32Array): MeshRawOutputs;
+}
