@@ -1,11 +1,104 @@
 /** What the worker exposes through Comlink. Small and typed: the main thread stays thin. */
+import * as Comlink from 'comlink';
+import * as tf from '@tensorflow/tfjs-core';
 import { initWasmBackend, type BackendOptions, type RuntimeMode } from './backend.js';
+import { Executor, type ExecutorOptions, type OpProfileEntry } from './executor.js';
+import { fetchModel } from './loader.js';
+
+export interface ModelInfo {
+  id: number;
+  url: string;
+  description: string;
+  inputShape: number[];
+  outputs: { name: string; shape: number[] }[];
+  /** Operators in the file, and compute steps left after fusion and aliasing. */
+  operators: number;
+  steps: number;
+  loadMs: number;
+}
+
+export interface RunResult {
+  /** Graph outputs in SubGraph.outputs order (buffers transferred to the caller). */
+  outputs: Float32Array[];
+  ms: number;
+}
+
+export interface BenchResult {
+  /** Wall time of each timed run. */
+  ms: number[];
+  /** Time per op type (a separate pass, since timing each op adds overhead). */
+  ops: OpProfileEntry[];
+}
 
 export interface RuntimeApi {
   /** Start tfjs on the wasm backend; resolves with the mode actually obtained. */
   init(options: BackendOptions): Promise<RuntimeMode>;
+  /** Fetch, parse and compile a .tflite model; errors name the URL and the problem. */
+  loadModel(url: string, options?: ExecutorOptions): Promise<ModelInfo>;
+  run(id: number, input: Float32Array): Promise<RunResult>;
+  bench(id: number, input: Float32Array, runs: number, warmup: number): Promise<BenchResult>;
+  disposeModel(id: number): Promise<void>;
+  /** tf.memory().numTensors, to check that runs leak nothing. */
+  numTensors(): Promise<number>;
+}
+
+const models = new Map<number, Executor>();
+let nextId = 1;
+
+function model(id: number): Executor {
+  const m = models.get(id);
+  if (!m) throw new Error(`no model with id ${id}`);
+  return m;
 }
 
 export const runtimeApi: RuntimeApi = {
   init: (options) => initWasmBackend(options),
+
+  async loadModel(url, options) {
+    const start = performance.now();
+    const graph = await fetchModel(url);
+    const executor = new Executor(graph, options);
+    const id = nextId++;
+    models.set(id, executor);
+    return {
+      id, url, description: graph.description, inputShape: executor.inputShape,
+      outputs: graph.outputs.map((t) => ({ name: graph.tensors[t]!.name, shape: graph.tensors[t]!.shape })),
+      operators: graph.operators.length, steps: executor.stepCount, loadMs: performance.now() - start,
+    };
+  },
+
+  async run(id, input) {
+    const start = performance.now();
+    const outputs = model(id).run(input);
+    const result: RunResult = { outputs, ms: performance.now() - start };
+    return Comlink.transfer(result, outputs.map((o) => o.buffer));
+  },
+
+  async bench(id, input, runs, warmup) {
+    const m = model(id);
+    const x = tf.tensor(input, m.inputShape);
+    try {
+      for (let i = 0; i < warmup; i++) m.run(x);
+      const ms: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const t0 = performance.now();
+        m.run(x);
+        ms.push(performance.now() - t0);
+      }
+      m.startProfile();
+      for (let i = 0; i < Math.min(runs, 20); i++) m.run(x);
+      return { ms, ops: m.stopProfile() };
+    } finally {
+      x.dispose();
+    }
+  },
+
+  async disposeModel(id) {
+    model(id).dispose();
+    models.delete(id);
+  },
+
+  async numTensors() {
+    return tf.memory().numTensors;
+  },
 };

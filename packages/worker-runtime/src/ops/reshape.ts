@@ -1,0 +1,19 @@
+/** RESHAPE to the output tensor's static shape (new_shape option / shape input as fallbacks). */
+import * as tf from '@tensorflow/tfjs-core';
+import { constInts, describeOp, singleOutput, UnsupportedOpError, type CompiledOp, type CompileContext } from './types.js';
+
+export function compileReshape(ctx: CompileContext): CompiledOp {
+  const output = singleOutput(ctx);
+  let shape = ctx.info(output).shape;
+  if (shape.length === 0 || shape.some((d) => d < 0)) {
+    const o = ctx.op.options;
+    if (o?.type === 'ReshapeOptions' && o.newShape) shape = o.newShape;
+    else if (ctx.op.inputs.length > 1) shape = constInts(ctx, 1);
+    else throw new UnsupportedOpError(`${describeOp(ctx.op)}: no static target shape`);
+  }
+  const attrs = { shape };
+  return {
+    kind: 'exec', inputs: [ctx.input(0)], output, label: 'RESHAPE',
+    exec: ([x]) => tf.engine().runKernel(tf.Reshape, { x: x! }, attrs),
+  };
+}
