@@ -66,7 +66,8 @@ export class GoogleFaceMesh {
     if (reset) await this.solution.reset();
     this.last = null;
     await this.solution.send({ image });
-    const faces = this.last?.multiFaceLandmarks ?? [];
+    const results = this.last as Results | null; // set by the onResults callback during send()
+    const faces = results?.multiFaceLandmarks ?? [];
     return faces.map((lm) => {
       const out = new Float32Array(lm.length * 3);
       lm.forEach((p, i) => out.set([p.x * width, p.y * height, p.z * width], i * 3));
