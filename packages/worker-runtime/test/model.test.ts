@@ -1,0 +1,129 @@
+/**
+ * Whole models in the runtime worker, on each wasm binary, against outputs computed independently
+ * by the spec's NumPy interpreter (test/fixtures). Also: no tensor leaks over 20 runs, load errors.
+ *
+ * Tolerance: 1e-3 (px192 for landmarks, px128 for detector regressors, logit units for scores and
+ * the face flag). Both sides compute in float32 with different summation orders; the measured max
+ * differences are logged.
+ */
+import { expect } from 'chai';
+import { chooseThreadCount } from '../src/index.js';
+import { fixtureInput, loadFixtures, type ModelFixtures } from './fixtures.js';
+import { maxAbsDiff } from './helpers.js';
+import { spawnRuntime, WASM_BASE } from './spawn.js';
+
+const TOL = 1e-3;
+const MESH_URL = '/models/dist/face_landmark_with_attention.tflite';
+const PLAIN_URL = '/models/dist/face_landmark.tflite';
+const DETECTOR_URL = '/models/dist/face_detection_short_range.tflite';
+const MESH_KEYS = ['mesh', 'lips', 'leftEye', 'rightEye', 'leftIris', 'rightIris', 'faceFlag'] as const;
+
+function check(what: string, actual: Float32Array, expected: number[], report: string[]): void {
+  const d = maxAbsDiff(actual, expected, what);
+  report.push(`${what} ${d.toExponential(2)}`);
+  expect(d, `${what}: max |diff| ${d}`).to.be.at.most(TOL);
+}
+
+describe('whole models in the worker vs the NumPy reference', () => {
+  let fx: ModelFixtures;
+  let meshInput: Float32Array;
+  let detectorInput: Float32Array;
+  before(async () => {
+    fx = await loadFixtures();
+    meshInput = await fixtureInput(fx.mesh.input);
+    detectorInput = await fixtureInput(fx.detector.input);
+  });
+
+  for (const binary of ['threaded-simd', 'simd', 'plain'] as const) {
+    it(`${binary}: attention mesh, plain mesh and detector outputs match; 20 runs leak no tensor`, async () => {
+      const { api, worker } = spawnRuntime();
+      try {
+        const mode = await api.init({ wasmBase: WASM_BASE, binary });
+        expect(mode.binary).to.equal(binary);
+        if (binary === 'threaded-simd') expect(mode.threads).to.equal(chooseThreadCount(navigator.hardwareConcurrency, 'auto'));
+        const report: string[] = [];
+
+        const mesh = await api.loadModel(MESH_URL);
+        expect(mesh.operators).to.equal(712);
+        expect(mesh.outputs.map((o) => o.name)).to.deep.equal([
+          'output_mesh_identity', 'output_lips', 'output_left_eye', 'output_right_eye', 'output_left_iris', 'output_right_iris', 'conv_faceflag',
+        ]);
+        const meshOut = await api.run(mesh.id, meshInput);
+        MESH_KEYS.forEach((k, i) => check(`mesh.${k}`, meshOut.outputs[i]!, fx.mesh.outputs[k], report));
+
+        const plain = await api.loadModel(PLAIN_URL);
+        const plainOut = await api.run(plain.id, meshInput);
+        check('plainMesh.mesh', plainOut.outputs[0]!, fx.plainMesh.outputs.mesh, report);
+        check('plainMesh.faceFlag', plainOut.outputs[1]!, fx.plainMesh.outputs.faceFlag, report);
+
+        const det = await api.loadModel(DETECTOR_URL);
+        const detOut = await api.run(det.id, detectorInput);
+        const [regressors, scores] = detOut.outputs as [Float32Array, Float32Array];
+        expect(regressors.length).to.equal(896 * 16);
+        check('detector.scores', scores, fx.detector.scores, report);
+        const top = fx.detector.topAnchors.flatMap((a) => Array.from(regressors.subarray(a * 16, a * 16 + 16)));
+        check('detector.topRegressors', Float32Array.from(top), fx.detector.topRegressors, report);
+        const sampled = fx.detector.sampledRegressors.map((_, i) => regressors[i * fx.detector.sampleStride]!);
+        check('detector.sampledRegressors', Float32Array.from(sampled), fx.detector.sampledRegressors, report);
+        let sum = 0, sumAbs = 0;
+        for (const v of regressors) { sum += v; sumAbs += Math.abs(v); }
+        // Sums over 14336 values: at most TOL per value.
+        expect(Math.abs(sum - fx.detector.regressorStats.sum)).to.be.at.most(TOL * regressors.length);
+        expect(Math.abs(sumAbs - fx.detector.regressorStats.sumAbs)).to.be.at.most(TOL * regressors.length);
+        report.push(`detector.|Δsum| ${Math.abs(sum - fx.detector.regressorStats.sum).toExponential(2)}`);
+
+        const before = await api.numTensors();
+        for (let i = 0; i < 20; i++) {
+          await api.run(mesh.id, meshInput);
+          await api.run(det.id, detectorInput);
+        }
+        expect(await api.numTensors(), 'tensors after 20 runs').to.equal(before);
+        // And the results do not drift between runs.
+        const again = await api.run(mesh.id, meshInput);
+        expect(Array.from(again.outputs[0]!)).to.deep.equal(Array.from(meshOut.outputs[0]!));
+
+        await api.disposeModel(plain.id);
+        expect(await api.numTensors(), 'after disposing a model').to.be.lessThan(before);
+        console.log(`[${binary}, ${mode.threads} thread(s)] max |diff| vs NumPy: ${report.join(', ')}; mesh ${meshOut.ms.toFixed(1)} ms (first run)`);
+      } finally {
+        worker.terminate();
+      }
+    });
+  }
+});
+
+describe('loading errors through the worker API', () => {
+  let api: ReturnType<typeof spawnRuntime>['api'];
+  let worker: Worker;
+  before(async () => {
+    ({ api, worker } = spawnRuntime());
+    await api.init({ wasmBase: WASM_BASE, binary: 'simd' });
+  });
+  after(() => worker.terminate());
+
+  const failure = (url: string) => api.loadModel(url).then(() => null, (e: unknown) => String((e as Error).message));
+
+  it('names the URL and the HTTP status when the file is missing', async () => {
+    const msg = await failure('/models/dist/missing.tflite');
+    expect(msg).to.match(/\/models\/dist\/missing\.tflite.*HTTP 404/);
+  });
+
+  it('says "not a TFLite file" for some other file', async () => {
+    const url = new URL('./fixtures/README.md', import.meta.url).href;
+    const msg = await failure(url);
+    expect(msg).to.contain(url);
+    expect(msg).to.contain('not a TFLite file');
+  });
+
+  it('says "truncated" for a cut model file', async () => {
+    const bytes = await (await fetch(DETECTOR_URL)).arrayBuffer();
+    const url = URL.createObjectURL(new Blob([bytes.slice(0, bytes.byteLength >> 1)]));
+    try {
+      const msg = await failure(url);
+      expect(msg).to.contain(url);
+      expect(msg).to.match(/truncated or corrupt TFLite file/);
+    } finally {
+      URL.revokeObjectURL(url);
+    }
+  });
+});
