@@ -31,6 +31,8 @@ export default {
       },
     }),
   ],
+  // Google's solution (the parity reference) logs every WebGL context it makes; keep the report readable.
+  filterBrowserLogs: ({ args }) => !/gl_context|XNNPACK delegate|Lit is in dev mode/.test(String(args[0])),
   middleware: [jsToTs(root), crossOriginIsolation(['/packages/worker-runtime/test/noncoi/'])],
   plugins: [tfjsFesmAlias, esbuildPlugin({ ts: true, target: 'es2022', tsconfig: path.join(root, 'tsconfig.json') })],
 };

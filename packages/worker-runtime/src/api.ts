@@ -4,6 +4,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initWasmBackend, type BackendOptions, type RuntimeMode } from './backend.js';
 import { Executor, type ExecutorOptions, type OpProfileEntry } from './executor.js';
 import { fetchModel } from './loader.js';
+import type { FrameInput } from './pipeline/frame.js';
+import { PipelineSession, resultBuffers, type PipelineModelUrls } from './pipeline/session.js';
+import type { FrameResult, PipelineOptions } from './pipeline/types.js';
 
 export interface ModelInfo {
   id: number;
@@ -40,6 +43,22 @@ export interface RuntimeApi {
   disposeModel(id: number): Promise<void>;
   /** tf.memory().numTensors, to check that runs leak nothing. */
   numTensors(): Promise<number>;
+
+  /** Load both models and start the face pipeline (one per worker; a second call replaces it). */
+  createPipeline(urls: PipelineModelUrls, options?: Partial<PipelineOptions>): Promise<PipelineOptions>;
+  setPipelineOptions(options: Partial<PipelineOptions>): Promise<PipelineOptions>;
+  /** One frame through the pipeline; the result's arrays are transferred, not copied. */
+  process(frame: FrameInput): Promise<FrameResult>;
+  /** Forget tracked faces: the next frame starts from the detector. */
+  resetPipeline(): Promise<void>;
+  disposePipeline(): Promise<void>;
+}
+
+let session: PipelineSession | undefined;
+
+function pipelineSession(): PipelineSession {
+  if (!session) throw new Error('The face pipeline is not loaded: call createPipeline() first.');
+  return session;
 }
 
 const models = new Map<number, Executor>();
@@ -100,5 +119,32 @@ export const runtimeApi: RuntimeApi = {
 
   async numTensors() {
     return tf.memory().numTensors;
+  },
+
+  async createPipeline(urls, options) {
+    const next = await PipelineSession.load(urls, options);
+    session?.dispose();
+    session = next;
+    return next.pipeline.getOptions();
+  },
+
+  async setPipelineOptions(options) {
+    const p = pipelineSession().pipeline;
+    p.setOptions(options);
+    return p.getOptions();
+  },
+
+  async process(frame) {
+    const result = await pipelineSession().process(frame);
+    return Comlink.transfer(result, resultBuffers(result));
+  },
+
+  async resetPipeline() {
+    pipelineSession().pipeline.reset();
+  },
+
+  async disposePipeline() {
+    session?.dispose();
+    session = undefined;
   },
 };

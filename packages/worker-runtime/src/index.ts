@@ -4,3 +4,8 @@ export { chooseThreadCount } from './backend.js';
 export { Executor, type ExecutorOptions, type OpProfileEntry } from './executor.js';
 export { DetectorModel, MeshModel, sigmoid, type DetectorResult, type MeshResult } from './models.js';
 export { parseModel, ModelFormatError, type ModelGraph, type OperatorInfo, type TensorInfo } from './tflite/model.js';
+export { FacePipeline } from './pipeline/face_pipeline.js';
+export { imageToTensorData, type BorderMode, type RgbaImage, type SampleOptions } from './pipeline/image_to_tensor.js';
+export { FrameError, MAX_FRAME_PIXELS, readFrame, type FrameInput, type RawFrame } from './pipeline/frame.js';
+export type { PipelineModelUrls } from './pipeline/session.js';
+export * from './pipeline/types.js';

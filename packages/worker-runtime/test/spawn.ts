@@ -3,6 +3,11 @@ import * as Comlink from 'comlink';
 import type { RuntimeApi } from '../src/index.js';
 
 export const WASM_BASE = '/node_modules/@tensorflow/tfjs-backend-wasm/dist/';
+/** The model files as `npm install` extracts them. */
+export const MODEL_URLS = {
+  detector: '/models/dist/face_detection_short_range.tflite',
+  mesh: '/models/dist/face_landmark_with_attention.tflite',
+};
 
 export function spawnRuntime(): { api: Comlink.Remote<RuntimeApi>; worker: Worker } {
   const worker = new Worker(new URL('../src/worker.js', import.meta.url), { type: 'module' });

@@ -1,0 +1,68 @@
+/**
+ * A loaded face pipeline inside the worker: both models, the pipeline state, and the frame path
+ * (frame -> RGBA -> pipeline -> result with transferable buffers).
+ */
+import { DetectorModel, MeshModel } from '../models.js';
+import { fetchModel } from '../loader.js';
+import { FacePipeline } from './face_pipeline.js';
+import { readFrame, type FrameInput } from './frame.js';
+import type { FrameResult, PipelineOptions } from './types.js';
+
+export interface PipelineModelUrls {
+  /** face_detection_short_range.tflite */
+  detector: string;
+  /** face_landmark_with_attention.tflite */
+  mesh: string;
+}
+
+export interface PipelineLoadInfo {
+  loadMs: number;
+  options: PipelineOptions;
+}
+
+export class PipelineSession {
+  private constructor(
+    private readonly detector: DetectorModel,
+    private readonly mesh: MeshModel,
+    readonly pipeline: FacePipeline,
+  ) {}
+
+  static async load(urls: PipelineModelUrls, options: Partial<PipelineOptions> = {}): Promise<PipelineSession> {
+    const [detectorGraph, meshGraph] = await Promise.all([fetchModel(urls.detector), fetchModel(urls.mesh)]);
+    const detector = new DetectorModel(detectorGraph);
+    let mesh: MeshModel;
+    try {
+      mesh = new MeshModel(meshGraph);
+    } catch (e) {
+      detector.dispose();
+      throw e;
+    }
+    if (!mesh.hasAttention) {
+      detector.dispose();
+      mesh.dispose();
+      throw new Error(`${urls.mesh} is the plain face mesh model; the pipeline needs face_landmark_with_attention.tflite.`);
+    }
+    return new PipelineSession(detector, mesh, new FacePipeline(detector, mesh, options));
+  }
+
+  async process(frame: FrameInput): Promise<FrameResult> {
+    const image = await readFrame(frame);
+    return this.pipeline.process(image);
+  }
+
+  dispose(): void {
+    this.detector.dispose();
+    this.mesh.dispose();
+  }
+}
+
+/** Every ArrayBuffer a result holds, to hand to Comlink.transfer (no copies across the boundary). */
+export function resultBuffers(result: FrameResult): ArrayBuffer[] {
+  const buffers: ArrayBuffer[] = [];
+  for (const face of result.faces) {
+    buffers.push(face.landmarks.buffer as ArrayBuffer, face.normalized.buffer as ArrayBuffer);
+    for (const region of Object.values(face.regions)) buffers.push(region.buffer as ArrayBuffer);
+    if (face.detection) buffers.push(face.detection.keypoints.buffer as ArrayBuffer);
+  }
+  return [...new Set(buffers)];
+}
