@@ -80,8 +80,14 @@ export class Executor {
       return c;
     };
 
+    // DEQUANTIZE of a constant is an alias of that constant: resolve them all first, so that a conv can
+    // see that the PRELU after it has constant slopes although their DEQUANTIZE comes later in the list.
+    for (const op of graph.operators) {
+      const src = op.inputs[0] ?? -1;
+      if (op.opName === 'DEQUANTIZE' && src >= 0 && graph.tensors[src]!.data) alias[op.outputs[0]!] = src;
+    }
+
     const steps: Step[] = [];
-    const inputsOf: number[][] = [];
     for (const op of graph.operators) {
       if (absorbed[op.index]) continue;
       const ctx: CompileContext = {
@@ -104,7 +110,6 @@ export class Executor {
         if (t < 0) throw new UnsupportedOpError(`${describeOp(op)}: a required input is missing`);
         if (graph.tensors[t]!.data) constant(t);
       }
-      inputsOf.push(compiled.inputs);
       steps.push({
         exec: compiled.exec, inputs: Int32Array.from(compiled.inputs), args: new Array<tf.Tensor>(compiled.inputs.length),
         output: compiled.output, free: new Int32Array(0), label: compiled.label, opIndex: op.index,

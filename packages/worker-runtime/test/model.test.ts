@@ -45,6 +45,8 @@ describe('whole models in the worker vs the NumPy reference', () => {
 
         const mesh = await api.loadModel(MESH_URL);
         expect(mesh.operators).to.equal(712);
+        // 712 ops - 371 DEQUANTIZE and 1 identity STRIDED_SLICE (aliases) - 7 PRELUs fused into their conv.
+        expect(mesh.steps).to.equal(333);
         expect(mesh.outputs.map((o) => o.name)).to.deep.equal([
           'output_mesh_identity', 'output_lips', 'output_left_eye', 'output_right_eye', 'output_left_iris', 'output_right_iris', 'conv_faceflag',
         ]);

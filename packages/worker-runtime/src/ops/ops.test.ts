@@ -111,6 +111,21 @@ describe('op kernels vs plain TypeScript references', () => {
     }
   }
 
+  it('CONV_2D + PRELU fuses when the slopes come from a float16 DEQUANTIZE listed after the conv (as in the mesh model)', () => {
+    const rand = rng(21);
+    const H = 4, C = 3, O = 2;
+    const x = uniform(rand, H * H * C, -2, 2), w = uniform(rand, O * C), b = uniform(rand, O), alpha = uniform(rand, O, 0.1, 0.3);
+    const conv = refConv2D(x, [H, H, C], w, [O, 1, 1], b, 1, 'VALID');
+    const { out, steps } = runOnce(
+      [{ shape: [1, H, H, C] }, { shape: [O, 1, 1, C], data: w }, { shape: [O], data: b }, { shape: conv.shape },
+        { shape: [1, 1, O], data: alpha, type: 'FLOAT16' }, { shape: [1, 1, O] }, { shape: conv.shape }],
+      [{ op: 'CONV_2D', inputs: [0, 1, 2], outputs: [3], options: convOptions('VALID', 1) },
+        { op: 'DEQUANTIZE', inputs: [4], outputs: [5] },
+        { op: 'PRELU', inputs: [3, 5], outputs: [6] }], x, [6]);
+    expect(steps).to.equal(1);
+    expectClose(out[0]!, refPrelu(conv.data, alpha), TOL, 'fused');
+  });
+
   it('PRELU alone (negative and positive inputs)', () => {
     const rand = rng(11);
     const x = uniform(rand, 3 * 3 * 8, -3, 3), alpha = uniform(rand, 8, 0, 1);

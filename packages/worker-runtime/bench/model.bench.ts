@@ -1,0 +1,59 @@
+/**
+ * Benchmark (not a test): ms per inference of the mesh and detector models in the runtime worker,
+ * on each wasm binary, with and without activation fusion. Prints a table and, for the fused
+ * mesh model, where the time goes per op type. Run with `npm run bench:models`.
+ */
+import { spawnRuntime, WASM_BASE } from '../test/spawn.js';
+
+const RUNS = 100;
+const WARMUP = 15;
+const MODELS = [
+  ['mesh (attention)', '/models/dist/face_landmark_with_attention.tflite', 192],
+  ['mesh (plain)', '/models/dist/face_landmark.tflite', 192],
+  ['detector', '/models/dist/face_detection_short_range.tflite', 128],
+] as const;
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+function input(size: number): Float32Array {
+  const x = new Float32Array(size * size * 3);
+  for (let i = 0; i < x.length; i++) x[i] = ((i * 2654435761) % 1000) / 1000;
+  return x;
+}
+
+describe('model inference benchmark', () => {
+  it('prints ms per inference', async () => {
+    const rows: string[] = [];
+    const profiles: string[] = [];
+    for (const binary of ['threaded-simd', 'simd', 'plain'] as const) {
+      const { api, worker } = spawnRuntime();
+      try {
+        const mode = await api.init({ wasmBase: WASM_BASE, binary });
+        for (const [name, url, size] of MODELS) {
+          for (const fuse of [true, false]) {
+            const m = await api.loadModel(url, { fuse });
+            const r = await api.bench(m.id, input(size), RUNS, WARMUP);
+            const ms = [...r.ms].sort((a, b) => a - b);
+            rows.push(`| ${binary} | ${mode.threads} | ${name} | ${fuse ? 'fused' : 'separate'} | ${m.steps} | ${quantile(ms, 0.5).toFixed(2)} | ${quantile(ms, 0.9).toFixed(2)} |`);
+            if (fuse && name === 'mesh (attention)') {
+              const total = r.ops.reduce((a, o) => a + o.msPerRun, 0);
+              profiles.push(`\n${binary} (${mode.threads} thread(s)), mesh (attention), fused: per-op-type time (profiled runs, ${total.toFixed(2)} ms total)\n` +
+                '| op | count | ms/run | share |\n|---|---|---|---|\n' +
+                r.ops.map((o) => `| ${o.label} | ${o.count} | ${o.msPerRun.toFixed(3)} | ${((100 * o.msPerRun) / total).toFixed(1)}% |`).join('\n'));
+            }
+            await api.disposeModel(m.id);
+          }
+        }
+      } finally {
+        worker.terminate();
+      }
+    }
+    console.log(
+      `\nms per inference, ${RUNS} runs after ${WARMUP} warm-up, navigator.hardwareConcurrency ${navigator.hardwareConcurrency}\n` +
+      '| binary | threads | model | activations | steps | median | p90 |\n|---|---|---|---|---|---|---|\n' +
+      rows.join('\n') + '\n' + profiles.join('\n'),
+    );
+  });
+});
