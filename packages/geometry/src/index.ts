@@ -11,3 +11,6 @@ export * from './projection.js';
 export * from './refinement.js';
 export * from './association.js';
 export * from './metrics.js';
+export * from './face_geometry_metadata.js';
+export * from './mirror.js';
+export * from './connections.js';
