@@ -7,6 +7,9 @@ import { fetchModel } from './loader.js';
 import type { FrameInput } from './pipeline/frame.js';
 import { PipelineSession, resultBuffers, type PipelineModelUrls } from './pipeline/session.js';
 import type { FrameResult, PipelineOptions } from './pipeline/types.js';
+import { FrameLoop, type StreamListener } from './stream/frame_loop.js';
+import { OverlayPainter, type OverlayMode } from './overlay/overlay_painter.js';
+import { parseFaceGeometryMetadata, triangleEdges } from '@face-mesh/geometry';
 
 export interface ModelInfo {
   id: number;
@@ -52,9 +55,34 @@ export interface RuntimeApi {
   /** Forget tracked faces: the next frame starts from the detector. */
   resetPipeline(): Promise<void>;
   disposePipeline(): Promise<void>;
+
+  /**
+   * Start the live path: results (and errors) go to `listener` (a Comlink.proxy). With `readable`
+   * (a transferred MediaStreamTrackProcessor stream) it resolves when the stream ends; without it,
+   * frames come through pushFrame().
+   */
+  startStream(listener: StreamListener, readable?: ReadableStream<VideoFrame>): Promise<void>;
+  /** One frame for the live path (transfer it); the newest frame wins, older ones are closed. */
+  pushFrame(frame: ImageBitmap | VideoFrame, timestamp: number): Promise<void>;
+  stopStream(): Promise<void>;
+  /**
+   * Draw results on a transferred OffscreenCanvas (null: stop drawing). `metadataUrl` points at
+   * geometry_pipeline_metadata_landmarks.binarypb, whose triangles the 'mesh' mode draws.
+   */
+  setOverlay(canvas: OffscreenCanvas | null, mode: OverlayMode, metadataUrl?: string): Promise<void>;
+  setOverlayMode(mode: OverlayMode): Promise<void>;
 }
 
 let session: PipelineSession | undefined;
+let loop: FrameLoop | null = null;
+let painter: OverlayPainter | null = null;
+let edges: Promise<Uint32Array> | null = null;
+
+async function loadEdges(url: string): Promise<Uint32Array> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`Could not fetch the face geometry ${url}: HTTP ${res.status}`);
+  return triangleEdges(parseFaceGeometryMetadata(await res.arrayBuffer()).triangles);
+}
 
 function pipelineSession(): PipelineSession {
   if (!session) throw new Error('The face pipeline is not loaded: call createPipeline() first.');
@@ -146,5 +174,43 @@ export const runtimeApi: RuntimeApi = {
   async disposePipeline() {
     session?.dispose();
     session = undefined;
+  },
+
+  async startStream(listener, readable) {
+    loop?.stop();
+    const current = new FrameLoop(pipelineSession, listener);
+    current.painter = painter;
+    loop = current;
+    if (readable) await current.consume(readable);
+  },
+
+  async pushFrame(frame, timestamp) {
+    if (!loop) {
+      frame.close();
+      throw new Error('pushFrame() before startStream().');
+    }
+    loop.push(frame, timestamp);
+  },
+
+  async stopStream() {
+    loop?.stop();
+    loop = null;
+  },
+
+  async setOverlay(canvas, mode, metadataUrl) {
+    painter?.clear();
+    painter = canvas ? new OverlayPainter(canvas, mode) : null;
+    if (painter && metadataUrl) {
+      edges ??= loadEdges(metadataUrl);
+      painter.edges = await edges;
+    }
+    if (loop) loop.painter = painter;
+  },
+
+  async setOverlayMode(mode) {
+    if (painter) {
+      painter.mode = mode;
+      if (mode === 'none') painter.clear();
+    }
   },
 };

@@ -9,3 +9,6 @@ export { imageToTensorData, type BorderMode, type RgbaImage, type SampleOptions 
 export { FrameError, MAX_FRAME_PIXELS, readFrame, type FrameInput, type RawFrame } from './pipeline/frame.js';
 export type { PipelineModelUrls } from './pipeline/session.js';
 export * from './pipeline/types.js';
+export type { StreamFrameResult, StreamListener } from './stream/frame_loop.js';
+export { OVERLAY_MODES, type OverlayMode } from './overlay/overlay_painter.js';
+export type { ErrorCode, ErrorInfo } from './errors.js';

@@ -27,6 +27,7 @@ import {
   type Roi,
 } from '@face-mesh/geometry';
 import { imageToTensorData, type RgbaImage } from './image_to_tensor.js';
+import { mirrorFace } from './mirror_result.js';
 import {
   DEFAULT_PIPELINE_OPTIONS,
   type DetectorRunner,
@@ -114,6 +115,8 @@ export class FacePipeline {
       if (!staticImageMode) next.push(landmarksToRoi(face.normalized, width, height));
     }
     this.tracked = next;
+    // After the next ROIs are taken: tracking works in the camera's own frame.
+    if (this.options.mirror) for (const face of faces) mirrorFace(face, width);
     const t2 = performance.now();
     return {
       width,

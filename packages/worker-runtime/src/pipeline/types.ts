@@ -11,6 +11,11 @@ export interface PipelineOptions {
   minTrackingConfidence: number;
   /** Every frame is a new still image: detect every time, never track. Defaults to false. */
   staticImageMode: boolean;
+  /**
+   * Give results in the horizontally mirrored (selfie) view: x flipped, and the left/right eye and
+   * iris groups swapped so that "left" is the subject's left eye. Tracking is unaffected. Defaults to false.
+   */
+  mirror: boolean;
 }
 
 export const DEFAULT_PIPELINE_OPTIONS: Readonly<PipelineOptions> = {
@@ -18,6 +23,7 @@ export const DEFAULT_PIPELINE_OPTIONS: Readonly<PipelineOptions> = {
   minDetectionConfidence: 0.5,
   minTrackingConfidence: 0.5,
   staticImageMode: false,
+  mirror: false,
 };
 
 /** The attention model's raw outputs in pixels of its 192x192 input (its model card's list). */

@@ -1,0 +1,78 @@
+/**
+ * The live path inside the worker: frames arrive (a transferred MediaStreamTrackProcessor stream of
+ * VideoFrames, or ImageBitmaps posted one at a time), the newest is processed, the overlay is drawn,
+ * and the result goes to the page's listener with its buffers transferred.
+ */
+import * as Comlink from 'comlink';
+import type { OverlayPainter } from '../overlay/overlay_painter.js';
+import type { FrameInput } from '../pipeline/frame.js';
+import { errorInfo, type ErrorInfo } from '../errors.js';
+import { resultBuffers, type PipelineSession } from '../pipeline/session.js';
+import type { FrameResult } from '../pipeline/types.js';
+import { LatestFrameProcessor, pumpStream } from './latest_frame.js';
+
+export interface StreamFrameResult extends FrameResult {
+  /** Capture time of the frame, in milliseconds (VideoFrame.timestamp / 1000, or the page's clock). */
+  timestamp: number;
+  /** Frames dropped so far because a newer one arrived while this worker was busy. */
+  dropped: number;
+}
+
+/** Implemented on the page, passed as a Comlink proxy. */
+export interface StreamListener {
+  onResult(result: StreamFrameResult): void;
+  onError(error: ErrorInfo): void;
+}
+
+interface TimedFrame {
+  frame: FrameInput & { close(): void };
+  timestamp: number;
+  close(): void;
+}
+
+export class FrameLoop {
+  private readonly processor: LatestFrameProcessor<TimedFrame>;
+  private abort: AbortController | null = null;
+  painter: OverlayPainter | null = null;
+
+  constructor(
+    private readonly session: () => PipelineSession,
+    private readonly listener: StreamListener,
+  ) {
+    this.processor = new LatestFrameProcessor<TimedFrame>(
+      (f) => this.handle(f),
+      (e) => this.listener.onError(errorInfo(e)),
+    );
+  }
+
+  /** Consume a stream of VideoFrames until it ends or stop() is called. */
+  async consume(readable: ReadableStream<VideoFrame>): Promise<void> {
+    this.abort?.abort();
+    const abort = new AbortController();
+    this.abort = abort;
+    const timed = readable.pipeThrough(
+      new TransformStream<VideoFrame, TimedFrame>({
+        transform: (frame, c) => c.enqueue({ frame, timestamp: frame.timestamp / 1000, close: () => frame.close() }),
+      }),
+    );
+    await pumpStream(timed, this.processor, abort.signal);
+  }
+
+  push(frame: ImageBitmap | VideoFrame, timestamp: number): void {
+    this.processor.push({ frame, timestamp, close: () => frame.close() });
+  }
+
+  stop(): void {
+    this.abort?.abort();
+    this.abort = null;
+    this.processor.stop();
+    this.painter?.clear();
+  }
+
+  private async handle(f: TimedFrame): Promise<void> {
+    const result = await this.session().process(f.frame);
+    this.painter?.draw(result);
+    const out: StreamFrameResult = { ...result, timestamp: f.timestamp, dropped: this.processor.dropped };
+    this.listener.onResult(Comlink.transfer(out, resultBuffers(result)));
+  }
+}
