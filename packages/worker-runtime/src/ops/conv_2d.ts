@@ -1,5 +1,6 @@
 /** CONV_2D: filter [out,kh,kw,in] (TFLite) -> [kh,kw,in,out] (tfjs) once; bias + activation fused. */
 import * as tf from '@tensorflow/tfjs-core';
+import { bindKernel } from './kernel.js';
 import { applyActivation, planConvActivation } from './activation.js';
 import { describeOp, optionsOf, singleOutput, UnsupportedOpError, type CompiledOp, type CompileContext, type ConstLayout } from './types.js';
 
@@ -46,8 +47,9 @@ export function compileConv2D(ctx: CompileContext): CompiledOp {
       },
     };
   }
-  // runKernel directly: attrs are built once here; tf.fused.conv2d would re-validate and wrap each call.
+  // The kernel behind tf.fused.conv2d, with attrs built once here (the op would re-validate and wrap each call).
   // Kernel inputs built once; only x changes per frame.
+  const fusedConv = bindKernel(tf.FusedConv2D);
   const named: tf.NamedTensorMap = { filter };
   if (bias) named['bias'] = bias;
   if (act.alpha) named['preluActivationWeights'] = act.alpha;
@@ -55,7 +57,7 @@ export function compileConv2D(ctx: CompileContext): CompiledOp {
     kind: 'exec', inputs: [x], output: act.output, label: 'CONV_2D' + act.suffix,
     exec: ([input]) => {
       named['x'] = input!;
-      return tf.engine().runKernel(tf.FusedConv2D, named, attrs);
+      return fusedConv(named, attrs);
     },
   };
 }

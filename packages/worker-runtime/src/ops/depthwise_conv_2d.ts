@@ -1,5 +1,6 @@
 /** DEPTHWISE_CONV_2D: filter [1,kh,kw,C*M] -> [kh,kw,C,M] (same memory order); bias + activation fused. */
 import * as tf from '@tensorflow/tfjs-core';
+import { bindKernel } from './kernel.js';
 import { applyActivation, planConvActivation } from './activation.js';
 import { describeOp, optionsOf, singleOutput, UnsupportedOpError, type CompiledOp, type CompileContext } from './types.js';
 
@@ -36,6 +37,7 @@ export function compileDepthwiseConv2D(ctx: CompileContext): CompiledOp {
     };
   }
   // Kernel inputs built once; only x changes per frame.
+  const fusedDepthwise = bindKernel(tf.FusedDepthwiseConv2D);
   const named: tf.NamedTensorMap = { filter };
   if (bias) named['bias'] = bias;
   if (act.alpha) named['preluActivationWeights'] = act.alpha;
@@ -43,7 +45,7 @@ export function compileDepthwiseConv2D(ctx: CompileContext): CompiledOp {
     kind: 'exec', inputs: [x], output: act.output, label: 'DEPTHWISE_CONV_2D' + act.suffix,
     exec: ([input]) => {
       named['x'] = input!;
-      return tf.engine().runKernel(tf.FusedDepthwiseConv2D, named, attrs);
+      return fusedDepthwise(named, attrs);
     },
   };
 }

@@ -1,5 +1,6 @@
 /** PRELU (when not fused into the conv before it): f(x) = x for x >= 0, alpha * x otherwise. */
 import * as tf from '@tensorflow/tfjs-core';
+import { bindKernel } from './kernel.js';
 import { describeOp, singleOutput, UnsupportedOpError, type CompiledOp, type CompileContext } from './types.js';
 
 export function compilePrelu(ctx: CompileContext): CompiledOp {
@@ -11,9 +12,10 @@ export function compilePrelu(ctx: CompileContext): CompiledOp {
   if (alpha.length === channels || alpha.length === 1) {
     // The wasm Prelu kernel cycles through alpha's values along the flat tensor: per-channel only.
     const slopes = ctx.constant(alphaIndex, { key: 'flat', make: (d) => ({ data: d, shape: [d.length] }) });
+    const prelu = bindKernel(tf.Prelu);
     return {
       kind: 'exec', inputs: [x], output: singleOutput(ctx), label: 'PRELU',
-      exec: ([input]) => tf.engine().runKernel(tf.Prelu, { x: input!, alpha: slopes }),
+      exec: ([input]) => prelu({ x: input!, alpha: slopes }),
     };
   }
   const full = ctx.constant(alphaIndex);

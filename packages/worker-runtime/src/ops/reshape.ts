@@ -1,5 +1,6 @@
 /** RESHAPE to the output tensor's static shape (new_shape option / shape input as fallbacks). */
 import * as tf from '@tensorflow/tfjs-core';
+import { bindKernel } from './kernel.js';
 import { constInts, describeOp, singleOutput, UnsupportedOpError, type CompiledOp, type CompileContext } from './types.js';
 
 export function compileReshape(ctx: CompileContext): CompiledOp {
@@ -12,8 +13,9 @@ export function compileReshape(ctx: CompileContext): CompiledOp {
     else throw new UnsupportedOpError(`${describeOp(ctx.op)}: no static target shape`);
   }
   const attrs = { shape };
+  const reshape = bindKernel(tf.Reshape);
   return {
     kind: 'exec', inputs: [ctx.input(0)], output, label: 'RESHAPE',
-    exec: ([x]) => tf.engine().runKernel(tf.Reshape, { x: x! }, attrs),
+    exec: ([x]) => reshape({ x: x! }, attrs),
   };
 }
