@@ -172,7 +172,10 @@ function validateOptions(o: PipelineOptions): PipelineOptions {
   if (!Number.isInteger(o.maxFaces) || o.maxFaces < 1) throw new RangeError(`maxFaces must be a positive integer, got ${o.maxFaces}.`);
   for (const key of ['minDetectionConfidence', 'minTrackingConfidence'] as const) {
     const v = o[key];
-    if (!(v >= 0 && v <= 1)) throw new RangeError(`${key} must be between 0 and 1, got ${v}.`);
+    if (!(typeof v === 'number' && v >= 0 && v <= 1)) throw new RangeError(`${key} must be a number between 0 and 1, got ${v}.`);
+  }
+  for (const key of ['staticImageMode', 'mirror'] as const) {
+    if (typeof o[key] !== 'boolean') throw new RangeError(`${key} must be true or false, got ${String(o[key])}.`);
   }
   return o;
 }

@@ -25,12 +25,20 @@ export class FrameError extends Error {
 }
 
 function checkSize(width: number, height: number): void {
+  if (!Number.isFinite(width) || !Number.isFinite(height) || !Number.isInteger(width) || !Number.isInteger(height)) {
+    throw new FrameError('bad-frame', `The frame's size must be whole pixels, got ${width}x${height}.`);
+  }
   if (!(width > 0 && height > 0)) {
     throw new FrameError('empty-frame', `The frame is ${width}x${height}: there is nothing to look at. Pass an image or video frame with pixels.`);
   }
   if (width * height > MAX_FRAME_PIXELS) {
     throw new FrameError('frame-too-large', `The frame is ${width}x${height} (${((width * height) / 1e6).toFixed(1)} MP); the limit is ${MAX_FRAME_PIXELS / 1e6} MP. Scale it down first.`);
   }
+}
+
+function typeName(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  return (value as object).constructor?.name ?? typeof value;
 }
 
 let canvas: OffscreenCanvas | undefined;
@@ -84,10 +92,16 @@ export async function readFrame(frame: FrameInput): Promise<RgbaImage> {
     checkSize(frame.width, frame.height);
     return drawToRgba(frame, frame.width, frame.height);
   }
+  if (typeof frame !== 'object' || frame === null) {
+    throw new FrameError('bad-frame', `Expected an ImageData, ImageBitmap, VideoFrame or {data, width, height}, got ${typeName(frame)}.`);
+  }
   const { data, width, height } = frame;
+  if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray)) {
+    throw new FrameError('bad-frame', `A raw frame's data must be a Uint8Array or Uint8ClampedArray of RGBA bytes, got ${typeName(data)}. (Expected an ImageData, ImageBitmap, VideoFrame or {data, width, height}.)`);
+  }
   checkSize(width, height);
-  if (!data || data.length < width * height * 4) {
-    throw new FrameError('bad-frame', `The frame's data holds ${data?.length ?? 0} bytes; RGBA ${width}x${height} needs ${width * height * 4}.`);
+  if (data.length < width * height * 4) {
+    throw new FrameError('bad-frame', `The frame's data holds ${data.length} bytes; RGBA ${width}x${height} needs ${width * height * 4} (4 bytes a pixel, rows of ${width * 4} bytes without padding).`);
   }
   return { data, width, height };
 }
