@@ -108,6 +108,29 @@ describe('face pipeline through the worker API', function () {
       }
     });
 
+    it('a VideoFrame whose display size differs from its pixels is read at its display size', async () => {
+      await use(api, OPTIONS_STATIC);
+      const reference = await api.process(crop.imageData);
+      const [rx, ry] = [reference.faces[0].landmarks[3], reference.faces[0].landmarks[4]];
+      for (const scale of [2, 0.5]) {
+        const frame = new VideoFrame(await createImageBitmap(crop.imageData), { timestamp: 0, displayWidth: 640 * scale, displayHeight: 480 * scale });
+        const result = await api.process(Comlink.transfer(frame, [frame]));
+        expect([result.width, result.height], `x${scale}`).to.deep.equal([640 * scale, 480 * scale]);
+        expect(result.faces, `x${scale}`).to.have.length(1);
+        // Resampled pixels give slightly different landmarks; a mis-strided copy gives none or noise.
+        const [x, y] = [result.faces[0].landmarks[3], result.faces[0].landmarks[4]];
+        expect(Math.hypot(x - rx * scale, y - ry * scale), `nose tip x${scale}`).to.be.lessThan(4 * Math.max(1, scale));
+      }
+    });
+
+    it('a transparent ImageBitmap after a face bitmap of the same size shows nothing of the previous frame', async () => {
+      await use(api, OPTIONS_STATIC);
+      const face = await createImageBitmap(crop.imageData);
+      expect((await api.process(Comlink.transfer(face, [face]))).faces).to.have.length(1);
+      const clear = await createImageBitmap(new ImageData(640, 480));
+      expect((await api.process(Comlink.transfer(clear, [clear]))).faces).to.deep.equal([]);
+    });
+
     it('a raw buffer with rows of a wider image (extra bytes at the end) is read as the given size', async () => {
       await use(api, OPTIONS_STATIC);
       const { imageData } = crop;

@@ -55,7 +55,9 @@ function drawToRgba(source: CanvasImageSource, width: number, height: number): R
     canvas.width = width;
     canvas.height = height;
   }
-  context.drawImage(source, 0, 0);
+  // The canvas is reused: without clearing, transparent pixels would show the previous frame.
+  context.clearRect(0, 0, width, height);
+  context.drawImage(source, 0, 0, width, height);
   const { data } = context.getImageData(0, 0, width, height, { colorSpace: 'srgb' });
   return { data, width, height };
 }
@@ -77,6 +79,10 @@ export async function readFrame(frame: FrameInput): Promise<RgbaImage> {
     const width = frame.displayWidth;
     const height = frame.displayHeight;
     checkSize(width, height);
+    // copyTo gives the visible rect at its coded resolution; when the frame is meant to be shown
+    // at another size (anamorphic video, a displayWidth/Height given), only drawing scales it.
+    const visible = frame.visibleRect;
+    if (!visible || visible.width !== width || visible.height !== height) return drawToRgba(frame, width, height);
     try {
       const data = new Uint8Array(width * height * 4);
       await frame.copyTo(data, { format: 'RGBA', colorSpace: 'srgb' } as VideoFrameCopyToOptions);
