@@ -51,7 +51,8 @@ describe('imageToTensorData', () => {
   it('applies the value range', () => {
     const img = ramp(2, 2);
     const out = imageToTensorData(img, identity, { width: 2, height: 2, border: 'replicate', scale: 1 / 255, offset: 0 });
-    expect(out[1]).to.be.closeTo(100 / 255, 1e-9);
+    // A Float32Array: the nearest float32 to 100/255, exactly (1e-9 is below float32 resolution here).
+    expect(out[1]).to.equal(Math.fround(100 / 255));
   });
 
   it('rejects empty and short buffers with a message', () => {
