@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromiumArgs, crossOriginIsolation, jsToTs, tfjsFesmAlias } from './tools/dev-server-plugins.mjs';
+import { ensureTestClip } from './tools/test-clip.mjs';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'face-mesh-wtr-'));
@@ -27,7 +28,7 @@ export default {
       launchOptions: {
         executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
         headless: true,
-        args: chromiumArgs({ userDataDir, fakeVideo: process.env.FAKE_VIDEO }),
+        args: chromiumArgs({ userDataDir, fakeVideo: process.env.FAKE_VIDEO ?? ensureTestClip() }),
       },
     }),
   ],

@@ -1,18 +1,399 @@
 /**
- * `<face-mesh>`: finds faces in the camera, an image or frames the page passes in, and fires
- * `landmarks` events. This module has no side effects; `define.ts` registers the tag.
+ * `<face-mesh>`: finds faces in the camera, an image or a video (`src`), or frames the page passes
+ * to `detect()`, and fires `landmarks` events with 478 refined 3D points per face. All the work runs
+ * in a Web Worker (tfjs-core + wasm); this class only moves frames and events. No side effects on
+ * import: `define.js` registers the tag.
+ *
+ * @summary Face landmarks (MediaPipe Attention Mesh, 478 points) as DOM events.
+ *
+ * @event landmarks - LandmarksEvent: every processed frame; `detail.faces[i].landmarks` is a Float32Array of 478 x (x, y, z) pixels.
+ * @event ready - ReadyEvent: the runtime and models are loaded; `detail` has the wasm mode (simd, threads) and load time.
+ * @event facefound - FaceFoundEvent: a face appeared after frames without one.
+ * @event facelost - FaceLostEvent: the last face disappeared.
+ * @event error - FaceMeshErrorEvent: `detail.code` (e.g. camera-denied, model-load-failed) and an actionable `detail.message`.
+ * @event progress - LoadProgressEvent: start-up progress (`detail.stage`, `detail.progress` 0..1).
  *
  * @slot start - Replaces the default start button shown before the camera is started.
+ * @csspart video - The camera or `src` video.
+ * @csspart image - The `src` image.
+ * @csspart overlay - The canvas the worker draws the overlay on.
+ * @csspart start-button - The default start button.
+ * @cssprop --face-mesh-aspect-ratio - Aspect ratio of the element box (default 4 / 3).
  */
-import { LitElement, css, html } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import * as Comlink from 'comlink';
+import type { FrameInput, FrameResult, OverlayMode, PipelineOptions, StreamFrameResult, StreamListener } from '@face-mesh/worker-runtime';
+import { openCamera, stopStream, type FacingMode } from './camera.js';
+import {
+  FaceFoundEvent,
+  FaceLostEvent,
+  FaceMeshError,
+  FaceMeshErrorEvent,
+  LandmarksEvent,
+  LoadProgressEvent,
+  ReadyEvent,
+  type ErrorDetail,
+  type FaceMeshErrorCode,
+  type LandmarksDetail,
+  type ReadyDetail,
+} from './events.js';
+import { canTransferTrackFrames, streamTrack, streamVideoElement, type FrameSource } from './frame-source.js';
+import { DEFAULT_ASSET_BASE, startRuntime, type RuntimeClient } from './runtime-client.js';
+import { styles } from './styles.js';
+
+type SourceKind = 'camera' | 'image' | 'video';
+
+const VIDEO_EXTENSIONS = /\.(mp4|webm|ogv|mov|m4v)(\?|#|$)/i;
 
 export class FaceMeshElement extends LitElement {
-  static override styles = css`
-    :host { display: inline-block; position: relative; }
-    button { font: inherit; }
-  `;
+  static override styles = styles;
+
+  static override properties = {
+    maxFaces: { type: Number, attribute: 'max-faces', reflect: true },
+    minDetectionConfidence: { type: Number, attribute: 'min-detection-confidence', reflect: true },
+    minTrackingConfidence: { type: Number, attribute: 'min-tracking-confidence', reflect: true },
+    mirror: { type: Boolean, reflect: true },
+    overlay: { type: String, reflect: true },
+    paused: { type: Boolean, reflect: true },
+    threads: { type: String, reflect: true },
+    assetBase: { type: String, attribute: 'asset-base', reflect: true },
+    facingMode: { type: String, attribute: 'facing-mode', reflect: true },
+    src: { type: String, reflect: true },
+    autostart: { type: Boolean, reflect: true },
+    running: { type: Boolean, reflect: true },
+  };
+
+  /** Most faces to find and track. Default 1. */
+  declare maxFaces: number;
+  /** Detector score (0..1) a face needs to be found. Default 0.5. */
+  declare minDetectionConfidence: number;
+  /** Face score (0..1) under which a tracked face is dropped and searched for again. Default 0.5. */
+  declare minTrackingConfidence: number;
+  /**
+   * Selfie view: the video is shown mirrored and landmarks are given in the mirrored picture, with the
+   * left/right eye and iris groups swapped so that "left" is the subject's left eye. Default false.
+   */
+  declare mirror: boolean;
+  /** What the worker draws over the picture: none, mesh, contours, irises or points. Default 'contours'. */
+  declare overlay: OverlayMode;
+  /** Stop processing frames (the camera stays on). */
+  declare paused: boolean;
+  /** 'auto': wasm threads when the page is cross-origin isolated; 'off': one thread. Default 'auto'. */
+  declare threads: 'auto' | 'off';
+  /** Folder holding `wasm/` and `models/`. Default: next to this module. */
+  declare assetBase: string;
+  /** Which camera: 'user' (front) or 'environment' (back). Default 'user'. */
+  declare facingMode: FacingMode;
+  /** An image or video URL to use instead of the camera. */
+  declare src: string;
+  /** Start (ask for the camera, or load `src`) as soon as the element is connected. */
+  declare autostart: boolean;
+  /** True while a camera or video is being processed (read-only). */
+  declare running: boolean;
+
+  /** Global default for `asset-base` (set once before elements start). */
+  static assetBase: string = DEFAULT_ASSET_BASE;
+
+  private client: RuntimeClient | null = null;
+  private ready: Promise<ReadyDetail> | null = null;
+  private mediaStream: MediaStream | null = null;
+  private frameSource: FrameSource | null = null;
+  private overlayCanvas: HTMLCanvasElement | null = null;
+  private faceCount = 0;
+  private generation = 0;
+  private showStart = true;
+  private sourceKind: SourceKind = 'camera';
+
+  constructor() {
+    super();
+    this.maxFaces = 1;
+    this.minDetectionConfidence = 0.5;
+    this.minTrackingConfidence = 0.5;
+    this.mirror = false;
+    this.overlay = 'contours';
+    this.paused = false;
+    this.threads = 'auto';
+    this.assetBase = '';
+    this.facingMode = 'user';
+    this.src = '';
+    this.autostart = false;
+    this.running = false;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.autostart || this.src) void this.start().catch(() => {});
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.shutdown();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    const client = this.client;
+    if (!client || !this.ready) return;
+    // Before the pipeline exists, its options are passed when it is created.
+    const ready = this.ready.catch(() => null);
+    if (changed.has('maxFaces') || changed.has('minDetectionConfidence') || changed.has('minTrackingConfidence') || changed.has('mirror')) {
+      const options = this.pipelineOptions();
+      void ready.then((r) => r && client.api.setPipelineOptions(options)).catch((e: unknown) => this.fail('internal', e));
+    }
+    if (changed.has('overlay')) {
+      const mode = this.overlayMode();
+      void ready.then((r) => r && client.api.setOverlayMode(mode));
+    }
+    if ((changed.has('src') && changed.get('src') !== undefined) || (changed.has('facingMode') && changed.get('facingMode') !== undefined)) {
+      if (this.running || this.src) void this.start().catch(() => {});
+    }
+    if (changed.has('paused') && changed.get('paused') !== undefined) {
+      if (this.paused) this.stopFrames();
+      else if (this.running) this.startFrames();
+    }
+    if ((changed.has('threads') && changed.get('threads') !== undefined) || (changed.has('assetBase') && changed.get('assetBase') !== undefined)) {
+      // The wasm mode and the asset URLs are fixed per worker: start a new one.
+      const wasRunning = this.running;
+      this.shutdown();
+      if (wasRunning || this.src) void this.start().catch(() => {});
+    }
+  }
 
   override render() {
-    return html`<slot name="start"><button part="start" type="button">Start camera</button></slot>`;
+    const kind = this.src ? (VIDEO_EXTENSIONS.test(this.src) ? 'video' : 'image') : 'camera';
+    return html`
+      <div class="stage" part="stage">
+        ${kind === 'image'
+          ? html`<img part="image" class=${this.mirror ? 'mirrored' : ''} src=${this.src} alt="" crossorigin="anonymous" />`
+          : html`<video part="video" class=${this.mirror ? 'mirrored' : ''} playsinline muted></video>`}
+      </div>
+      ${kind === 'camera' && this.showStart && !this.running
+        ? html`<div class="start">
+            <slot name="start" @click=${() => void this.start().catch(() => {})}>
+              <button part="start-button" type="button">Start camera</button>
+            </slot>
+          </div>`
+        : nothing}
+    `;
+  }
+
+  /** Ask for the camera (or load `src`) and start firing `landmarks` events. */
+  async start(): Promise<void> {
+    const generation = ++this.generation;
+    this.stopSource();
+    const kind: SourceKind = this.src ? (VIDEO_EXTENSIONS.test(this.src) ? 'video' : 'image') : 'camera';
+    this.sourceKind = kind;
+    try {
+      await this.ensureRuntime();
+      if (generation !== this.generation) return;
+      if (kind === 'image') {
+        const url = new URL(this.src, document.baseURI).href;
+        const result = await this.client!.api.processUrl(url).catch((e: unknown) => {
+          throw new FaceMeshError('source-failed', e instanceof Error ? e.message : String(e));
+        });
+        if (generation === this.generation) this.emitResult({ ...result, timestamp: performance.now(), dropped: 0 });
+        return;
+      }
+      const video = await this.videoElement();
+      if (kind === 'video') {
+        video.srcObject = null;
+        video.src = this.src;
+        video.loop = true;
+      } else {
+        const stream = await openCamera(this.facingMode);
+        if (generation !== this.generation) {
+          stopStream(stream);
+          return;
+        }
+        this.mediaStream = stream;
+        video.srcObject = stream;
+        stream.getVideoTracks()[0]?.addEventListener('ended', () => {
+          if (this.mediaStream === stream) this.onCameraEnded();
+        });
+      }
+      await video.play().catch((e: unknown) => {
+        throw new FaceMeshError('source-failed', `The video could not be played: ${e instanceof Error ? e.message : String(e)}`);
+      });
+      if (generation !== this.generation) return;
+      this.running = true;
+      this.showStart = false;
+      if (!this.paused) this.startFrames();
+    } catch (e) {
+      if (generation === this.generation) {
+        const err = e instanceof FaceMeshError ? e : new FaceMeshError('internal', e instanceof Error ? e.message : String(e));
+        this.dispatchEvent(new FaceMeshErrorEvent({ code: err.code, message: err.message }));
+        this.stopSource();
+        throw err;
+      }
+    }
+  }
+
+  /** Stop the camera or video; the worker and models stay loaded for the next start(). */
+  stop(): void {
+    this.generation++;
+    this.stopSource();
+  }
+
+  /**
+   * Find faces in one frame the page provides (ImageBitmap and VideoFrame are transferred, ImageData
+   * copied), as a still image: it does not disturb tracking of the live source.
+   */
+  async detect(frame: ImageBitmap | VideoFrame | ImageData): Promise<LandmarksDetail> {
+    await this.ensureRuntime();
+    const transfer = frame instanceof ImageData ? [] : [frame as unknown as Transferable];
+    const result = await this.client!.api.process(Comlink.transfer(frame as FrameInput, transfer), { stillImage: true }).catch((e: unknown) => {
+      const info = e as { code?: FaceMeshErrorCode; message?: string };
+      throw new FaceMeshError(info.code ?? 'bad-frame', info.message ?? String(e));
+    });
+    return { ...result, timestamp: performance.now(), dropped: 0 };
+  }
+
+  /** Start the worker and load the models once; resolves with the runtime mode. */
+  private ensureRuntime(): Promise<ReadyDetail> {
+    if (this.ready) return this.ready;
+    const t0 = performance.now();
+    const client = startRuntime(this.assetBase || FaceMeshElement.assetBase);
+    this.client = client;
+    client.onCrash = (message) => {
+      if (this.client !== client) return;
+      this.fail('worker-crashed', new Error(message));
+      this.shutdown();
+    };
+    const ready = (async (): Promise<ReadyDetail> => {
+      this.dispatchEvent(new LoadProgressEvent({ stage: 'wasm', progress: 0 }));
+      const mode = await client.init({ threads: this.threads === 'off' ? 'off' : 'auto' }).catch((e: unknown) => {
+        throw new FaceMeshError('wasm-unsupported', e instanceof Error ? e.message : String(e));
+      });
+      this.dispatchEvent(new LoadProgressEvent({ stage: 'models', progress: 0.3 }));
+      await client.api.createPipeline(client.modelUrls, this.pipelineOptions()).catch((e: unknown) => {
+        throw new FaceMeshError('model-load-failed', e instanceof Error ? e.message : String(e));
+      });
+      await this.attachOverlay(client);
+      const detail: ReadyDetail = { ...mode, loadMs: performance.now() - t0 };
+      this.dispatchEvent(new LoadProgressEvent({ stage: 'ready', progress: 1 }));
+      this.dispatchEvent(new ReadyEvent(detail));
+      return detail;
+    })();
+    this.ready = ready;
+    ready.catch(() => {
+      if (this.client === client) this.dropRuntime();
+    });
+    return ready;
+  }
+
+  private async attachOverlay(client: RuntimeClient): Promise<void> {
+    await this.updateComplete;
+    this.overlayCanvas?.remove();
+    // A canvas can be transferred once: every worker gets a fresh one.
+    const canvas = document.createElement('canvas');
+    canvas.setAttribute('part', 'overlay');
+    canvas.setAttribute('aria-hidden', 'true');
+    this.renderRoot.querySelector('.stage')?.append(canvas);
+    this.overlayCanvas = canvas;
+    const offscreen = canvas.transferControlToOffscreen();
+    await client.api.setOverlay(Comlink.transfer(offscreen, [offscreen]), this.overlayMode(), client.geometryUrl);
+  }
+
+  private async videoElement(): Promise<HTMLVideoElement> {
+    this.requestUpdate();
+    await this.updateComplete;
+    const video = this.renderRoot.querySelector('video');
+    if (!video) throw new FaceMeshError('internal', 'no video element');
+    return video;
+  }
+
+  private startFrames(): void {
+    const client = this.client;
+    const video = this.renderRoot.querySelector('video');
+    if (!client || !video || this.frameSource) return;
+    const listener: StreamListener = {
+      onResult: (r) => this.emitResult(r),
+      onError: (e) => this.dispatchEvent(new FaceMeshErrorEvent(e as ErrorDetail)),
+    };
+    const track = this.mediaStream?.getVideoTracks()[0];
+    if (this.sourceKind === 'camera' && track && canTransferTrackFrames()) {
+      // A processor's stream can be read once: clone the track so pause/resume gets a fresh one.
+      const clone = track.clone();
+      const { source } = streamTrack(client.api, clone, listener);
+      this.frameSource = { stop: () => { source.stop(); clone.stop(); } };
+    } else {
+      this.frameSource = streamVideoElement(client.api, video, listener);
+    }
+  }
+
+  private stopFrames(): void {
+    this.frameSource?.stop();
+    this.frameSource = null;
+  }
+
+  private emitResult(r: StreamFrameResult | (FrameResult & { timestamp: number; dropped: number })): void {
+    const detail: LandmarksDetail = {
+      timestamp: r.timestamp,
+      width: r.width,
+      height: r.height,
+      faces: r.faces,
+      timings: r.timings,
+      detectorRan: r.detectorRan,
+      dropped: r.dropped,
+    };
+    this.dispatchEvent(new LandmarksEvent(detail));
+    const count = r.faces.length;
+    if (count > 0 && this.faceCount === 0) this.dispatchEvent(new FaceFoundEvent({ count, timestamp: r.timestamp }));
+    if (count === 0 && this.faceCount > 0) this.dispatchEvent(new FaceLostEvent({ count, timestamp: r.timestamp }));
+    this.faceCount = count;
+  }
+
+  private onCameraEnded(): void {
+    this.stopSource();
+    this.dispatchEvent(new FaceMeshErrorEvent({ code: 'camera-ended', message: 'The camera stopped (unplugged or taken by another application). Call start() to try again.' }));
+  }
+
+  private stopSource(): void {
+    this.stopFrames();
+    stopStream(this.mediaStream);
+    this.mediaStream = null;
+    const video = this.renderRoot?.querySelector('video');
+    if (video) {
+      video.pause();
+      video.srcObject = null;
+      video.removeAttribute('src');
+    }
+    if (this.running) {
+      this.running = false;
+      if (this.faceCount > 0) this.dispatchEvent(new FaceLostEvent({ count: 0, timestamp: performance.now() }));
+      this.faceCount = 0;
+    }
+    void this.client?.api.resetPipeline().catch(() => {});
+  }
+
+  /** Stop everything and terminate the worker (tensors, wasm threads and all). */
+  private shutdown(): void {
+    this.generation++;
+    this.stopSource();
+    this.dropRuntime();
+  }
+
+  private dropRuntime(): void {
+    this.client?.close();
+    this.client = null;
+    this.ready = null;
+    this.overlayCanvas?.remove();
+    this.overlayCanvas = null;
+  }
+
+  private fail(code: FaceMeshErrorCode, e: unknown): void {
+    this.dispatchEvent(new FaceMeshErrorEvent({ code, message: e instanceof Error ? e.message : String(e) }));
+  }
+
+  private pipelineOptions(): Partial<PipelineOptions> {
+    return {
+      maxFaces: this.maxFaces,
+      minDetectionConfidence: this.minDetectionConfidence,
+      minTrackingConfidence: this.minTrackingConfidence,
+      mirror: this.mirror,
+    };
+  }
+
+  private overlayMode(): OverlayMode {
+    return (['none', 'mesh', 'contours', 'irises', 'points'] as const).includes(this.overlay) ? this.overlay : 'contours';
   }
 }

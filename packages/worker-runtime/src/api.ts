@@ -50,8 +50,13 @@ export interface RuntimeApi {
   /** Load both models and start the face pipeline (one per worker; a second call replaces it). */
   createPipeline(urls: PipelineModelUrls, options?: Partial<PipelineOptions>): Promise<PipelineOptions>;
   setPipelineOptions(options: Partial<PipelineOptions>): Promise<PipelineOptions>;
-  /** One frame through the pipeline; the result's arrays are transferred, not copied. */
-  process(frame: FrameInput): Promise<FrameResult>;
+  /**
+   * One frame through the pipeline; the result's arrays are transferred, not copied. With
+   * `stillImage` the frame is a one-off still image: detector, no tracking, tracked faces untouched.
+   */
+  process(frame: FrameInput, options?: { stillImage?: boolean }): Promise<FrameResult>;
+  /** Fetch and decode an image in the worker, then process it as a still image. */
+  processUrl(url: string): Promise<FrameResult>;
   /** Forget tracked faces: the next frame starts from the detector. */
   resetPipeline(): Promise<void>;
   disposePipeline(): Promise<void>;
@@ -77,6 +82,21 @@ let session: PipelineSession | undefined;
 let loop: FrameLoop | null = null;
 let painter: OverlayPainter | null = null;
 let edges: Promise<Uint32Array> | null = null;
+
+async function fetchImage(url: string): Promise<ImageBitmap> {
+  let res: Response;
+  try {
+    res = await fetch(url);
+  } catch (e) {
+    throw new Error(`Could not fetch the image ${url}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (!res.ok) throw new Error(`Could not fetch the image ${url}: HTTP ${res.status}`);
+  try {
+    return await createImageBitmap(await res.blob(), { colorSpaceConversion: 'default' });
+  } catch {
+    throw new Error(`The image ${url} could not be decoded (is it a JPEG, PNG, WebP or GIF?).`);
+  }
+}
 
 async function loadEdges(url: string): Promise<Uint32Array> {
   const res = await fetch(url);
@@ -162,9 +182,26 @@ export const runtimeApi: RuntimeApi = {
     return p.getOptions();
   },
 
-  async process(frame) {
-    const result = await pipelineSession().process(frame);
-    return Comlink.transfer(result, resultBuffers(result));
+  async process(frame, options) {
+    try {
+      const result = await pipelineSession().process(frame, options);
+      painter?.draw(result);
+      return Comlink.transfer(result, resultBuffers(result));
+    } finally {
+      // Transferred bitmaps and frames are ours now: free their memory at once, not at GC.
+      if ('close' in frame && typeof frame.close === 'function') frame.close();
+    }
+  },
+
+  async processUrl(url) {
+    const bitmap = await fetchImage(url);
+    try {
+      const result = await pipelineSession().process(bitmap, { stillImage: true });
+      painter?.draw(result);
+      return Comlink.transfer(result, resultBuffers(result));
+    } finally {
+      bitmap.close();
+    }
   },
 
   async resetPipeline() {

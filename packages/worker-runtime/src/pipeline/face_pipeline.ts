@@ -77,10 +77,15 @@ export class FacePipeline {
     this.tracked = [];
   }
 
-  process(image: RgbaImage): FrameResult {
+  /**
+   * One frame. With `{ stillImage: true }` the frame is handled as a still image whatever the mode
+   * (detector, no tracking) and the tracked faces are left as they were.
+   */
+  process(image: RgbaImage, { stillImage = false }: { stillImage?: boolean } = {}): FrameResult {
     const t0 = performance.now();
     const { width, height } = image;
-    const { maxFaces, staticImageMode } = this.options;
+    const { maxFaces } = this.options;
+    const staticImageMode = this.options.staticImageMode || stillImage;
     const previous = staticImageMode ? [] : this.tracked;
 
     let candidates: Candidate[] = previous.map((roi) => ({ roi }));
@@ -114,7 +119,7 @@ export class FacePipeline {
       faces.push(face);
       if (!staticImageMode) next.push(landmarksToRoi(face.normalized, width, height));
     }
-    this.tracked = next;
+    if (!stillImage) this.tracked = next;
     // After the next ROIs are taken: tracking works in the camera's own frame.
     if (this.options.mirror) for (const face of faces) mirrorFace(face, width);
     const t2 = performance.now();

@@ -45,9 +45,9 @@ export class PipelineSession {
     return new PipelineSession(detector, mesh, new FacePipeline(detector, mesh, options));
   }
 
-  async process(frame: FrameInput): Promise<FrameResult> {
+  async process(frame: FrameInput, options?: { stillImage?: boolean }): Promise<FrameResult> {
     const image = await readFrame(frame);
-    return this.pipeline.process(image);
+    return this.pipeline.process(image, options);
   }
 
   dispose(): void {

@@ -1,0 +1,124 @@
+/**
+ * The element's events: typed CustomEvent subclasses (listen with addEventListener; the payload is
+ * `event.detail`). Landmark arrays are the worker's own buffers, transferred, never copied.
+ */
+import type { ErrorCode, FaceResult, PipelineTimings, RuntimeMode } from '@face-mesh/worker-runtime';
+
+export type { FaceResult } from '@face-mesh/worker-runtime';
+
+export interface LandmarksDetail {
+  /** Capture time of the frame, in milliseconds. */
+  timestamp: number;
+  /** Size of the processed frame, in pixels; landmark coordinates are in these pixels. */
+  width: number;
+  height: number;
+  /** One entry per face: 478x3 `landmarks` (Float32Array), `normalized`, `regions`, `score`, `roi`, `detection`. */
+  faces: FaceResult[];
+  /** Where the worker spent its time on this frame. */
+  timings: PipelineTimings;
+  /** Whether the detector ran on this frame (it runs only while fewer faces are tracked than max-faces). */
+  detectorRan: boolean;
+  /** Camera frames skipped so far because a newer frame arrived while the worker was busy. */
+  dropped: number;
+}
+
+export interface ReadyDetail extends RuntimeMode {
+  /** Time from start to models loaded, in milliseconds. */
+  loadMs: number;
+}
+
+export type FaceMeshErrorCode =
+  | ErrorCode
+  | 'camera-denied'
+  | 'camera-not-found'
+  | 'camera-in-use'
+  | 'camera-unsupported'
+  | 'camera-ended'
+  | 'source-failed'
+  | 'worker-crashed';
+
+export interface ErrorDetail {
+  code: FaceMeshErrorCode;
+  /** What went wrong and what to do about it. */
+  message: string;
+}
+
+export interface FaceCountDetail {
+  /** Faces in the frame that fired the event. */
+  count: number;
+  timestamp: number;
+}
+
+export interface ProgressDetail {
+  stage: 'wasm' | 'models' | 'ready';
+  /** 0..1 over the whole start-up. */
+  progress: number;
+}
+
+/** Fired for every processed frame. */
+export class LandmarksEvent extends CustomEvent<LandmarksDetail> {
+  static readonly eventName = 'landmarks';
+  constructor(detail: LandmarksDetail) {
+    super(LandmarksEvent.eventName, { detail, bubbles: true, composed: true });
+  }
+}
+
+/** Fired once the wasm runtime and the models are loaded. */
+export class ReadyEvent extends CustomEvent<ReadyDetail> {
+  static readonly eventName = 'ready';
+  constructor(detail: ReadyDetail) {
+    super(ReadyEvent.eventName, { detail, bubbles: true, composed: true });
+  }
+}
+
+/** Fired when a face appears after frames with none. */
+export class FaceFoundEvent extends CustomEvent<FaceCountDetail> {
+  static readonly eventName = 'facefound';
+  constructor(detail: FaceCountDetail) {
+    super(FaceFoundEvent.eventName, { detail, bubbles: true, composed: true });
+  }
+}
+
+/** Fired when the last face disappears. */
+export class FaceLostEvent extends CustomEvent<FaceCountDetail> {
+  static readonly eventName = 'facelost';
+  constructor(detail: FaceCountDetail) {
+    super(FaceLostEvent.eventName, { detail, bubbles: true, composed: true });
+  }
+}
+
+/**
+ * Something failed; `detail.code` is stable, `detail.message` says what to do. It does not bubble:
+ * an `error` event reaching `window` would look like an uncaught script error to error trackers.
+ */
+export class FaceMeshErrorEvent extends CustomEvent<ErrorDetail> {
+  static readonly eventName = 'error';
+  constructor(detail: ErrorDetail) {
+    super(FaceMeshErrorEvent.eventName, { detail });
+  }
+}
+
+/** Start-up progress while the wasm runtime and the models load. */
+export class LoadProgressEvent extends CustomEvent<ProgressDetail> {
+  static readonly eventName = 'progress';
+  constructor(detail: ProgressDetail) {
+    super(LoadProgressEvent.eventName, { detail, bubbles: true, composed: true });
+  }
+}
+
+/** An Error with the element's error code, for rejected promises (start(), detect()). */
+export class FaceMeshError extends Error {
+  constructor(readonly code: FaceMeshErrorCode, message: string) {
+    super(message);
+    this.name = 'FaceMeshError';
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    landmarks: LandmarksEvent;
+    ready: ReadyEvent;
+    facefound: FaceFoundEvent;
+    facelost: FaceLostEvent;
+  }
+}

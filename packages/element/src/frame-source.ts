@@ -1,0 +1,93 @@
+/**
+ * Moves video frames to the worker without reading pixels on the main thread.
+ * - Camera tracks, where MediaStreamTrackProcessor exists: its readable stream of VideoFrames is
+ *   transferred to the worker once; the worker pulls frames itself and keeps only the newest.
+ * - Otherwise (and for <video src>): requestVideoFrameCallback + createImageBitmap (a GPU-side copy),
+ *   transferred, with at most one frame in flight: a frame that arrives while the worker is busy is
+ *   not captured at all.
+ */
+import * as Comlink from 'comlink';
+import type { RuntimeApi, StreamListener } from '@face-mesh/worker-runtime';
+
+export interface FrameSource {
+  stop(): void;
+}
+
+interface TrackProcessorCtor {
+  new (init: { track: MediaStreamTrack; maxBufferSize?: number }): { readable: ReadableStream<VideoFrame> };
+}
+
+function trackProcessor(): TrackProcessorCtor | undefined {
+  return (globalThis as { MediaStreamTrackProcessor?: TrackProcessorCtor }).MediaStreamTrackProcessor;
+}
+
+export function canTransferTrackFrames(): boolean {
+  if (!trackProcessor()) return false;
+  // Transferable ReadableStreams are needed too (Chromium 87+).
+  try {
+    const { port1 } = new MessageChannel();
+    const rs = new ReadableStream();
+    port1.postMessage(rs, [rs as unknown as Transferable]);
+    port1.close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Camera track -> worker, through MediaStreamTrackProcessor. Resolves when the track's stream ends. */
+export function streamTrack(api: Comlink.Remote<RuntimeApi>, track: MediaStreamTrack, listener: StreamListener): { done: Promise<void>; source: FrameSource } {
+  const Processor = trackProcessor();
+  if (!Processor) throw new Error('MediaStreamTrackProcessor is not available');
+  const { readable } = new Processor({ track, maxBufferSize: 1 });
+  const done = api.startStream(Comlink.proxy(listener), Comlink.transfer(readable, [readable as unknown as Transferable]));
+  return { done, source: { stop: () => void api.stopStream() } };
+}
+
+/** <video> -> worker, one ImageBitmap per presented frame while the worker is free. */
+export function streamVideoElement(api: Comlink.Remote<RuntimeApi>, video: HTMLVideoElement, listener: StreamListener): FrameSource {
+  let stopped = false;
+  let inFlight = false;
+  let handle = 0;
+  const started = api.startStream(Comlink.proxy({
+    onResult: (r) => {
+      inFlight = false;
+      listener.onResult(r);
+    },
+    onError: (e) => {
+      inFlight = false;
+      listener.onError(e);
+    },
+  }));
+  const onFrame = (now: number) => {
+    if (stopped) return;
+    handle = video.requestVideoFrameCallback(onFrame);
+    if (inFlight || video.videoWidth === 0) return;
+    inFlight = true;
+    createImageBitmap(video).then(
+      async (bitmap) => {
+        await started;
+        if (stopped) {
+          bitmap.close();
+          return;
+        }
+        await api.pushFrame(Comlink.transfer(bitmap, [bitmap]), now);
+      },
+      (e: unknown) => {
+        inFlight = false;
+        listener.onError({ code: 'bad-frame', message: `Could not capture a video frame: ${e instanceof Error ? e.message : String(e)}` });
+      },
+    ).catch((e: unknown) => {
+      inFlight = false;
+      listener.onError({ code: 'internal', message: e instanceof Error ? e.message : String(e) });
+    });
+  };
+  handle = video.requestVideoFrameCallback(onFrame);
+  return {
+    stop() {
+      stopped = true;
+      video.cancelVideoFrameCallback(handle);
+      void api.stopStream();
+    },
+  };
+}
