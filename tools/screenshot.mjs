@@ -11,7 +11,7 @@ const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'face-mesh-shot-'));
 const browser = await puppeteer.launch({ executablePath: '/usr/bin/chromium', headless: true, args: chromiumArgs({ userDataDir, fakeVideo }) });
 const page = await browser.newPage();
 page.on('console', (m) => console.log(`[page] ${m.text()}`));
-await page.setViewport({ width: 1000, height: 700 });
+await page.setViewport({ width: Number(process.env.WIDTH ?? 1400), height: Number(process.env.HEIGHT ?? 800) });
 await page.goto(url);
 await new Promise((r) => setTimeout(r, Number(waitMs)));
 await page.screenshot({ path: out });

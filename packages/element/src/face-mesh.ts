@@ -103,6 +103,9 @@ export class FaceMeshElement extends LitElement {
   private generation = 0;
   private showStart = true;
   private sourceKind: SourceKind = 'camera';
+  /** start() was called and stop() was not: a new src or facing-mode restarts the source. */
+  private wantsSource = false;
+  private startedSrc = '';
 
   constructor() {
     super();
@@ -143,9 +146,9 @@ export class FaceMeshElement extends LitElement {
       const mode = this.overlayMode();
       void ready.then((r) => r && client.api.setOverlayMode(mode));
     }
-    if ((changed.has('src') && changed.get('src') !== undefined) || (changed.has('facingMode') && changed.get('facingMode') !== undefined)) {
-      if (this.running || this.src) void this.start().catch(() => {});
-    }
+    // A new src (even one set before the first render) or camera switches the running source.
+    const cameraChanged = changed.has('facingMode') && changed.get('facingMode') !== undefined && !this.src;
+    if (this.wantsSource && (this.src !== this.startedSrc || cameraChanged)) void this.start().catch(() => {});
     if (changed.has('paused') && changed.get('paused') !== undefined) {
       if (this.paused) this.stopFrames();
       else if (this.running) this.startFrames();
@@ -178,10 +181,12 @@ export class FaceMeshElement extends LitElement {
 
   /** Ask for the camera (or load `src`) and start firing `landmarks` events. */
   async start(): Promise<void> {
+    this.wantsSource = true;
     const generation = ++this.generation;
     this.stopSource();
     const kind: SourceKind = this.src ? (VIDEO_EXTENSIONS.test(this.src) ? 'video' : 'image') : 'camera';
     this.sourceKind = kind;
+    this.startedSrc = this.src;
     try {
       await this.ensureRuntime();
       if (generation !== this.generation) return;
@@ -229,6 +234,7 @@ export class FaceMeshElement extends LitElement {
 
   /** Stop the camera or video; the worker and models stay loaded for the next start(). */
   stop(): void {
+    this.wantsSource = false;
     this.generation++;
     this.stopSource();
   }
