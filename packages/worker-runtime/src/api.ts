@@ -36,6 +36,13 @@ export interface BenchResult {
   ops: OpProfileEntry[];
 }
 
+export interface MemoryInfo {
+  numTensors: number;
+  numBytes: number;
+  /** Size of the wasm backend's linear memory (it only grows), or null when not on wasm. */
+  wasmHeapBytes: number | null;
+}
+
 export interface RuntimeApi {
   /** Start tfjs on the wasm backend; resolves with the mode actually obtained. */
   init(options: BackendOptions): Promise<RuntimeMode>;
@@ -46,6 +53,8 @@ export interface RuntimeApi {
   disposeModel(id: number): Promise<void>;
   /** tf.memory().numTensors, to check that runs leak nothing. */
   numTensors(): Promise<number>;
+  /** Tensor count and bytes (tf.memory()) and the wasm heap's size, for leak checks and benchmarks. */
+  memoryInfo(): Promise<MemoryInfo>;
 
   /** Load both models and start the face pipeline (one per worker; a second call replaces it). */
   createPipeline(urls: PipelineModelUrls, options?: Partial<PipelineOptions>): Promise<PipelineOptions>;
@@ -167,6 +176,12 @@ export const runtimeApi: RuntimeApi = {
 
   async numTensors() {
     return tf.memory().numTensors;
+  },
+
+  async memoryInfo() {
+    const { numTensors, numBytes } = tf.memory();
+    const heap = (tf.backend() as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8;
+    return { numTensors, numBytes, wasmHeapBytes: heap ? heap.buffer.byteLength : null };
   },
 
   async createPipeline(urls, options) {

@@ -1,4 +1,4 @@
-export type { BenchResult, ModelInfo, RunResult, RuntimeApi } from './api.js';
+export type { BenchResult, MemoryInfo, ModelInfo, RunResult, RuntimeApi } from './api.js';
 export type { BackendOptions, RuntimeMode, WasmBinary } from './backend.js';
 export { chooseThreadCount } from './backend.js';
 export { Executor, type ExecutorOptions, type OpProfileEntry } from './executor.js';

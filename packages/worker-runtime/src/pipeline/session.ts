@@ -46,8 +46,12 @@ export class PipelineSession {
   }
 
   async process(frame: FrameInput, options?: { stillImage?: boolean }): Promise<FrameResult> {
+    const t0 = performance.now();
     const image = await readFrame(frame);
-    return this.pipeline.process(image, options);
+    const readMs = performance.now() - t0;
+    const result = this.pipeline.process(image, options);
+    result.timings.readMs = readMs;
+    return result;
   }
 
   dispose(): void {

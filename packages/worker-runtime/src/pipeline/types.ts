@@ -80,6 +80,8 @@ export interface FaceResult {
 }
 
 export interface PipelineTimings {
+  /** Reading the frame into RGBA bytes in the worker (VideoFrame.copyTo, or drawImage + getImageData). */
+  readMs?: number;
   detectorMs: number;
   cropMs: number;
   meshMs: number;
