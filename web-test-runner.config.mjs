@@ -13,6 +13,21 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'face-mesh-wtr-'));
 process.on('exit', () => rmSync(userDataDir, { recursive: true, force: true }));
 
+/**
+ * Server-side commands for tests (`executeServerCommand` from @web/test-runner-commands):
+ * `list-workers` gives the URLs of the page's live dedicated workers, from the browser itself.
+ */
+const commands = {
+  name: 'face-mesh-commands',
+  async executeCommand({ command, session }) {
+    if (command === 'list-workers') {
+      const page = session.browser.getPage(session.id);
+      return page.workers().map((w) => w.url());
+    }
+    return undefined;
+  },
+};
+
 export default {
   rootDir: root,
   files: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'packages/*/test/**/*.test.html'],
@@ -35,5 +50,5 @@ export default {
   // Google's solution (the parity reference) logs every WebGL context it makes; keep the report readable.
   filterBrowserLogs: ({ args }) => !/gl_context|XNNPACK delegate|Lit is in dev mode/.test(String(args[0])),
   middleware: [jsToTs(root), crossOriginIsolation(['/packages/worker-runtime/test/noncoi/'])],
-  plugins: [tfjsFesmAlias, esbuildPlugin({ ts: true, target: 'es2022', tsconfig: path.join(root, 'tsconfig.json') })],
+  plugins: [commands, tfjsFesmAlias, esbuildPlugin({ ts: true, target: 'es2022', tsconfig: path.join(root, 'tsconfig.json') })],
 };

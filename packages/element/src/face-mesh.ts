@@ -1,25 +1,4 @@
-/**
- * `<face-mesh>`: finds faces in the camera, an image or a video (`src`), or frames the page passes
- * to `detect()`, and fires `landmarks` events with 478 refined 3D points per face. All the work runs
- * in a Web Worker (tfjs-core + wasm); this class only moves frames and events. No side effects on
- * import: `define.js` registers the tag.
- *
- * @summary Face landmarks (MediaPipe Attention Mesh, 478 points) as DOM events.
- *
- * @event landmarks - LandmarksEvent: every processed frame; `detail.faces[i].landmarks` is a Float32Array of 478 x (x, y, z) pixels.
- * @event ready - ReadyEvent: the runtime and models are loaded; `detail` has the wasm mode (simd, threads) and load time.
- * @event facefound - FaceFoundEvent: a face appeared after frames without one.
- * @event facelost - FaceLostEvent: the last face disappeared.
- * @event error - FaceMeshErrorEvent: `detail.code` (e.g. camera-denied, model-load-failed) and an actionable `detail.message`.
- * @event progress - LoadProgressEvent: start-up progress (`detail.stage`, `detail.progress` 0..1).
- *
- * @slot start - Replaces the default start button shown before the camera is started.
- * @csspart video - The camera or `src` video.
- * @csspart image - The `src` image.
- * @csspart overlay - The canvas the worker draws the overlay on.
- * @csspart start-button - The default start button.
- * @cssprop --face-mesh-aspect-ratio - Aspect ratio of the element box (default 4 / 3).
- */
+/** The `<face-mesh>` element class (no side effects: `define.ts` registers the tag). */
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import * as Comlink from 'comlink';
 import type { FrameInput, FrameResult, OverlayMode, PipelineOptions, StreamFrameResult, StreamListener } from '@face-mesh/worker-runtime';
@@ -45,6 +24,29 @@ type SourceKind = 'camera' | 'image' | 'video';
 
 const VIDEO_EXTENSIONS = /\.(mp4|webm|ogv|mov|m4v)(\?|#|$)/i;
 
+/**
+ * `<face-mesh>`: finds faces in the camera, an image or a video (`src`), or frames the page passes
+ * to `detect()`, and fires `landmarks` events with 478 refined 3D points per face. All the work runs
+ * in a Web Worker (tfjs-core + wasm); this class only moves frames and events. No side effects on
+ * import: `define.js` registers the tag.
+ *
+ * @tagname face-mesh
+ * @summary Face landmarks (MediaPipe Attention Mesh, 478 points) as DOM events.
+ *
+ * @fires {LandmarksEvent} landmarks - Every processed frame; `detail.faces[i].landmarks` is a Float32Array of 478 x (x, y, z) pixels.
+ * @fires {ReadyEvent} ready - The runtime and models are loaded; `detail` has the wasm mode (simd, threads) and load time.
+ * @fires {FaceFoundEvent} facefound - A face appeared after frames without one.
+ * @fires {FaceLostEvent} facelost - The last face disappeared.
+ * @fires {FaceMeshErrorEvent} error - `detail.code` (e.g. camera-denied, model-load-failed) and an actionable `detail.message`. Does not bubble.
+ * @fires {LoadProgressEvent} progress - Start-up progress (`detail.stage`, `detail.progress` 0..1).
+ *
+ * @slot start - Replaces the default start button shown before the camera is started.
+ * @csspart video - The camera or `src` video.
+ * @csspart image - The `src` image.
+ * @csspart overlay - The canvas the worker draws the overlay on.
+ * @csspart start-button - The default start button.
+ * @cssprop --face-mesh-aspect-ratio - Aspect ratio of the element box (default 4 / 3).
+ */
 export class FaceMeshElement extends LitElement {
   static override styles = styles;
 

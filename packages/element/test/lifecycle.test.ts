@@ -1,0 +1,115 @@
+/** Lifecycle and main-thread cost of <face-mesh>, with Chromium's fake camera. */
+import { expect } from 'chai';
+import { executeServerCommand } from '@web/test-runner-commands';
+import { FaceMeshElement, type LandmarksEvent } from '../src/index.js';
+import '../src/define.js';
+
+const ASSETS = '/packages/element/dist/';
+
+function create(): FaceMeshElement {
+  const el = document.createElement('face-mesh') as FaceMeshElement;
+  el.assetBase = ASSETS;
+  document.body.append(el);
+  return el;
+}
+
+function landmarks(el: FaceMeshElement, withFace = false): Promise<LandmarksEvent> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no landmarks event within 60 s')), 60_000);
+    const on = (e: LandmarksEvent) => {
+      if (withFace && e.detail.faces.length === 0) return;
+      clearTimeout(timer);
+      el.removeEventListener('landmarks', on);
+      resolve(e);
+    };
+    el.addEventListener('landmarks', on);
+  });
+}
+
+async function faceMeshWorkers(): Promise<string[]> {
+  const urls = (await executeServerCommand<string[], undefined>('list-workers')) ?? [];
+  return urls.filter((u) => u.includes('face-mesh.worker'));
+}
+
+/** The browser reports a terminated worker's target gone shortly after terminate(): poll for up to 3 s. */
+async function workersSettleAt(count: number): Promise<string[]> {
+  let urls = await faceMeshWorkers();
+  for (let i = 0; i < 30 && urls.length !== count; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    urls = await faceMeshWorkers();
+  }
+  return urls;
+}
+
+describe('<face-mesh> lifecycle', function () {
+  this.timeout(180_000);
+
+  it('streams without long tasks (> 50 ms) on the main thread after start-up', async () => {
+    const el = create();
+    await el.start();
+    await landmarks(el, true);
+    const long: number[] = [];
+    const observer = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) long.push(entry.duration);
+    });
+    observer.observe({ type: 'longtask', buffered: false });
+    let frames = 0;
+    const count = () => frames++;
+    el.addEventListener('landmarks', count);
+    await new Promise((r) => setTimeout(r, 4000));
+    observer.disconnect();
+    el.removeEventListener('landmarks', count);
+    console.log(`4 s of streaming: ${frames} landmarks events, long tasks on the main thread: ${long.length ? long.map((d) => d.toFixed(0)).join(', ') + ' ms' : 'none'}`);
+    expect(frames, 'frames processed').to.be.greaterThan(10);
+    expect(long, 'long tasks').to.deep.equal([]);
+    el.remove();
+  });
+
+  it('removing the element terminates its worker and stops the camera; adding it back works again', async () => {
+    const el = create();
+    await el.start();
+    await landmarks(el);
+    expect(await workersSettleAt(1)).to.have.length(1);
+    const track = (el.shadowRoot!.querySelector('video')!.srcObject as MediaStream).getVideoTracks()[0];
+    el.remove();
+    expect(track.readyState).to.equal('ended');
+    expect(await workersSettleAt(0), 'workers after removal').to.deep.equal([]);
+    document.body.append(el);
+    await el.start();
+    const again = await landmarks(el);
+    expect(again.detail.width).to.equal(640);
+    expect(await workersSettleAt(1)).to.have.length(1);
+    el.remove();
+  });
+
+  it('several elements on one page each get their own worker and events', async () => {
+    const a = create();
+    const b = create();
+    await Promise.all([a.start(), b.start()]);
+    const [ea, eb] = await Promise.all([landmarks(a), landmarks(b)]);
+    expect(ea.detail.width).to.equal(640);
+    expect(eb.detail.width).to.equal(640);
+    expect(await workersSettleAt(2)).to.have.length(2);
+    a.remove();
+    b.remove();
+    expect(await workersSettleAt(0)).to.deep.equal([]);
+  });
+
+  it('paused stops frames; unpausing resumes them', async () => {
+    const el = create();
+    await el.start();
+    await landmarks(el);
+    el.paused = true;
+    await el.updateComplete;
+    await new Promise((r) => setTimeout(r, 300));
+    let during = 0;
+    const count = () => during++;
+    el.addEventListener('landmarks', count);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(during, 'events while paused').to.equal(0);
+    el.paused = false;
+    await landmarks(el);
+    el.removeEventListener('landmarks', count);
+    el.remove();
+  });
+});
