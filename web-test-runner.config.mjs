@@ -2,7 +2,7 @@
 // downloaded browser), served cross-origin isolated except under the `noncoi` folders.
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,15 @@ process.on('exit', () => rmSync(userDataDir, { recursive: true, force: true }));
  */
 const commands = {
   name: 'face-mesh-commands',
-  async executeCommand({ command, session }) {
+  async executeCommand({ command, payload, session }) {
+    if (command === 'write-module') {
+      // A test-generated module (e.g. the README's snippet), served from /.wtr-tmp/ so bare imports resolve.
+      const dir = path.join(root, '.wtr-tmp');
+      mkdirSync(dir, { recursive: true });
+      const name = path.basename(String(payload.name));
+      writeFileSync(path.join(dir, name), String(payload.source));
+      return `/.wtr-tmp/${name}`;
+    }
     if (command === 'list-workers') {
       const page = session.browser.getPage(session.id);
       return page.workers().map((w) => w.url());
