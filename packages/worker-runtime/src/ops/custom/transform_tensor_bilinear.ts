@@ -9,7 +9,9 @@
  * A sample with tx < 0, tx > W−1, ty < 0 or ty > H−1 is all zero; otherwise bilinear, a corner
  * outside the map reading 0 (reachable only with weight 0, at tx = W−1 or ty = H−1).
  *
- * A host loop over the map's data: the crop is tiny (16x16x32 from 48x48x32 here).
+ * A host loop over the map's data: the crop is tiny (16x16x32 from 48x48x32 here). On the wasm
+ * backend the map is read in place, through a view of the wasm heap (dataSync() would copy all
+ * 48x48x32 floats on each of the 3 calls per frame for the 256x32 it samples).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { checkMatrixShape, readInt, requireMap } from './flex_options.js';
@@ -20,6 +22,22 @@ const OP = 'TransformTensorBilinear';
 export function parseTransformTensorBilinearOptions(map: Record<string, unknown>): { outputHeight: number; outputWidth: number } {
   const m = requireMap(OP, map);
   return { outputHeight: readInt(OP, m, 'output_height', 1), outputWidth: readInt(OP, m, 'output_width', 1) };
+}
+
+interface HeapBackend {
+  typedArrayFromHeap(t: { shape: number[]; dtype: tf.DataType; dataId: object }): ArrayLike<number>;
+}
+
+/**
+ * The tensor's values without a copy where the backend keeps them in the wasm heap (valid until the
+ * next allocation, which may grow the heap: read before creating any tensor); a copy elsewhere.
+ */
+function readInPlace(t: tf.Tensor): ArrayLike<number> {
+  const backend = tf.backend() as Partial<HeapBackend>;
+  if (t.dtype === 'float32' && tf.getBackend() === 'wasm' && typeof backend.typedArrayFromHeap === 'function') {
+    return backend.typedArrayFromHeap({ shape: t.shape, dtype: t.dtype, dataId: t.dataId });
+  }
+  return t.dataSync() as ArrayLike<number>;
 }
 
 /** input [1,H,W,C], matrix [1,4,4] -> [1,outputHeight,outputWidth,C] float32. Creates no other tensors. */
@@ -45,7 +63,7 @@ export function transformTensorBilinear(input: tf.Tensor, matrix: tf.Tensor, out
   const b0 = t[4];
   const b1 = t[5];
   const b3 = t[7] + (b0 * 0.5 + b1 * 0.5 - 0.5);
-  const img = input.dataSync() as ArrayLike<number>;
+  const img = readInPlace(input);
   const maxX = w - 1;
   const maxY = h - 1;
   const rowStride = w * c;
