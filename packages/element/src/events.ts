@@ -35,7 +35,11 @@ export type FaceMeshErrorCode =
   | 'camera-unsupported'
   | 'camera-ended'
   | 'source-failed'
-  | 'worker-crashed';
+  | 'worker-crashed'
+  /** The element was removed (or its worker restarted) before the call finished. */
+  | 'aborted'
+  /** start() on an element that is not in the document. */
+  | 'not-connected';
 
 export interface ErrorDetail {
   code: FaceMeshErrorCode;
@@ -44,6 +48,8 @@ export interface ErrorDetail {
 }
 
 export interface FaceCountDetail {
+  /** The face's stable id (the same as `faces[i].id` in `landmarks` events). */
+  id: number;
   /** Faces in the frame that fired the event. */
   count: number;
   timestamp: number;
@@ -71,7 +77,7 @@ export class ReadyEvent extends CustomEvent<ReadyDetail> {
   }
 }
 
-/** Fired when a face appears after frames with none. */
+/** Fired when a face appears: a new id (found by the detector). */
 export class FaceFoundEvent extends CustomEvent<FaceCountDetail> {
   static readonly eventName = 'facefound';
   constructor(detail: FaceCountDetail) {
@@ -79,7 +85,7 @@ export class FaceFoundEvent extends CustomEvent<FaceCountDetail> {
   }
 }
 
-/** Fired when the last face disappears. */
+/** Fired when a tracked face is lost (its id will not come back). */
 export class FaceLostEvent extends CustomEvent<FaceCountDetail> {
   static readonly eventName = 'facelost';
   constructor(detail: FaceCountDetail) {

@@ -17,7 +17,8 @@ import {
   type ReadyDetail,
 } from './events.js';
 import { canTransferTrackFrames, streamTrack, streamVideoElement, type FrameSource } from './frame-source.js';
-import { DEFAULT_ASSET_BASE, startRuntime, type RuntimeClient } from './runtime-client.js';
+import { frameTransferList, toFaceMeshError, type DetectInput } from './frame-input.js';
+import { CrashSupervisor, DEFAULT_ASSET_BASE, startRuntime, type RuntimeClient } from './runtime-client.js';
 import { styles } from './styles.js';
 
 type SourceKind = 'camera' | 'image' | 'video';
@@ -35,8 +36,8 @@ const VIDEO_EXTENSIONS = /\.(mp4|webm|ogv|mov|m4v)(\?|#|$)/i;
  *
  * @fires {LandmarksEvent} landmarks - Every processed frame; `detail.faces[i].landmarks` is a Float32Array of 478 x (x, y, z) pixels.
  * @fires {ReadyEvent} ready - The runtime and models are loaded; `detail` has the wasm mode (simd, threads) and load time.
- * @fires {FaceFoundEvent} facefound - A face appeared after frames without one.
- * @fires {FaceLostEvent} facelost - The last face disappeared.
+ * @fires {FaceFoundEvent} facefound - A new face (a new `detail.id`) was found.
+ * @fires {FaceLostEvent} facelost - A tracked face (`detail.id`) was lost.
  * @fires {FaceMeshErrorEvent} error - `detail.code` (e.g. camera-denied, model-load-failed) and an actionable `detail.message`. Does not bubble.
  * @fires {LoadProgressEvent} progress - Start-up progress (`detail.stage`, `detail.progress` 0..1).
  *
@@ -101,13 +102,16 @@ export class FaceMeshElement extends LitElement {
   private mediaStream: MediaStream | null = null;
   private frameSource: FrameSource | null = null;
   private overlayCanvas: HTMLCanvasElement | null = null;
-  private faceCount = 0;
+  /** Ids of the faces in the last frame, for facefound/facelost. */
+  private faceIds = new Set<number>();
   private generation = 0;
   private showStart = true;
   private sourceKind: SourceKind = 'camera';
   /** start() was called and stop() was not: a new src or facing-mode restarts the source. */
   private wantsSource = false;
   private startedSrc = '';
+  /** Worker crashes: the first restarts the worker, a second stops. */
+  private readonly crashes = new CrashSupervisor();
 
   constructor() {
     super();
@@ -183,6 +187,11 @@ export class FaceMeshElement extends LitElement {
 
   /** Ask for the camera (or load `src`) and start firing `landmarks` events. */
   async start(): Promise<void> {
+    if (!this.isConnected) {
+      // A camera or worker started for an element outside the document would never be stopped.
+      throw new FaceMeshError('not-connected', 'The element is not in the document: add it, then call start().');
+    }
+    this.crashes.started();
     this.wantsSource = true;
     const generation = ++this.generation;
     this.stopSource();
@@ -194,8 +203,9 @@ export class FaceMeshElement extends LitElement {
       if (generation !== this.generation) return;
       if (kind === 'image') {
         const url = new URL(this.src, document.baseURI).href;
-        const result = await this.client!.api.processUrl(url).catch((e: unknown) => {
-          throw new FaceMeshError('source-failed', e instanceof Error ? e.message : String(e));
+        const client = this.client!;
+        const result = await client.guard(client.api.processUrl(url)).catch((e: unknown) => {
+          throw e instanceof FaceMeshError ? e : new FaceMeshError('source-failed', e instanceof Error ? e.message : String(e));
         });
         if (generation === this.generation) this.emitResult({ ...result, timestamp: performance.now(), dropped: 0 });
         return;
@@ -218,7 +228,9 @@ export class FaceMeshElement extends LitElement {
         });
       }
       await video.play().catch((e: unknown) => {
-        throw new FaceMeshError('source-failed', `The video could not be played: ${e instanceof Error ? e.message : String(e)}`);
+        throw new FaceMeshError('source-failed', kind === 'video'
+          ? `The video ${new URL(this.src, document.baseURI).href} could not be played (${e instanceof Error ? e.message : String(e)}): check the URL and that it is a video this browser plays (MP4/H.264, WebM).`
+          : `The camera video could not be played: ${e instanceof Error ? e.message : String(e)}`);
       });
       if (generation !== this.generation) return;
       this.running = true;
@@ -245,12 +257,12 @@ export class FaceMeshElement extends LitElement {
    * Find faces in one frame the page provides (ImageBitmap and VideoFrame are transferred, ImageData
    * copied), as a still image: it does not disturb tracking of the live source.
    */
-  async detect(frame: ImageBitmap | VideoFrame | ImageData): Promise<LandmarksDetail> {
+  async detect(frame: DetectInput): Promise<LandmarksDetail> {
+    const transfer = frameTransferList(frame);
     await this.ensureRuntime();
-    const transfer = frame instanceof ImageData ? [] : [frame as unknown as Transferable];
-    const result = await this.client!.api.process(Comlink.transfer(frame as FrameInput, transfer), { stillImage: true }).catch((e: unknown) => {
-      const info = e as { code?: FaceMeshErrorCode; message?: string };
-      throw new FaceMeshError(info.code ?? 'bad-frame', info.message ?? String(e));
+    const client = this.client!;
+    const result = await client.guard(client.api.process(Comlink.transfer(frame as FrameInput, transfer), { stillImage: true })).catch((e: unknown) => {
+      throw toFaceMeshError(e, 'bad-frame', frame);
     });
     return { ...result, timestamp: performance.now(), dropped: 0 };
   }
@@ -261,21 +273,17 @@ export class FaceMeshElement extends LitElement {
     const t0 = performance.now();
     const client = startRuntime(this.assetBase || FaceMeshElement.assetBase);
     this.client = client;
-    client.onCrash = (message) => {
-      if (this.client !== client) return;
-      this.fail('worker-crashed', new Error(message));
-      this.shutdown();
-    };
+    client.onCrash = (message) => this.onWorkerCrash(client, message);
     const ready = (async (): Promise<ReadyDetail> => {
       this.dispatchEvent(new LoadProgressEvent({ stage: 'wasm', progress: 0 }));
       const mode = await client.init({ threads: this.threads === 'off' ? 'off' : 'auto' }).catch((e: unknown) => {
-        throw new FaceMeshError('wasm-unsupported', e instanceof Error ? e.message : String(e));
+        throw toFaceMeshError(e, 'wasm-unsupported');
       });
       this.dispatchEvent(new LoadProgressEvent({ stage: 'models', progress: 0.3 }));
-      await client.api.createPipeline(client.modelUrls, this.pipelineOptions()).catch((e: unknown) => {
-        throw new FaceMeshError('model-load-failed', e instanceof Error ? e.message : String(e));
+      await client.guard(client.api.createPipeline(client.modelUrls, this.pipelineOptions())).catch((e: unknown) => {
+        throw e instanceof FaceMeshError ? e : new FaceMeshError('model-load-failed', e instanceof Error ? e.message : String(e));
       });
-      await this.attachOverlay(client);
+      await client.guard(this.attachOverlay(client));
       const detail: ReadyDetail = { ...mode, loadMs: performance.now() - t0 };
       this.dispatchEvent(new LoadProgressEvent({ stage: 'ready', progress: 1 }));
       this.dispatchEvent(new ReadyEvent(detail));
@@ -321,8 +329,13 @@ export class FaceMeshElement extends LitElement {
     if (this.sourceKind === 'camera' && track && canTransferTrackFrames()) {
       // A processor's stream can be read once: clone the track so pause/resume gets a fresh one.
       const clone = track.clone();
-      const { source } = streamTrack(client.api, clone, listener);
-      this.frameSource = { stop: () => { source.stop(); clone.stop(); } };
+      const { source, done } = streamTrack(client.api, clone, listener);
+      const frameSource: FrameSource = { stop: () => { source.stop(); clone.stop(); } };
+      this.frameSource = frameSource;
+      // The worker's stream ends by itself when the camera goes away (unplugged, revoked).
+      void client.guard(done).then(() => {
+        if (this.frameSource === frameSource) this.onCameraEnded();
+      }, () => {});
     } else {
       this.frameSource = streamVideoElement(client.api, video, listener);
     }
@@ -345,9 +358,10 @@ export class FaceMeshElement extends LitElement {
     };
     this.dispatchEvent(new LandmarksEvent(detail));
     const count = r.faces.length;
-    if (count > 0 && this.faceCount === 0) this.dispatchEvent(new FaceFoundEvent({ count, timestamp: r.timestamp }));
-    if (count === 0 && this.faceCount > 0) this.dispatchEvent(new FaceLostEvent({ count, timestamp: r.timestamp }));
-    this.faceCount = count;
+    const ids = new Set(r.faces.map((f) => f.id));
+    for (const id of this.faceIds) if (!ids.has(id)) this.dispatchEvent(new FaceLostEvent({ id, count, timestamp: r.timestamp }));
+    for (const id of ids) if (!this.faceIds.has(id)) this.dispatchEvent(new FaceFoundEvent({ id, count, timestamp: r.timestamp }));
+    this.faceIds = ids;
   }
 
   private onCameraEnded(): void {
@@ -367,8 +381,8 @@ export class FaceMeshElement extends LitElement {
     }
     if (this.running) {
       this.running = false;
-      if (this.faceCount > 0) this.dispatchEvent(new FaceLostEvent({ count: 0, timestamp: performance.now() }));
-      this.faceCount = 0;
+      for (const id of this.faceIds) this.dispatchEvent(new FaceLostEvent({ id, count: 0, timestamp: performance.now() }));
+      this.faceIds = new Set();
     }
     void this.client?.api.resetPipeline().catch(() => {});
   }
@@ -386,6 +400,25 @@ export class FaceMeshElement extends LitElement {
     this.ready = null;
     this.overlayCanvas?.remove();
     this.overlayCanvas = null;
+  }
+
+  /** The worker died or hangs: report it, restart it once (resuming the source), stop on a second crash. */
+  private onWorkerCrash(client: RuntimeClient, message: string): void {
+    if (this.client !== client) return;
+    const wanted = this.wantsSource;
+    const action = this.crashes.crashed();
+    this.fail('worker-crashed', new Error(action === 'restart'
+      ? `${message} It was restarted.`
+      : `${message} It crashed again, so face-mesh stopped; call start() to try again.`));
+    this.shutdown();
+    if (action === 'stop') {
+      this.wantsSource = false;
+      return;
+    }
+    this.crashes.restart(() => {
+      if (wanted) void this.start().catch(() => {});
+      else void this.ensureRuntime().catch((e: unknown) => this.fail(toFaceMeshError(e, 'internal').code, e));
+    });
   }
 
   private fail(code: FaceMeshErrorCode, e: unknown): void {

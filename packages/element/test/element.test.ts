@@ -44,7 +44,8 @@ describe('<face-mesh> with the (fake) camera', function () {
     expect(mode).to.include({ backend: 'wasm', binary: 'threaded-simd', crossOriginIsolated: true });
     expect(mode.loadMs).to.be.greaterThan(0);
     const { detail } = await withFace;
-    await found;
+    const foundEvent = (await found) as CustomEvent<{ id: number }>;
+    expect(foundEvent.detail.id, 'facefound carries the face id').to.equal(detail.faces[0].id);
     expect(detail.width).to.equal(640);
     expect(detail.height).to.equal(480);
     const face = detail.faces[0];
@@ -62,8 +63,9 @@ describe('<face-mesh> with the (fake) camera', function () {
       expect(face.landmarks[i + 1]).to.be.within(0, 480);
     }
     // the clip turns grey after 2 s
-    const lost = await next<Event>(el, 'facelost', 60_000);
-    expect(lost.type).to.equal('facelost');
+    const lost = await next<CustomEvent<{ id: number; count: number }>>(el, 'facelost', 60_000);
+    expect(lost.detail.id, 'facelost carries the lost id').to.equal(detail.faces[0].id);
+    expect(lost.detail.count).to.equal(0);
     el.remove();
   });
 
@@ -134,7 +136,7 @@ describe('<face-mesh> with the (fake) camera', function () {
     const error = next<CustomEvent<{ code: string; message: string }>>(el, 'error');
     await el.start().catch(() => {});
     const { detail } = await error;
-    expect(detail.code).to.match(/wasm-unsupported|model-load-failed/);
+    expect(detail.code).to.match(/wasm-load-failed|model-load-failed/);
     expect(detail.message).to.contain('/nowhere/');
     el.remove();
   });

@@ -42,6 +42,13 @@ import {
 interface Candidate {
   roi: Roi;
   detection?: Detection;
+  /** Set for faces tracked from the previous frame. */
+  id?: number;
+}
+
+interface TrackedFace {
+  roi: Roi;
+  id: number;
 }
 
 const REGION_KEYS = ['lips', 'leftEye', 'rightEye', 'leftIris', 'rightIris'] as const;
@@ -51,8 +58,10 @@ export class FacePipeline {
   private readonly anchors = generateAnchors();
   private readonly detectorInput = new Float32Array(DETECTOR_INPUT_SIZE * DETECTOR_INPUT_SIZE * 3);
   private readonly meshInput = new Float32Array(MESH_INPUT_SIZE * MESH_INPUT_SIZE * 3);
-  /** ROIs for the next frame, from this frame's landmarks (video mode). */
-  private tracked: Roi[] = [];
+  /** ROIs for the next frame, from this frame's landmarks (video mode), with the faces' ids. */
+  private tracked: TrackedFace[] = [];
+  /** Face ids are never reused within a pipeline's life. */
+  private nextFaceId = 1;
 
   constructor(
     private readonly detector: DetectorRunner,
@@ -86,9 +95,10 @@ export class FacePipeline {
     const { width, height } = image;
     const { maxFaces } = this.options;
     const staticImageMode = this.options.staticImageMode || stillImage;
-    const previous = staticImageMode ? [] : this.tracked;
+    const previousFaces = staticImageMode ? [] : this.tracked;
+    const previous = previousFaces.map((t) => t.roi);
 
-    let candidates: Candidate[] = previous.map((roi) => ({ roi }));
+    let candidates: Candidate[] = previousFaces.map(({ roi, id }) => ({ roi, id }));
     const detectorRan = previous.length < maxFaces;
     if (detectorRan) {
       const detections = this.detect(image).slice(0, maxFaces);
@@ -101,7 +111,7 @@ export class FacePipeline {
     const t1 = performance.now();
 
     const faces: FaceResult[] = [];
-    const next: Roi[] = [];
+    const next: TrackedFace[] = [];
     let cropMs = 0;
     let meshMs = 0;
     for (const candidate of candidates) {
@@ -115,9 +125,11 @@ export class FacePipeline {
       const score = sigmoid(raw.faceFlag);
       // ThresholdingCalculator: present iff score > threshold (strict); otherwise no landmarks, no ROI.
       if (!(score > this.options.minTrackingConfidence)) continue;
-      const face = this.toFace(raw, candidate, score, width, height);
+      // A face keeps its id while it is tracked; a face from the detector gets a new one.
+      const id = candidate.id ?? this.nextFaceId++;
+      const face = this.toFace(raw, candidate, id, score, width, height);
       faces.push(face);
-      if (!staticImageMode) next.push(landmarksToRoi(face.normalized, width, height));
+      if (!staticImageMode) next.push({ roi: landmarksToRoi(face.normalized, width, height), id });
     }
     if (!stillImage) this.tracked = next;
     // After the next ROIs are taken: tracking works in the camera's own frame.
@@ -143,7 +155,7 @@ export class FacePipeline {
     return weightedNonMaxSuppression(decoded).map((d) => projectDetection(d, image.width, image.height));
   }
 
-  private toFace(raw: MeshRawOutputs, candidate: Candidate, score: number, width: number, height: number): FaceResult {
+  private toFace(raw: MeshRawOutputs, candidate: Candidate, id: number, score: number, width: number, height: number): FaceResult {
     const { roi, detection } = candidate;
     const normalized = projectLandmarks(refineLandmarks(raw), roi);
     const landmarks = landmarksToPixels(normalized, width, height);
@@ -159,7 +171,7 @@ export class FacePipeline {
       }
       regions[key] = out;
     }
-    const face: FaceResult = { landmarks, normalized, regions, score, faceFlagLogit: raw.faceFlag, roi };
+    const face: FaceResult = { id, landmarks, normalized, regions, score, faceFlagLogit: raw.faceFlag, roi };
     if (detection) {
       const { xMin, yMin, xMax, yMax } = detection;
       face.detection = { score: detection.score, box: { xMin, yMin, xMax, yMax }, keypoints: detection.keypoints };

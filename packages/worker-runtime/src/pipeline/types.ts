@@ -63,6 +63,11 @@ export interface FaceDetectionInfo {
 }
 
 export interface FaceResult {
+  /**
+   * Stable id: a face keeps it for as long as it is tracked from frame to frame; a face found by the
+   * detector gets a new one. Never reused within a session (in static mode every frame's faces are new).
+   */
+  id: number;
   /** 478 x (x, y, z) in image pixels; z is relative depth in the units of x (negative = nearer). */
   landmarks: Float32Array;
   /** The same, normalized: x / width, y / height, z / width. */
