@@ -14,3 +14,4 @@ export * from './metrics.js';
 export * from './face_geometry_metadata.js';
 export * from './mirror.js';
 export * from './connections.js';
+export * from './one_euro_filter.js';
