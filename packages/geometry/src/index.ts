@@ -15,3 +15,4 @@ export * from './face_geometry_metadata.js';
 export * from './mirror.js';
 export * from './connections.js';
 export * from './one_euro_filter.js';
+export * from './procrustes.js';
