@@ -8,6 +8,8 @@ export const MODEL_URLS = {
   detector: '/models/dist/face_detection_short_range.tflite',
   mesh: '/models/dist/face_landmark_with_attention.tflite',
 };
+/** The plain 468-point mesh model (MediaPipe's refineLandmarks: false). */
+export const PLAIN_MESH_URL = '/models/dist/face_landmark.tflite';
 
 export function spawnRuntime(): { api: Comlink.Remote<RuntimeApi>; worker: Worker } {
   const worker = new Worker(new URL('../src/worker.js', import.meta.url), { type: 'module' });

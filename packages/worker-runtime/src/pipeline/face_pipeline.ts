@@ -157,7 +157,9 @@ export class FacePipeline {
 
   private toFace(raw: MeshRawOutputs, candidate: Candidate, id: number, score: number, width: number, height: number): FaceResult {
     const { roi, detection } = candidate;
-    const normalized = projectLandmarks(refineLandmarks(raw), roi);
+    // The plain mesh model has no region heads: its 468 points are the result (refineLandmarks: false).
+    const refined = raw.lips.length > 0 ? refineLandmarks(raw) : meshLandmarks(raw.mesh);
+    const normalized = projectLandmarks(refined, roi);
     const landmarks = landmarksToPixels(normalized, width, height);
     const regions = {} as FaceRegions;
     for (const key of REGION_KEYS) {
@@ -195,4 +197,11 @@ function validateOptions(o: PipelineOptions): PipelineOptions {
     if (typeof o[key] !== 'boolean') throw new RangeError(`${key} must be true or false, got ${String(o[key])}.`);
   }
   return o;
+}
+
+/** The mesh head alone, normalized like refinement does (x, y and z divided by the input size). */
+function meshLandmarks(mesh: Float32Array): Float32Array {
+  const out = new Float32Array(mesh.length);
+  for (let i = 0; i < mesh.length; i++) out[i] = mesh[i] / MESH_INPUT_SIZE;
+  return out;
 }

@@ -11,7 +11,10 @@ import type { FrameResult, PipelineOptions } from './types.js';
 export interface PipelineModelUrls {
   /** face_detection_short_range.tflite */
   detector: string;
-  /** face_landmark_with_attention.tflite */
+  /**
+   * face_landmark_with_attention.tflite (478 refined landmarks), or the plain face_landmark.tflite
+   * (468 landmarks, no lips/eyes/irises refinement: MediaPipe's `refineLandmarks: false`).
+   */
   mesh: string;
 }
 
@@ -36,11 +39,6 @@ export class PipelineSession {
     } catch (e) {
       detector.dispose();
       throw e;
-    }
-    if (!mesh.hasAttention) {
-      detector.dispose();
-      mesh.dispose();
-      throw new Error(`${urls.mesh} is the plain face mesh model; the pipeline needs face_landmark_with_attention.tflite.`);
     }
     return new PipelineSession(detector, mesh, new FacePipeline(detector, mesh, options));
   }

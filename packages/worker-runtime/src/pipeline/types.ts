@@ -68,11 +68,14 @@ export interface FaceResult {
    * detector gets a new one. Never reused within a session (in static mode every frame's faces are new).
    */
   id: number;
-  /** 478 x (x, y, z) in image pixels; z is relative depth in the units of x (negative = nearer). */
+  /**
+   * 478 x (x, y, z) in image pixels (468 with the plain mesh model); z is relative depth in the units
+   * of x (negative = nearer).
+   */
   landmarks: Float32Array;
   /** The same, normalized: x / width, y / height, z / width. */
   normalized: Float32Array;
-  /** Raw region outputs of the attention heads, in image pixels. */
+  /** Raw region outputs of the attention heads, in image pixels (empty arrays with the plain mesh model). */
   regions: FaceRegions;
   /** Face-presence score: the sigmoid of the face flag. */
   score: number;

@@ -10,7 +10,7 @@ import { matchFaces, type FaceMatching } from '@face-mesh/geometry';
 import type { FrameResult } from '../../src/index.js';
 import { GoogleFaceMesh } from './google-face-mesh.js';
 import { SAMPLES, faceCrop, loadSample, trackFrame, type TestImage } from './frames.js';
-import { spawnRuntime, WASM_BASE, MODEL_URLS } from '../spawn.js';
+import { spawnRuntime, WASM_BASE, MODEL_URLS, PLAIN_MESH_URL } from '../spawn.js';
 
 function summarize(matchings: FaceMatching[]): { faces: number; missed: number; extra: number; mean: number; worst: number } {
   const errors = matchings.flatMap((m) => m.matches.map((x) => x.errors.all ?? NaN));
@@ -84,6 +84,34 @@ describe('parity with @mediapipe/face_mesh (Google) in the same browser', functi
       expect(s.extra).to.equal(0);
       expect(detectorRuns, 'the detector runs on the first frame only').to.equal(1);
       expect(s.mean).to.be.at.most(0.05);
+    } finally {
+      worker.terminate();
+      await google.close();
+    }
+  });
+
+  it('the plain 468-point model (refineLandmarks: false), static: same faces, mean <= 0.05% IOD', async () => {
+    const images = [...(await Promise.all(SAMPLES.map(loadSample))), await faceCrop()];
+    const google = await GoogleFaceMesh.create({ maxNumFaces: 10, refineLandmarks: false });
+    const { api, worker } = spawnRuntime();
+    try {
+      await api.init({ wasmBase: WASM_BASE });
+      await api.createPipeline({ ...MODEL_URLS, mesh: PLAIN_MESH_URL }, { maxFaces: 10, staticImageMode: true });
+      const matchings: FaceMatching[] = [];
+      for (const image of images) {
+        const { width, height } = image.imageData;
+        const reference = await google.run(image.canvas, width, height, true);
+        const result = await ours(api, image);
+        for (const f of result.faces) expect(f.landmarks.length).to.equal(468 * 3);
+        matchings.push(matchFaces(reference, result.faces.map((f) => f.landmarks)));
+      }
+      const s = summarize(matchings);
+      console.log(`plain model static parity: faces ${s.faces}, missed ${s.missed}, extra ${s.extra}, mean ${s.mean.toFixed(5)}% IOD, worst ${s.worst.toFixed(5)}%`);
+      expect(s.faces).to.be.greaterThan(0);
+      expect(s.missed).to.equal(0);
+      expect(s.extra).to.equal(0);
+      expect(s.mean).to.be.at.most(0.05);
+      expect(s.worst).to.be.at.most(0.2);
     } finally {
       worker.terminate();
       await google.close();
