@@ -2,20 +2,32 @@
 // downloaded browser), served cross-origin isolated except under the `noncoi` folders.
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromiumArgs, crossOriginIsolation, jsToTs, tfjsFesmAlias } from './tools/dev-server-plugins.mjs';
+import { chromiumArgs, contentSecurityPolicy, crossOriginIsolation, jsToTs, tfjsFesmAlias } from './tools/dev-server-plugins.mjs';
 import { ensureTestClip } from './tools/test-clip.mjs';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'face-mesh-wtr-'));
 process.on('exit', () => rmSync(userDataDir, { recursive: true, force: true }));
 
+/** The strict CSP the `/csp/` mirror of the tree is served with (see contentSecurityPolicy). */
+export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:";
+/** The same with blob: scripts allowed, which tfjs' wasm threads need (served under `/csp-blob/`). */
+export const STRICT_CSP_BLOB = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' blob:; worker-src 'self' blob:";
+
+/** Requests the page (and its workers) made since `record-requests` start, per test session. */
+const recordings = new Map();
+
 /**
  * Server-side commands for tests (`executeServerCommand` from @web/test-runner-commands):
- * `list-workers` gives the URLs of the page's live dedicated workers, from the browser itself.
+ * `list-workers` gives the URLs of the page's live dedicated workers, from the browser itself;
+ * `asset-variant` copies the built wasm/ and models/ to /.wtr-tmp/<name>/ with files removed,
+ * truncated or replaced by text (broken-asset tests); `record-requests` start/stop records every
+ * request of the page and its workers (puppeteer 'request' events); `heap` collects garbage and
+ * gives the JS heap in use of the page and of each live worker (CDP).
  */
 const commands = {
   name: 'face-mesh-commands',
@@ -27,6 +39,55 @@ const commands = {
       const name = path.basename(String(payload.name));
       writeFileSync(path.join(dir, name), String(payload.source));
       return `/.wtr-tmp/${name}`;
+    }
+    if (command === 'asset-variant') {
+      const name = path.basename(String(payload.name));
+      const dir = path.join(root, '.wtr-tmp', 'assets', name);
+      rmSync(dir, { recursive: true, force: true });
+      const dist = path.join(root, 'packages/element/dist');
+      for (const sub of ['wasm', 'models']) {
+        mkdirSync(path.join(dir, sub), { recursive: true });
+        for (const f of readdirSync(path.join(dist, sub))) copyFileSync(path.join(dist, sub, f), path.join(dir, sub, f));
+      }
+      for (const f of payload.remove ?? []) rmSync(path.join(dir, f), { force: true });
+      for (const f of payload.truncate ?? []) {
+        const bytes = readFileSync(path.join(dir, f));
+        writeFileSync(path.join(dir, f), bytes.subarray(0, Math.floor(bytes.length / 2)));
+      }
+      for (const f of payload.text ?? []) writeFileSync(path.join(dir, f), 'This is not a model, just text.\n'.repeat(100));
+      return `/.wtr-tmp/assets/${name}/`;
+    }
+    if (command === 'record-requests') {
+      const page = session.browser.getPage(session.id);
+      if (payload.action === 'start') {
+        const urls = [];
+        const onRequest = (request) => urls.push(request.url());
+        page.on('request', onRequest);
+        recordings.set(session.id, { urls, onRequest });
+        return true;
+      }
+      const rec = recordings.get(session.id);
+      recordings.delete(session.id);
+      if (!rec) return [];
+      page.off('request', rec.onRequest);
+      return rec.urls;
+    }
+    if (command === 'heap') {
+      const page = session.browser.getPage(session.id);
+      const cdp = await page.createCDPSession();
+      try {
+        await cdp.send('HeapProfiler.collectGarbage');
+        const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+        const workers = [];
+        for (const w of page.workers()) {
+          if (payload?.workerUrlContains && !w.url().includes(payload.workerUrlContains)) continue;
+          await w.client.send('HeapProfiler.collectGarbage');
+          workers.push({ url: w.url(), usedSize: (await w.client.send('Runtime.getHeapUsage')).usedSize });
+        }
+        return { page: usedSize, workers };
+      } finally {
+        await cdp.detach();
+      }
     }
     if (command === 'list-workers') {
       const page = session.browser.getPage(session.id);
@@ -57,6 +118,6 @@ export default {
   ],
   // Google's solution (the parity reference) logs every WebGL context it makes; keep the report readable.
   filterBrowserLogs: ({ args }) => !/gl_context|XNNPACK delegate|Lit is in dev mode/.test(String(args[0])),
-  middleware: [jsToTs(root), crossOriginIsolation(['/packages/worker-runtime/test/noncoi/'])],
+  middleware: [contentSecurityPolicy('/csp/', STRICT_CSP), contentSecurityPolicy('/csp-blob/', STRICT_CSP_BLOB), jsToTs(root), crossOriginIsolation(['/packages/worker-runtime/test/noncoi/'])],
   plugins: [commands, tfjsFesmAlias, esbuildPlugin({ ts: true, target: 'es2022', tsconfig: path.join(root, 'tsconfig.json') })],
 };

@@ -46,6 +46,19 @@ export function crossOriginIsolation(exemptPrefixes = []) {
   };
 }
 
+/**
+ * `${prefix}<path>` serves `<path>` with the Content-Security-Policy header `policy` (a CSP mirror of
+ * the whole tree: pages, scripts and workers loaded relative to such a page get the policy too).
+ */
+export function contentSecurityPolicy(prefix, policy) {
+  return async function contentSecurityPolicyMiddleware(ctx, next) {
+    if (!ctx.path.startsWith(prefix)) return next();
+    ctx.url = ctx.url.slice(prefix.length - 1);
+    await next();
+    ctx.set('Content-Security-Policy', policy);
+  };
+}
+
 /** Chromium flags for this machine: no network chatter, no sandbox (root), fake camera when given a clip. */
 export function chromiumArgs({ userDataDir, fakeVideo }) {
   const args = [

@@ -1,12 +1,27 @@
 /**
  * The page side of the worker: starts the module worker that sits next to this bundle and finds
- * the wasm binaries and model files under one asset base (by default, next to this bundle).
+ * the wasm binaries and model files under one asset base (by default, next to this bundle). It also
+ * watches the worker: a worker that fails to load, throws an uncaught error, or stops answering the
+ * heartbeat (killed for memory, hung) counts as crashed, and every pending call is rejected.
  */
 import * as Comlink from 'comlink';
 import type { BackendOptions, PipelineModelUrls, RuntimeApi, RuntimeMode } from '@face-mesh/worker-runtime';
+import { FaceMeshError } from './events.js';
 
 /** Where the built bundle keeps `wasm/` and `models/`: the folder this module was loaded from. */
 export const DEFAULT_ASSET_BASE = new URL('./', import.meta.url).href;
+
+/**
+ * How workers are started and watched. `workerUrl`: the module worker script (default: next to this
+ * bundle). The heartbeat pings the worker every `pingIntervalMs`; a worker that has not answered
+ * for `pingTimeoutMs` is treated as crashed. The worker answers between frames, so the timeout must
+ * be well above the longest single job (model compile, a 40 MP frame: about a second on a slow phone).
+ */
+export const runtimeSettings = {
+  workerUrl: new URL('./face-mesh.worker.js', import.meta.url).href,
+  pingIntervalMs: 3_000,
+  pingTimeoutMs: 10_000,
+};
 
 export interface RuntimeClient {
   api: Comlink.Remote<RuntimeApi>;
@@ -16,8 +31,15 @@ export interface RuntimeClient {
   geometryUrl: string;
   /** Start tfjs on wasm in the worker, with the binaries from `${assetBase}wasm/`. */
   init(options?: Omit<BackendOptions, 'wasmBase'>): Promise<RuntimeMode>;
-  /** Called if the worker dies (e.g. out of memory) or its script fails to load. */
+  /**
+   * `call` settles like `promise`, or rejects when the worker crashes (code 'worker-crashed') or is
+   * closed (code 'aborted') first: a call to a dead worker would otherwise never settle.
+   */
+  guard<T>(promise: Promise<T>): Promise<T>;
+  /** Called once if the worker dies (out of memory, killed), hangs, throws, or its script fails to load. */
   onCrash: ((message: string) => void) | null;
+  /** True after a crash or close(). */
+  readonly dead: boolean;
   /** Terminate the worker (and with it every tensor and wasm thread it holds). */
   close(): void;
 }
@@ -25,9 +47,54 @@ export interface RuntimeClient {
 export function startRuntime(assetBase: string = DEFAULT_ASSET_BASE): RuntimeClient {
   const base = new URL(assetBase, location.href);
   if (!base.pathname.endsWith('/')) base.pathname += '/';
-  const worker = new Worker(new URL('./face-mesh.worker.js', import.meta.url), { type: 'module', name: 'face-mesh' });
+  const worker = new Worker(runtimeSettings.workerUrl, { type: 'module', name: 'face-mesh' });
   const api = Comlink.wrap<RuntimeApi>(worker);
   const models = new URL('models/', base);
+
+  let rejectDead: (e: FaceMeshError) => void = () => {};
+  const deadPromise = new Promise<never>((_, reject) => {
+    rejectDead = reject;
+  });
+  deadPromise.catch(() => {}); // observed through guard(); never an unhandled rejection
+  let dead = false;
+  let pingTimer = 0;
+  /** When the oldest unanswered ping was sent (0: none pending). Timers may be throttled in hidden tabs, so only unanswered pings count. */
+  let pendingSince = 0;
+
+  const end = (error: FaceMeshError) => {
+    if (dead) return false;
+    dead = true;
+    clearInterval(pingTimer);
+    worker.removeEventListener('error', onError);
+    // A hung or half-dead worker must not keep its memory and threads: terminate it now.
+    worker.terminate();
+    rejectDead(error);
+    return true;
+  };
+  const crash = (message: string) => {
+    if (end(new FaceMeshError('worker-crashed', message))) client.onCrash?.(message);
+  };
+  const onError = (e: ErrorEvent) => {
+    e.preventDefault();
+    crash(`The face-mesh worker stopped: ${e.message || 'its script could not be loaded, or it ran out of memory'}.`);
+  };
+  worker.addEventListener('error', onError);
+
+  // Heartbeat: a worker killed by the browser (e.g. out of memory) fires nothing; one that hangs
+  // answers nothing. Both stop answering pings.
+  pingTimer = setInterval(() => {
+    const now = performance.now();
+    if (pendingSince && now - pendingSince > runtimeSettings.pingTimeoutMs) {
+      crash(`The face-mesh worker stopped answering for ${((now - pendingSince) / 1000).toFixed(1)} s (it was killed, ran out of memory, or hangs).`);
+      return;
+    }
+    if (!pendingSince) pendingSince = now;
+    const sent = now;
+    api.ping().then(() => {
+      if (pendingSince <= sent) pendingSince = 0;
+    }, () => {});
+  }, runtimeSettings.pingIntervalMs) as unknown as number;
+
   const client: RuntimeClient = {
     api,
     assetBase: base.href,
@@ -36,17 +103,50 @@ export function startRuntime(assetBase: string = DEFAULT_ASSET_BASE): RuntimeCli
       mesh: new URL('face_landmark_with_attention.tflite', models).href,
     },
     geometryUrl: new URL('geometry_pipeline_metadata_landmarks.binarypb', models).href,
-    init: (options = {}) => api.init({ ...options, wasmBase: new URL('wasm/', base).href }),
+    init: (options = {}) => client.guard(api.init({ ...options, wasmBase: new URL('wasm/', base).href })),
+    guard: <T>(promise: Promise<T>) => Promise.race([promise, deadPromise]),
     onCrash: null,
+    get dead() {
+      return dead;
+    },
     close() {
-      worker.removeEventListener('error', onError);
+      end(new FaceMeshError('aborted', 'The face-mesh worker was stopped (the element was removed or restarted) before this finished.'));
       api[Comlink.releaseProxy]();
-      worker.terminate();
     },
   };
-  const onError = (e: ErrorEvent) => {
-    client.onCrash?.(`The face-mesh worker stopped: ${e.message || 'it could not start or ran out of memory'}.`);
-  };
-  worker.addEventListener('error', onError);
   return client;
+}
+
+/**
+ * The restart policy: the first crash restarts the worker, a second crash stops (until the page
+ * calls start() again, which gives it a fresh chance).
+ */
+export class CrashSupervisor {
+  private crashes = 0;
+  private restarting = false;
+
+  /** Record a crash: 'restart' for the first since the page last started the element, then 'stop'. */
+  crashed(): 'restart' | 'stop' {
+    this.crashes++;
+    return this.crashes === 1 ? 'restart' : 'stop';
+  }
+
+  /** Run the restart; start() calls made synchronously inside do not reset the count. */
+  restart(fn: () => void): void {
+    this.restarting = true;
+    try {
+      fn();
+    } finally {
+      this.restarting = false;
+    }
+  }
+
+  /** The page started the element (not a restart): forget earlier crashes. */
+  started(): void {
+    if (!this.restarting) this.crashes = 0;
+  }
+
+  get count(): number {
+    return this.crashes;
+  }
 }

@@ -2,6 +2,7 @@
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs-core';
 import { initWasmBackend, type BackendOptions, type RuntimeMode } from './backend.js';
+import { RuntimeError } from './errors.js';
 import { Executor, type ExecutorOptions, type OpProfileEntry } from './executor.js';
 import { fetchModel } from './loader.js';
 import type { FrameInput } from './pipeline/frame.js';
@@ -41,11 +42,21 @@ export interface MemoryInfo {
   numBytes: number;
   /** Size of the wasm backend's linear memory (it only grows), or null when not on wasm. */
   wasmHeapBytes: number | null;
+  /** Live-path frames the worker holds (being processed + waiting): at most 2, never a queue. */
+  framesHeld: number;
+  /** Live-path frames dropped so far because a newer one arrived while the worker was busy. */
+  framesDropped: number;
 }
 
 export interface RuntimeApi {
-  /** Start tfjs on the wasm backend; resolves with the mode actually obtained. */
+  /**
+   * Start tfjs on the wasm backend; resolves with the mode actually obtained. Rejects with code
+   * 'wasm-load-failed' (the binary could not be fetched; the message names its URL) or
+   * 'wasm-unsupported' (the browser cannot run it).
+   */
   init(options: BackendOptions): Promise<RuntimeMode>;
+  /** Answers at once: the page's heartbeat, to notice a worker that died or hangs. */
+  ping(): Promise<true>;
   /** Fetch, parse and compile a .tflite model; errors name the URL and the problem. */
   loadModel(url: string, options?: ExecutorOptions): Promise<ModelInfo>;
   run(id: number, input: Float32Array): Promise<RunResult>;
@@ -113,6 +124,61 @@ async function loadEdges(url: string): Promise<Uint32Array> {
   return triangleEdges(parseFaceGeometryMetadata(await res.arrayBuffer()).triangles);
 }
 
+/** Why the wasm backend did not start: a binary that cannot be fetched, or a browser that cannot run it. */
+async function wasmError(options: BackendOptions, cause: unknown): Promise<RuntimeError> {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  if (typeof WebAssembly !== 'object') {
+    return new RuntimeError('wasm-unsupported', 'This browser has no WebAssembly (or it is turned off), which face-mesh needs.');
+  }
+  // backend.ts narrows these flags to the binary it asked tfjs for before starting it.
+  const env = tf.env();
+  const simd = env.getBool('WASM_HAS_SIMD_SUPPORT');
+  const threads = env.getBool('WASM_HAS_MULTITHREAD_SUPPORT');
+  const file = simd ? (threads ? 'tfjs-backend-wasm-threaded-simd.wasm' : 'tfjs-backend-wasm-simd.wasm') : 'tfjs-backend-wasm.wasm';
+  const base = options.wasmBase.endsWith('/') ? options.wasmBase : `${options.wasmBase}/`;
+  const url = new URL(file, new URL(base, self.location.href)).href;
+  let status: string;
+  try {
+    const res = await fetch(url, { method: 'HEAD', cache: 'no-store' });
+    if (res.ok) {
+      return new RuntimeError('wasm-unsupported', `The WebAssembly binary ${url} is there but did not start in this browser: ${reason}`);
+    }
+    status = `HTTP ${res.status}`;
+  } catch (e) {
+    status = e instanceof Error ? e.message : String(e);
+  }
+  return new RuntimeError('wasm-load-failed', `Could not load the WebAssembly binary ${url} (${status}). Check that asset-base points at the folder holding wasm/ and models/ (npm run build puts them next to the bundle).`);
+}
+
+/** Whether a blob: worker may importScripts() a blob: script here (what tfjs' wasm threads do). */
+async function blobScriptsAllowed(): Promise<boolean> {
+  const inner = URL.createObjectURL(new Blob(['0'], { type: 'text/javascript' }));
+  const outer = URL.createObjectURL(new Blob([`try{importScripts(${JSON.stringify(inner)});postMessage(true)}catch(e){postMessage(false)}`], { type: 'text/javascript' }));
+  try {
+    return await new Promise<boolean>((resolve) => {
+      let probe: Worker;
+      try {
+        probe = new Worker(outer);
+      } catch {
+        resolve(false);
+        return;
+      }
+      probe.onmessage = (e: MessageEvent) => {
+        resolve(e.data === true);
+        probe.terminate();
+      };
+      probe.onerror = (e: ErrorEvent) => {
+        e.preventDefault();
+        resolve(false);
+        probe.terminate();
+      };
+    });
+  } finally {
+    URL.revokeObjectURL(inner);
+    URL.revokeObjectURL(outer);
+  }
+}
+
 function pipelineSession(): PipelineSession {
   if (!session) throw new Error('The face pipeline is not loaded: call createPipeline() first.');
   return session;
@@ -128,7 +194,26 @@ function model(id: number): Executor {
 }
 
 export const runtimeApi: RuntimeApi = {
-  init: (options) => initWasmBackend(options),
+  async init(options) {
+    // tfjs' wasm threads are blob: workers that importScripts() a blob: script. A Content-Security-
+    // Policy without blob: in script-src blocks that, and the thread pool dies at start-up; run on
+    // one thread instead, and say why.
+    let note: string | undefined;
+    if (options.threads !== 'off' && globalThis.crossOriginIsolated === true && !(await blobScriptsAllowed())) {
+      options = { ...options, threads: 'off' };
+      note = "wasm threads are off: the page's Content-Security-Policy does not allow blob: scripts (threads need script-src blob: and worker-src blob:).";
+    }
+    try {
+      const mode = await initWasmBackend(options);
+      return note ? { ...mode, note } : mode;
+    } catch (e) {
+      throw await wasmError(options, e);
+    }
+  },
+
+  async ping() {
+    return true;
+  },
 
   async loadModel(url, options) {
     const start = performance.now();
@@ -181,7 +266,7 @@ export const runtimeApi: RuntimeApi = {
   async memoryInfo() {
     const { numTensors, numBytes } = tf.memory();
     const heap = (tf.backend() as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8;
-    return { numTensors, numBytes, wasmHeapBytes: heap ? heap.buffer.byteLength : null };
+    return { numTensors, numBytes, wasmHeapBytes: heap ? heap.buffer.byteLength : null, framesHeld: loop?.held ?? 0, framesDropped: loop?.dropped ?? 0 };
   },
 
   async createPipeline(urls, options) {

@@ -7,6 +7,9 @@ export type ErrorCode =
   | 'closed-frame'
   | 'bad-frame'
   | 'model-load-failed'
+  /** A wasm binary could not be fetched (missing file, wrong asset-base, offline). */
+  | 'wasm-load-failed'
+  /** The binary was there but this browser cannot run it (no WebAssembly, no SIMD, ...). */
   | 'wasm-unsupported'
   | 'not-ready'
   | 'internal';
@@ -16,8 +19,16 @@ export interface ErrorInfo {
   message: string;
 }
 
+/** An Error with a stable code; comlink_errors.ts carries the code to the page. */
+export class RuntimeError extends Error {
+  constructor(readonly code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'RuntimeError';
+  }
+}
+
 export function errorInfo(e: unknown): ErrorInfo {
-  if (e instanceof FrameError) return { code: e.code, message: e.message };
+  if (e instanceof FrameError || e instanceof RuntimeError) return { code: e.code, message: e.message };
   const message = e instanceof Error ? e.message : String(e);
   return { code: 'internal', message };
 }

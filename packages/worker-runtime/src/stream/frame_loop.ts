@@ -62,6 +62,15 @@ export class FrameLoop {
     this.processor.push({ frame, timestamp, close: () => frame.close() });
   }
 
+  /** Frames held right now (in processing + waiting): never more than 2. */
+  get held(): number {
+    return this.processor.held;
+  }
+
+  get dropped(): number {
+    return this.processor.dropped;
+  }
+
   stop(): void {
     this.abort?.abort();
     this.abort = null;

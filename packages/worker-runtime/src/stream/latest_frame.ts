@@ -40,6 +40,11 @@ export class LatestFrameProcessor<F extends Closable> {
     this.waiting = null;
   }
 
+  /** Frames held: the one being processed and the one waiting (0..2). */
+  get held(): number {
+    return (this.busy ? 1 : 0) + (this.waiting ? 1 : 0);
+  }
+
   get idle(): boolean {
     return !this.busy && !this.waiting;
   }
