@@ -16,3 +16,4 @@ export * from './mirror.js';
 export * from './connections.js';
 export * from './one_euro_filter.js';
 export * from './procrustes.js';
+export * from './face_geometry.js';
