@@ -1,9 +1,15 @@
 // `npm run build`: ESM bundles of the element, its define entry and the module worker, with the
 // tfjs wasm binaries and the model files copied next to them as assets. At run time the element
-// finds the worker, wasm and models with `new URL(..., import.meta.url)`, so the folder can be
-// served from anywhere (no CDN).
+// finds the worker, wasm and models with one static `new URL('./…', import.meta.url)` each, so the
+// folder can be served from anywhere (no CDN) and app bundlers (Vite, webpack 5) emit each file.
+//
+// Three self-contained, minified files and no shared chunks: `face-mesh.js` (the element, lit and
+// comlink included, so a plain <script type="module"> needs no import map), `define.js` (imports
+// ./face-mesh.js and registers the tag) and `face-mesh.worker.js` (the whole worker, tfjs included).
+// Every asset URL lives in face-mesh.js at the folder's root, so './wasm/…' is right from there.
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { transform } from 'esbuild';
+import { rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -14,7 +20,9 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 const wasmDist = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')) + '/dist/';
 const NODE_BUILTINS = ['fs', 'path', 'os', 'perf_hooks', 'worker_threads', 'crypto', 'util', 'node-fetch'];
 export const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
-export const MODEL_FILES = ['face_landmark_with_attention.tflite', 'face_detection_short_range.tflite', 'face_landmark.tflite', 'geometry_pipeline_metadata_landmarks.binarypb'];
+/** What the element loads (the plain face_landmark.tflite is for the worker-runtime's own tests: not shipped). */
+export const MODEL_FILES = ['face_landmark_with_attention.tflite', 'face_detection_short_range.tflite', 'geometry_pipeline_metadata_landmarks.binarypb'];
+const DIST = 'packages/element/dist';
 
 /** tfjs' `module` entries pull CommonJS dependencies: use the self-contained fesm bundles. */
 const tfjsFesm = {
@@ -69,23 +77,47 @@ const assets = {
   },
 };
 
-export default {
-  input: {
-    'face-mesh': 'packages/element/src/index.ts',
-    define: 'packages/element/src/define.ts',
-    'face-mesh.worker': 'packages/element/src/face-mesh.worker.ts',
-  },
-  output: {
-    dir: 'packages/element/dist',
-    format: 'es',
-    entryFileNames: '[name].js',
-    chunkFileNames: 'chunks/[name]-[hash].js',
-    sourcemap: true,
-  },
-  plugins: [tfjsFesm, jsToTs, nodeResolve({ browser: true, extensions: ['.ts', '.js'] }), esbuildTs, assets],
-  onwarn(warning, warn) {
-    // tfjs' fesm bundles use top-level `this` and have internal cycles; both are harmless.
-    if (warning.code === 'THIS_IS_UNDEFINED' || warning.code === 'CIRCULAR_DEPENDENCY') return;
-    warn(warning);
+/** Minify each output file with esbuild (licence comments kept at the end of the file). */
+const minify = {
+  name: 'esbuild-minify',
+  async renderChunk(code) {
+    const r = await transform(code, { minify: true, format: 'esm', target: 'es2022', sourcemap: true, legalComments: 'eof' });
+    return { code: r.code, map: r.map };
   },
 };
+
+/** Start from an empty dist (no stale files from earlier layouts end up in the package). */
+const cleanDist = {
+  name: 'clean-dist',
+  buildStart() {
+    rmSync(path.join(root, DIST), { recursive: true, force: true });
+  },
+};
+
+/** define.ts imports the element class from './face-mesh.js': keep that import, pointing at the element bundle. */
+const defineImportsElement = {
+  name: 'define-imports-element',
+  resolveId(id, importer) {
+    if (importer?.endsWith('/define.ts') && id === './face-mesh.js') return { id: './face-mesh.js', external: true };
+    return null;
+  },
+};
+
+const output = { dir: DIST, format: 'es', entryFileNames: '[name].js', sourcemap: true };
+const plugins = [tfjsFesm, jsToTs, nodeResolve({ browser: true, extensions: ['.ts', '.js'] }), esbuildTs];
+function onwarn(warning, warn) {
+  // tfjs' fesm bundles use top-level `this` and have internal cycles; both are harmless.
+  if (warning.code === 'THIS_IS_UNDEFINED' || warning.code === 'CIRCULAR_DEPENDENCY') return;
+  warn(warning);
+}
+
+export default [
+  { input: { 'face-mesh': 'packages/element/src/index.ts' }, output: { ...output, plugins: [minify] }, plugins: [cleanDist, ...plugins, assets], onwarn },
+  { input: { define: 'packages/element/src/define.ts' }, output: { ...output, plugins: [minify] }, plugins: [defineImportsElement, ...plugins], onwarn },
+  {
+    input: { 'face-mesh.worker': 'packages/element/src/face-mesh.worker.ts' },
+    output: { ...output, inlineDynamicImports: true, plugins: [minify] },
+    plugins,
+    onwarn,
+  },
+];

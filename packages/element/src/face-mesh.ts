@@ -18,7 +18,7 @@ import {
 } from './events.js';
 import { canTransferTrackFrames, streamTrack, streamVideoElement, type FrameSource } from './frame-source.js';
 import { frameTransferList, toFaceMeshError, type DetectInput } from './frame-input.js';
-import { CrashSupervisor, DEFAULT_ASSET_BASE, startRuntime, type RuntimeClient } from './runtime-client.js';
+import { CrashSupervisor, startRuntime, type RuntimeClient } from './runtime-client.js';
 import { styles } from './styles.js';
 
 type SourceKind = 'camera' | 'image' | 'video';
@@ -83,7 +83,10 @@ export class FaceMeshElement extends LitElement {
   declare paused: boolean;
   /** 'auto': wasm threads when the page is cross-origin isolated; 'off': one thread. Default 'auto'. */
   declare threads: 'auto' | 'off';
-  /** Folder holding `wasm/` and `models/`. Default: next to this module. */
+  /**
+   * Folder holding `wasm/` and `models/` (self-hosted assets). Default '': the files shipped next to
+   * the package's `face-mesh.js`, wherever the app's bundler emitted them.
+   */
   declare assetBase: string;
   /** Which camera: 'user' (front) or 'environment' (back). Default 'user'. */
   declare facingMode: FacingMode;
@@ -94,8 +97,8 @@ export class FaceMeshElement extends LitElement {
   /** True while a camera or video is being processed (read-only). */
   declare running: boolean;
 
-  /** Global default for `asset-base` (set once before elements start). */
-  static assetBase: string = DEFAULT_ASSET_BASE;
+  /** Global default for `asset-base` (set once before elements start); '' = the bundled files. */
+  static assetBase = '';
 
   private client: RuntimeClient | null = null;
   private ready: Promise<ReadyDetail> | null = null;

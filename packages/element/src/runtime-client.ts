@@ -1,36 +1,86 @@
 /**
  * The page side of the worker: starts the module worker that sits next to this bundle and finds
- * the wasm binaries and model files under one asset base (by default, next to this bundle). It also
+ * the wasm binaries and model files (by default the files next to this bundle, as an app's bundler
+ * sees them; or all under one `asset-base` folder). It also
  * watches the worker: a worker that fails to load, throws an uncaught error, or stops answering the
  * heartbeat (killed for memory, hung) counts as crashed, and every pending call is rejected.
  */
 import * as Comlink from 'comlink';
-import type { BackendOptions, PipelineModelUrls, RuntimeApi, RuntimeMode } from '@face-mesh/worker-runtime';
+import type { BackendOptions, PipelineModelUrls, RuntimeApi, RuntimeMode, WasmFileName } from '@face-mesh/worker-runtime';
 import { FaceMeshError } from './events.js';
 
-/** Where the built bundle keeps `wasm/` and `models/`: the folder this module was loaded from. */
-export const DEFAULT_ASSET_BASE = new URL('./', import.meta.url).href;
+/**
+ * Where the unbundled dist keeps `wasm/` and `models/`: the folder this module was loaded from. (An
+ * app's bundler emits each file where it likes: the default asset URLs are `bundledAssets()`'s.)
+ * Not `new URL('./', import.meta.url)`: bundlers would try to resolve the folder as a module.
+ */
+export const DEFAULT_ASSET_BASE = import.meta.url.slice(0, import.meta.url.lastIndexOf('/') + 1);
+
+/** The URLs the worker is given: the wasm binaries (a folder, or one URL each), the models. */
+interface AssetUrls {
+  wasmBase: string;
+  wasmFiles?: Record<WasmFileName, string>;
+  modelUrls: PipelineModelUrls;
+  geometryUrl: string;
+}
 
 /**
- * How workers are started and watched. `workerUrl`: the module worker script (default: next to this
- * bundle). The heartbeat pings the worker every `pingIntervalMs`; a worker that has not answered
+ * The files next to this module, one static `new URL('./…', import.meta.url)` each: Vite, webpack 5,
+ * Parcel and Rollup/esbuild asset plugins see this pattern and emit each file into the app's build
+ * (under whatever hashed name), and without a bundler they resolve next to `face-mesh.js`.
+ */
+function bundledAssets(): AssetUrls {
+  const wasmFiles: Record<WasmFileName, string> = {
+    'tfjs-backend-wasm.wasm': new URL('./wasm/tfjs-backend-wasm.wasm', import.meta.url).href,
+    'tfjs-backend-wasm-simd.wasm': new URL('./wasm/tfjs-backend-wasm-simd.wasm', import.meta.url).href,
+    'tfjs-backend-wasm-threaded-simd.wasm': new URL('./wasm/tfjs-backend-wasm-threaded-simd.wasm', import.meta.url).href,
+  };
+  return {
+    wasmBase: new URL('./', wasmFiles['tfjs-backend-wasm-simd.wasm']).href,
+    wasmFiles,
+    modelUrls: {
+      detector: new URL('./models/face_detection_short_range.tflite', import.meta.url).href,
+      mesh: new URL('./models/face_landmark_with_attention.tflite', import.meta.url).href,
+    },
+    geometryUrl: new URL('./models/geometry_pipeline_metadata_landmarks.binarypb', import.meta.url).href,
+  };
+}
+
+/** Everything under one folder (the `asset-base` override): `${base}wasm/` and `${base}models/`. */
+function assetsUnder(base: URL): AssetUrls {
+  const models = new URL('models/', base);
+  return {
+    wasmBase: new URL('wasm/', base).href,
+    modelUrls: {
+      detector: new URL('face_detection_short_range.tflite', models).href,
+      mesh: new URL('face_landmark_with_attention.tflite', models).href,
+    },
+    geometryUrl: new URL('geometry_pipeline_metadata_landmarks.binarypb', models).href,
+  };
+}
+
+/**
+ * How workers are started and watched. `workerUrl`: the module worker script ('', the default: the
+ * `face-mesh.worker.js` next to this bundle, through `new Worker(new URL(...))`, which bundlers
+ * recognize and bundle as a worker). The heartbeat pings the worker every `pingIntervalMs`; a worker that has not answered
  * for `pingTimeoutMs` is treated as crashed. The worker answers between frames, so the timeout must
  * be well above the longest single job (model compile, a 40 MP frame: about a second on a slow phone).
  */
 export const runtimeSettings = {
-  workerUrl: new URL('./face-mesh.worker.js', import.meta.url).href,
+  workerUrl: '',
   pingIntervalMs: 3_000,
   pingTimeoutMs: 10_000,
 };
 
 export interface RuntimeClient {
   api: Comlink.Remote<RuntimeApi>;
+  /** The `asset-base` folder in use, or '' when the files come from next to this bundle (the default). */
   assetBase: string;
   modelUrls: PipelineModelUrls;
   /** The canonical face geometry (mesh triangles for the overlay). */
   geometryUrl: string;
-  /** Start tfjs on wasm in the worker, with the binaries from `${assetBase}wasm/`. */
-  init(options?: Omit<BackendOptions, 'wasmBase'>): Promise<RuntimeMode>;
+  /** Start tfjs on wasm in the worker, with the binaries from `${assetBase}wasm/` (or the bundled ones). */
+  init(options?: Omit<BackendOptions, 'wasmBase' | 'wasmFiles'>): Promise<RuntimeMode>;
   /**
    * `call` settles like `promise`, or rejects when the worker crashes (code 'worker-crashed') or is
    * closed (code 'aborted') first: a call to a dead worker would otherwise never settle.
@@ -44,12 +94,21 @@ export interface RuntimeClient {
   close(): void;
 }
 
-export function startRuntime(assetBase: string = DEFAULT_ASSET_BASE): RuntimeClient {
-  const base = new URL(assetBase, location.href);
-  if (!base.pathname.endsWith('/')) base.pathname += '/';
-  const worker = new Worker(runtimeSettings.workerUrl, { type: 'module', name: 'face-mesh' });
+/**
+ * Start a worker. `assetBase`: a folder holding `wasm/` and `models/`; '' or none (the default): the
+ * files next to this bundle (wherever the app's bundler put them).
+ */
+export function startRuntime(assetBase = ''): RuntimeClient {
+  let base: URL | null = null;
+  if (assetBase) {
+    base = new URL(assetBase, location.href);
+    if (!base.pathname.endsWith('/')) base.pathname += '/';
+  }
+  const assets = base ? assetsUnder(base) : bundledAssets();
+  const worker = runtimeSettings.workerUrl
+    ? new Worker(runtimeSettings.workerUrl, { type: 'module', name: 'face-mesh' })
+    : new Worker(new URL('./face-mesh.worker.js', import.meta.url), { type: 'module', name: 'face-mesh' });
   const api = Comlink.wrap<RuntimeApi>(worker);
-  const models = new URL('models/', base);
 
   let rejectDead: (e: FaceMeshError) => void = () => {};
   const deadPromise = new Promise<never>((_, reject) => {
@@ -97,13 +156,13 @@ export function startRuntime(assetBase: string = DEFAULT_ASSET_BASE): RuntimeCli
 
   const client: RuntimeClient = {
     api,
-    assetBase: base.href,
-    modelUrls: {
-      detector: new URL('face_detection_short_range.tflite', models).href,
-      mesh: new URL('face_landmark_with_attention.tflite', models).href,
+    assetBase: base?.href ?? '',
+    modelUrls: assets.modelUrls,
+    geometryUrl: assets.geometryUrl,
+    init: (options = {}) => {
+      const files = assets.wasmFiles ? { wasmFiles: assets.wasmFiles } : {};
+      return client.guard(api.init({ ...options, wasmBase: assets.wasmBase, ...files }));
     },
-    geometryUrl: new URL('geometry_pipeline_metadata_landmarks.binarypb', models).href,
-    init: (options = {}) => client.guard(api.init({ ...options, wasmBase: new URL('wasm/', base).href })),
     guard: <T>(promise: Promise<T>) => Promise.race([promise, deadPromise]),
     onCrash: null,
     get dead() {

@@ -136,7 +136,7 @@ async function wasmError(options: BackendOptions, cause: unknown): Promise<Runti
   const threads = env.getBool('WASM_HAS_MULTITHREAD_SUPPORT');
   const file = simd ? (threads ? 'tfjs-backend-wasm-threaded-simd.wasm' : 'tfjs-backend-wasm-simd.wasm') : 'tfjs-backend-wasm.wasm';
   const base = options.wasmBase.endsWith('/') ? options.wasmBase : `${options.wasmBase}/`;
-  const url = new URL(file, new URL(base, self.location.href)).href;
+  const url = new URL(options.wasmFiles?.[file] ?? file, new URL(base, self.location.href)).href;
   let status: string;
   try {
     const res = await fetch(url, { method: 'HEAD', cache: 'no-store' });

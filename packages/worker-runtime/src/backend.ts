@@ -8,9 +8,18 @@ import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
 export type WasmBinary = 'threaded-simd' | 'simd' | 'plain';
 
+/** The tfjs-backend-wasm binaries, by the file names tfjs asks for. */
+export const WASM_FILE_NAMES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'] as const;
+export type WasmFileName = (typeof WASM_FILE_NAMES)[number];
+
 export interface BackendOptions {
   /** Folder (URL) holding tfjs-backend-wasm{,-simd,-threaded-simd}.wasm, with a trailing slash. */
   wasmBase: string;
+  /**
+   * The URL of each binary, by file name (what a bundler emitted for each: hashed names, any
+   * folder). When given, it wins over `wasmBase`; it must name all three binaries.
+   */
+  wasmFiles?: Record<WasmFileName, string>;
   /**
    * `'auto'`: threads when the page is cross-origin isolated; `'off'`: one thread; a number:
    * that many threads (when isolated). Default `'auto'`.
@@ -31,11 +40,18 @@ export interface RuntimeMode {
   initMs: number;
 }
 
-/** XNNPACK threads we ask for: every core up to 4 (more buys little for a 192x192 model). */
+/**
+ * XNNPACK threads we ask for by default: half the cores, at least 1, at most 4 (more buys little for
+ * a 192x192 model). Not every core: the pool's threads wait for each other at every op, so when
+ * another process (or the page, the camera, the compositor) takes one of the cores the whole frame
+ * waits for it. Measured on 2 cores (npm run bench): 2 threads ~15% faster when the machine is
+ * quiet, but ~10x slower (mesh ~210 ms instead of ~20) with one busy process; 1 thread degrades like
+ * the single-thread binary.
+ */
 export function chooseThreadCount(hardwareConcurrency: number, requested: BackendOptions['threads']): number {
   if (requested === 'off') return 1;
   if (typeof requested === 'number') return Math.max(1, Math.floor(requested));
-  return Math.min(4, Math.max(1, hardwareConcurrency || 1));
+  return Math.min(4, Math.max(1, Math.floor((hardwareConcurrency || 1) / 2)));
 }
 
 let initialized: Promise<RuntimeMode> | undefined;
@@ -71,7 +87,10 @@ async function init(options: BackendOptions): Promise<RuntimeMode> {
     Object.defineProperty(navigator, 'hardwareConcurrency', { value: threads * 2, configurable: true });
     setThreadsCount(threads);
   }
-  setWasmPaths(options.wasmBase.endsWith('/') ? options.wasmBase : options.wasmBase + '/');
+  // A folder prefix or a per-file map: either keeps the threaded-SIMD binary available (a single
+  // wasm path would not).
+  if (options.wasmFiles) setWasmPaths({ ...options.wasmFiles });
+  else setWasmPaths(options.wasmBase.endsWith('/') ? options.wasmBase : options.wasmBase + '/');
   const ok = await tf.setBackend('wasm');
   if (!ok) throw new Error(`The wasm backend failed to start: check that ${options.wasmBase} serves the tfjs-backend-wasm*.wasm files.`);
   await tf.ready();
