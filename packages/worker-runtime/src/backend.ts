@@ -81,9 +81,9 @@ async function init(options: BackendOptions): Promise<RuntimeMode> {
   let threads = 1;
   if (want === 'threaded-simd') {
     threads = chooseThreadCount(navigator.hardwareConcurrency, options.threads);
-    // XNNPACK caps its pool at hardwareConcurrency / 2 (read once, at wasm start-up). On a 2-core
-    // phone that means 1 thread, although the worker's own thread only waits while the pool runs;
-    // 2 threads measured ~1.7x faster on 2 cores. Report the cores as 2x so our choice stands.
+    // XNNPACK caps its pool at hardwareConcurrency / 2 (read once, at wasm start-up), which would
+    // override an explicit request (e.g. threads: 2 on a 2-core machine, which helps when it is
+    // otherwise idle). Report the cores as 2x so our choice stands.
     Object.defineProperty(navigator, 'hardwareConcurrency', { value: threads * 2, configurable: true });
     setThreadsCount(threads);
   }

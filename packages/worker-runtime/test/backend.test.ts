@@ -46,9 +46,13 @@ describe('wasm backend in a module worker (cross-origin isolated page)', () => {
 });
 
 describe('chooseThreadCount', () => {
-  it('uses every core up to 4, one when off, and honours an explicit count', () => {
-    expect(chooseThreadCount(2, 'auto')).to.equal(2);
+  it('uses half the cores up to 4, one when off, and honours an explicit count', () => {
+    expect(chooseThreadCount(2, 'auto')).to.equal(1);
+    expect(chooseThreadCount(3, 'auto')).to.equal(1);
+    expect(chooseThreadCount(4, 'auto')).to.equal(2);
     expect(chooseThreadCount(8, 'auto')).to.equal(4);
+    expect(chooseThreadCount(16, 'auto')).to.equal(4);
+    expect(chooseThreadCount(2, 2)).to.equal(2);
     expect(chooseThreadCount(0, 'auto')).to.equal(1);
     expect(chooseThreadCount(8, 'off')).to.equal(1);
     expect(chooseThreadCount(8, 3)).to.equal(3);
