@@ -32,6 +32,9 @@ options:
                                  As in MediaPipe, the detector's N best boxes go to the mesh model
                                  and a box it rejects is not replaced by the next one: with 1,
                                  a photo whose best-scoring box is not accepted gives no face.
+  --smooth                       with --video: One-Euro smoothing of the landmarks, as the element
+                                 does by default (MediaPipe FaceLandmarker's filter). Off by default:
+                                 the output is the raw pipeline's, like Google's face_mesh solution.
   --min-detection-confidence X   detector score to acquire a face, 0..1. Default 0.5.
   --min-tracking-confidence X    face-presence score under which a face is dropped, 0..1. Default 0.5.
   -h, --help                     this text
@@ -58,7 +61,7 @@ runs) or could not be decoded (the others are still written); 2 for bad argument
 class UsageError extends Error {}
 
 function parseArgs(argv) {
-  const o = { out: undefined, video: false, maxFaces: undefined, minDetectionConfidence: undefined, minTrackingConfidence: undefined, images: [], help: false };
+  const o = { out: undefined, video: false, smooth: false, maxFaces: undefined, minDetectionConfidence: undefined, minTrackingConfidence: undefined, images: [], help: false };
   const value = (flag, i) => {
     const v = argv[i + 1];
     if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
@@ -80,6 +83,7 @@ function parseArgs(argv) {
       case '-h': case '--help': o.help = true; break;
       case '--out': o.out = take(); break;
       case '--video': o.video = true; break;
+      case '--smooth': o.smooth = true; break;
       case '--max-faces': {
         const v = take();
         const n = Number(v);
@@ -163,6 +167,8 @@ async function main(argv) {
 
   const options = {
     staticImageMode: !opts.video,
+    // The raw pipeline output, as Google's legacy solution gives it, unless --smooth.
+    smoothing: opts.smooth,
     ...(opts.maxFaces !== undefined && { maxFaces: opts.maxFaces }),
     ...(opts.minDetectionConfidence !== undefined && { minDetectionConfidence: opts.minDetectionConfidence }),
     ...(opts.minTrackingConfidence !== undefined && { minTrackingConfidence: opts.minTrackingConfidence }),

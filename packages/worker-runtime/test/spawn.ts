@@ -10,6 +10,8 @@ export const MODEL_URLS = {
 };
 /** The plain 468-point mesh model (MediaPipe's refineLandmarks: false). */
 export const PLAIN_MESH_URL = '/models/dist/face_landmark.tflite';
+/** The canonical face, for the transform option. */
+export const GEOMETRY_URL = '/models/dist/geometry_pipeline_metadata_landmarks.binarypb';
 
 export function spawnRuntime(): { api: Comlink.Remote<RuntimeApi>; worker: Worker } {
   const worker = new Worker(new URL('../src/worker.js', import.meta.url), { type: 'module' });

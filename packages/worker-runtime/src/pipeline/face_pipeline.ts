@@ -24,10 +24,12 @@ import {
   sigmoid,
   weightedNonMaxSuppression,
   type Detection,
+  type FaceGeometryPipeline,
   type Roi,
 } from '@face-mesh/geometry';
 import { imageToTensorData, type RgbaImage } from './image_to_tensor.js';
 import { mirrorFace } from './mirror_result.js';
+import { FaceSmoothing } from './face_smoothing.js';
 import {
   DEFAULT_PIPELINE_OPTIONS,
   type DetectorRunner,
@@ -62,6 +64,9 @@ export class FacePipeline {
   private tracked: TrackedFace[] = [];
   /** Face ids are never reused within a pipeline's life. */
   private nextFaceId = 1;
+  private readonly smoothing = new FaceSmoothing();
+  /** Pose estimation, once the face geometry metadata is loaded (see setGeometry). */
+  private geometry: FaceGeometryPipeline | null = null;
 
   constructor(
     private readonly detector: DetectorRunner,
@@ -69,10 +74,19 @@ export class FacePipeline {
     options: Partial<PipelineOptions> = {},
   ) {
     this.options = validateOptions({ ...DEFAULT_PIPELINE_OPTIONS, ...options });
+    this.configureSmoothing(this.options);
+  }
+
+  private configureSmoothing(o: PipelineOptions): void {
+    this.smoothing.configure({ minCutoff: o.smoothingMinCutoff, beta: o.smoothingBeta, derivateCutoff: o.smoothingDerivateCutoff });
   }
 
   setOptions(options: Partial<PipelineOptions>): void {
     const next = validateOptions({ ...this.options, ...options });
+    if (next.transform && !this.geometry) {
+      throw new Error('The transform option needs the face geometry metadata: load the pipeline with its URL (`geometry`).');
+    }
+    this.configureSmoothing(next);
     if (next.staticImageMode !== this.options.staticImageMode || next.maxFaces < this.tracked.length) this.reset();
     this.options = next;
   }
@@ -84,13 +98,23 @@ export class FacePipeline {
   /** Forget the tracked faces: the next frame starts from the detector. */
   reset(): void {
     this.tracked = [];
+    this.smoothing.reset();
+  }
+
+  /** The canonical face for the `transform` option. */
+  setGeometry(geometry: FaceGeometryPipeline | null): void {
+    this.geometry = geometry;
+  }
+
+  get hasGeometry(): boolean {
+    return this.geometry !== null;
   }
 
   /**
    * One frame. With `{ stillImage: true }` the frame is handled as a still image whatever the mode
    * (detector, no tracking) and the tracked faces are left as they were.
    */
-  process(image: RgbaImage, { stillImage = false }: { stillImage?: boolean } = {}): FrameResult {
+  process(image: RgbaImage, { stillImage = false, timestampMs = performance.now() }: { stillImage?: boolean; timestampMs?: number } = {}): FrameResult {
     const t0 = performance.now();
     const { width, height } = image;
     const { maxFaces } = this.options;
@@ -132,7 +156,14 @@ export class FacePipeline {
       if (!staticImageMode) next.push({ roi: landmarksToRoi(face.normalized, width, height), id });
     }
     if (!stillImage) this.tracked = next;
-    // After the next ROIs are taken: tracking works in the camera's own frame.
+    // Output stages, after the next ROIs are taken from the raw landmarks in the camera's own frame.
+    if (this.options.smoothing && !staticImageMode) this.smoothing.apply(faces, timestampMs, width, height);
+    if (this.options.transform && this.geometry) {
+      for (const face of faces) {
+        const g = this.geometry.estimate(face.normalized, width, height);
+        if (g) face.transform = { matrix: g.poseTransform, metricLandmarks: g.metricLandmarks };
+      }
+    }
     if (this.options.mirror) for (const face of faces) mirrorFace(face, width);
     const t2 = performance.now();
     return {
@@ -193,7 +224,11 @@ function validateOptions(o: PipelineOptions): PipelineOptions {
     const v = o[key];
     if (!(typeof v === 'number' && v >= 0 && v <= 1)) throw new RangeError(`${key} must be a number between 0 and 1, got ${v}.`);
   }
-  for (const key of ['staticImageMode', 'mirror'] as const) {
+  for (const key of ['smoothingMinCutoff', 'smoothingBeta', 'smoothingDerivateCutoff'] as const) {
+    const v = o[key];
+    if (!(typeof v === 'number' && v >= 0 && Number.isFinite(v))) throw new RangeError(`${key} must be a number >= 0, got ${v}.`);
+  }
+  for (const key of ['staticImageMode', 'mirror', 'smoothing', 'transform'] as const) {
     if (typeof o[key] !== 'boolean') throw new RangeError(`${key} must be true or false, got ${String(o[key])}.`);
   }
   return o;

@@ -13,6 +13,12 @@ export function mirrorFace(face: FaceResult, width: number): void {
   [r.leftEye, r.rightEye] = [r.rightEye, r.leftEye];
   [r.leftIris, r.rightIris] = [r.rightIris, r.leftIris];
   face.roi = { ...face.roi, xCenter: 1 - face.roi.xCenter, rotation: -face.roi.rotation };
+  if (face.transform) {
+    // M' = S·M·S with S = diag(-1, 1, 1, 1): negate row 0 and column 0 (their shared entry twice).
+    const m = face.transform.matrix;
+    for (let c = 0; c < 4; c++) m[c * 4] = -m[c * 4];
+    for (let r = 0; r < 4; r++) m[r] = -m[r];
+  }
   if (face.detection) {
     const { box, keypoints } = face.detection;
     face.detection.box = { xMin: 1 - box.xMax, yMin: box.yMin, xMax: 1 - box.xMin, yMax: box.yMax };

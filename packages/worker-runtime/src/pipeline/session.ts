@@ -4,6 +4,7 @@
  */
 import { DetectorModel, MeshModel } from '../models.js';
 import { fetchModel } from '../loader.js';
+import { FaceGeometryPipeline, parseFaceGeometryMetadata } from '@face-mesh/geometry';
 import { FacePipeline } from './face_pipeline.js';
 import { readFrame, type FrameInput } from './frame.js';
 import type { FrameResult, PipelineOptions } from './types.js';
@@ -16,6 +17,8 @@ export interface PipelineModelUrls {
    * (468 landmarks, no lips/eyes/irises refinement: MediaPipe's `refineLandmarks: false`).
    */
   mesh: string;
+  /** geometry_pipeline_metadata_landmarks.binarypb: the canonical face, for the `transform` option. */
+  geometry?: string;
 }
 
 export interface PipelineLoadInfo {
@@ -31,7 +34,14 @@ export class PipelineSession {
   ) {}
 
   static async load(urls: PipelineModelUrls, options: Partial<PipelineOptions> = {}): Promise<PipelineSession> {
-    const [detectorGraph, meshGraph] = await Promise.all([fetchModel(urls.detector), fetchModel(urls.mesh)]);
+    const [detectorGraph, meshGraph, geometry] = await Promise.all([
+      fetchModel(urls.detector),
+      fetchModel(urls.mesh),
+      urls.geometry ? fetchFaceGeometry(urls.geometry) : Promise.resolve(null),
+    ]);
+    if (options.transform && !geometry) {
+      throw new Error('The transform option needs the face geometry metadata (geometry_pipeline_metadata_landmarks.binarypb): pass its URL as `geometry`.');
+    }
     const detector = new DetectorModel(detectorGraph);
     let mesh: MeshModel;
     try {
@@ -40,10 +50,13 @@ export class PipelineSession {
       detector.dispose();
       throw e;
     }
-    return new PipelineSession(detector, mesh, new FacePipeline(detector, mesh, options));
+    const pipeline = new FacePipeline(detector, mesh, options);
+    pipeline.setGeometry(geometry);
+    return new PipelineSession(detector, mesh, pipeline);
   }
 
-  async process(frame: FrameInput, options?: { stillImage?: boolean }): Promise<FrameResult> {
+  /** `timestampMs`: the frame's capture time, for smoothing (default: now). */
+  async process(frame: FrameInput, options?: { stillImage?: boolean; timestampMs?: number }): Promise<FrameResult> {
     const t0 = performance.now();
     const image = await readFrame(frame);
     const readMs = performance.now() - t0;
@@ -67,4 +80,19 @@ export function resultBuffers(result: FrameResult): ArrayBuffer[] {
     if (face.detection) buffers.push(face.detection.keypoints.buffer as ArrayBuffer);
   }
   return [...new Set(buffers)];
+}
+
+async function fetchFaceGeometry(url: string): Promise<FaceGeometryPipeline> {
+  let res: Response;
+  try {
+    res = await fetch(url);
+  } catch (e) {
+    throw new Error(`Could not fetch the face geometry ${url}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (!res.ok) throw new Error(`Could not fetch the face geometry ${url}: HTTP ${res.status}`);
+  try {
+    return new FaceGeometryPipeline(parseFaceGeometryMetadata(await res.arrayBuffer()));
+  } catch (e) {
+    throw new Error(`The face geometry ${url} cannot be read: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }

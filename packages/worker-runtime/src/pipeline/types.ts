@@ -16,6 +16,22 @@ export interface PipelineOptions {
    * iris groups swapped so that "left" is the subject's left eye. Tracking is unaffected. Defaults to false.
    */
   mirror: boolean;
+  /**
+   * One-Euro smoothing of the landmarks of tracked faces (video mode only; still images are never
+   * smoothed). Tracking itself uses the raw landmarks. Defaults to true.
+   */
+  smoothing: boolean;
+  /** One-Euro minimum cutoff frequency (Hz): lower = smoother when still. Defaults to 0.05 (MediaPipe). */
+  smoothingMinCutoff: number;
+  /** One-Euro speed coefficient: higher = less lag when moving. Defaults to 80 (MediaPipe). */
+  smoothingBeta: number;
+  /** One-Euro cutoff (Hz) of the speed estimate. Defaults to 1 (MediaPipe). */
+  smoothingDerivateCutoff: number;
+  /**
+   * Estimate each face's pose: the facial transformation matrix and metric 3D landmarks (needs the
+   * face geometry metadata). Defaults to false.
+   */
+  transform: boolean;
 }
 
 export const DEFAULT_PIPELINE_OPTIONS: Readonly<PipelineOptions> = {
@@ -24,7 +40,24 @@ export const DEFAULT_PIPELINE_OPTIONS: Readonly<PipelineOptions> = {
   minTrackingConfidence: 0.5,
   staticImageMode: false,
   mirror: false,
+  smoothing: true,
+  smoothingMinCutoff: 0.05,
+  smoothingBeta: 80,
+  smoothingDerivateCutoff: 1,
+  transform: false,
 };
+
+/** A face's pose (MediaPipe FaceGeometry), when the `transform` option is on. */
+export interface FaceTransform {
+  /**
+   * 4x4 column-major matrix from the canonical face model (cm) to camera space (OpenGL style: x right,
+   * y up, looking down -z), MediaPipe's facial transformation matrix. With `mirror` it is given for
+   * the mirrored view (x negated on both sides: M' = S·M·S, S = diag(-1, 1, 1, 1)).
+   */
+  matrix: Float32Array;
+  /** 468 x (x, y, z) in cm: the observed face in the canonical model's frame (MediaPipe's metric landmarks). */
+  metricLandmarks: Float32Array;
+}
 
 /** The attention model's raw outputs in pixels of its 192x192 input (its model card's list). */
 export interface MeshRawOutputs {
@@ -85,6 +118,8 @@ export interface FaceResult {
   roi: Roi;
   /** Where the detector found this face, when this frame's crop came from the detector. */
   detection?: FaceDetectionInfo;
+  /** Head pose and metric landmarks, with the `transform` option. */
+  transform?: FaceTransform;
 }
 
 export interface PipelineTimings {

@@ -79,7 +79,7 @@ export class FrameLoop {
   }
 
   private async handle(f: TimedFrame): Promise<void> {
-    const result = await this.session().process(f.frame);
+    const result = await this.session().process(f.frame, { timestampMs: f.timestamp });
     this.painter?.draw(result);
     const out: StreamFrameResult = { ...result, timestamp: f.timestamp, dropped: this.processor.dropped };
     this.listener.onResult(Comlink.transfer(out, resultBuffers(result)));

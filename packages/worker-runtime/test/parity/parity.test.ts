@@ -67,7 +67,8 @@ describe('parity with @mediapipe/face_mesh (Google) in the same browser', functi
     const { api, worker } = spawnRuntime();
     try {
       await api.init({ wasmBase: WASM_BASE });
-      await api.createPipeline(MODEL_URLS, { maxFaces: 1 });
+      // Google's legacy solution does not smooth; compare with our raw tracking output.
+      await api.createPipeline(MODEL_URLS, { maxFaces: 1, smoothing: false });
       const matchings: FaceMatching[] = [];
       let detectorRuns = 0;
       for (const frame of frames) {
