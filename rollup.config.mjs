@@ -36,6 +36,12 @@ const tfjsFesm = {
   load(id) {
     return id === '\0empty' ? 'export default {};' : null;
   },
+  // Emscripten's `if (typeof __filename !== 'undefined') _scriptDir = ...` (Node only): webpack 5 turns
+  // `typeof __filename` into a constant but leaves `__filename`, which throws in the browser.
+  transform(code, id) {
+    if (!id.endsWith('tf-backend-wasm.fesm.js')) return null;
+    return { code: code.replaceAll("if (typeof __filename !== 'undefined') _scriptDir", 'if (false) _scriptDir'), map: null };
+  },
 };
 
 /** TypeScript through esbuild (type-checking is `npm run typecheck`). */

@@ -11,3 +11,9 @@ export function defineFaceMesh(tagName = TAG_NAME): CustomElementConstructor {
 }
 
 defineFaceMesh();
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'face-mesh': FaceMeshElement;
+  }
+}

@@ -1,5 +1,5 @@
 /** The `<face-mesh>` element class (no side effects: `define.ts` registers the tag). */
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import * as Comlink from 'comlink';
 import type { FrameInput, FrameResult, OverlayMode, PipelineOptions, StreamFrameResult, StreamListener } from '@face-mesh/worker-runtime';
 import { openCamera, stopStream, type FacingMode } from './camera.js';
@@ -170,7 +170,7 @@ export class FaceMeshElement extends LitElement {
     }
   }
 
-  override render() {
+  override render(): TemplateResult {
     const kind = this.src ? (VIDEO_EXTENSIONS.test(this.src) ? 'video' : 'image') : 'camera';
     return html`
       <div class="stage" part="stage">

@@ -3,7 +3,8 @@ import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs-core';
 import { initWasmBackend, type BackendOptions, type RuntimeMode } from './backend.js';
 import { RuntimeError } from './errors.js';
-import { Executor, type ExecutorOptions, type OpProfileEntry } from './executor.js';
+import { Executor } from './executor.js';
+import type { ExecutorOptions, OpProfileEntry } from './executor_types.js';
 import { fetchModel } from './loader.js';
 import type { FrameInput } from './pipeline/frame.js';
 import { PipelineSession, resultBuffers, type PipelineModelUrls } from './pipeline/session.js';
@@ -74,7 +75,7 @@ export interface RuntimeApi {
    * One frame through the pipeline; the result's arrays are transferred, not copied. With
    * `stillImage` the frame is a one-off still image: detector, no tracking, tracked faces untouched.
    */
-  process(frame: FrameInput, options?: { stillImage?: boolean }): Promise<FrameResult>;
+  process(frame: FrameInput, options?: { stillImage?: boolean; timestampMs?: number }): Promise<FrameResult>;
   /** Fetch and decode an image in the worker, then process it as a still image. */
   processUrl(url: string): Promise<FrameResult>;
   /** Forget tracked faces: the next frame starts from the detector. */

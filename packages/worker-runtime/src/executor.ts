@@ -7,11 +7,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { OP_KERNELS } from './ops/registry.js';
 import { describeOp, UnsupportedOpError, type CompileContext, type ConstData, type ConstLayout, type Exec } from './ops/types.js';
 import type { ModelGraph, OperatorInfo } from './tflite/model.js';
+import type { ExecutorOptions, OpProfileEntry } from './executor_types.js';
 
-export interface ExecutorOptions {
-  /** Fuse PRELU/RELU (and the bias) into the preceding conv. Default true; false for benchmarks. */
-  fuse?: boolean;
-}
+export type { ExecutorOptions, OpProfileEntry } from './executor_types.js';
+
 
 interface Step {
   exec: Exec;
@@ -25,8 +24,6 @@ interface Step {
   opIndex: number;
 }
 
-/** Time per op type over the profiled runs, largest first. */
-export interface OpProfileEntry { label: string; count: number; msPerRun: number }
 
 export class Executor {
   readonly graph: ModelGraph;

@@ -1,0 +1,13 @@
+/**
+ * The worker runtime's public types, and nothing that reaches tfjs: what the element's typings refer
+ * to. The published `@face-mesh/element` ships these declarations (the worker itself is bundled).
+ */
+export type { BenchResult, MemoryInfo, ModelInfo, RunResult, RuntimeApi } from './api.js';
+export type { BackendOptions, RuntimeMode, WasmBinary, WasmFileName } from './backend.js';
+export type { ExecutorOptions, OpProfileEntry } from './executor_types.js';
+export type { FrameInput, RawFrame } from './pipeline/frame.js';
+export type { PipelineModelUrls } from './pipeline/session.js';
+export type * from './pipeline/types.js';
+export type { StreamFrameResult, StreamListener } from './stream/frame_loop.js';
+export type { OverlayMode } from './overlay/overlay_painter.js';
+export type { ErrorCode, ErrorInfo } from './errors.js';

@@ -1,0 +1,200 @@
+#!/usr/bin/env node
+// `npm run pack`: the publishable tarballs, in packed/.
+//
+//   @face-mesh/element   the element's dist (face-mesh.js, define.js, face-mesh.worker.js, wasm/,
+//                        models/), its typings (with the worker-runtime's and geometry's types it
+//                        refers to, made relative), custom-elements.json, README, LICENSE, NOTICE.
+//                        The worker runtime (and the geometry and tfjs it uses) is bundled into
+//                        face-mesh.worker.js: it is the element's private half, always the same
+//                        version, so it is not a package of its own.
+//   @face-mesh/geometry  the pure-math library (no DOM, no tfjs), compiled by tsc: ESM + .d.ts.
+//
+// The workspace package.json files point `exports` at src/*.ts (the dev server, the tests and tsc
+// rely on that); the published ones are written here into a staging folder (.pack/<name>/), next to
+// copies of the files, and `npm pack` runs there.
+//
+// node tools/pack.mjs [--skip-build]   (without --skip-build it runs `npm run build` first)
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const STAGE = path.join(root, '.pack');
+const OUT = path.join(root, 'packed');
+const lock = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8'));
+const run = (cmd, args, cwd = root) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+const readJson = (f) => JSON.parse(readFileSync(f, 'utf8'));
+/** The exact installed version of a dependency (everything is pinned). */
+const version = (name) => lock.packages[`node_modules/${name}`]?.version ?? fail(`${name} is not in package-lock.json`);
+function fail(message) {
+  throw new Error(message);
+}
+
+const COMMON = {
+  license: 'Apache-2.0',
+  type: 'module',
+  keywords: ['face', 'face-mesh', 'landmarks', 'mediapipe', 'web-component', 'custom-element', 'tfjs', 'wasm', 'webworker'],
+};
+
+/** Declaration files reachable from `entries`, with bare workspace specifiers rewritten to relative paths. */
+function collectTypes(typesRoot, entries, aliases, allowedBare) {
+  const seen = new Map();
+  const queue = [...entries];
+  while (queue.length) {
+    const file = queue.pop();
+    if (seen.has(file)) continue;
+    if (!existsSync(file)) fail(`missing declaration file ${file}`);
+    let text = readFileSync(file, 'utf8');
+    text = text.replace(/(from\s+|import\s*\(\s*|import\s+)(['"])([^'"]+)\2/g, (whole, pre, q, spec) => {
+      let target = spec;
+      if (aliases[spec]) {
+        target = path.relative(path.dirname(file), aliases[spec]).split(path.sep).join('/');
+        if (!target.startsWith('.')) target = `./${target}`;
+      } else if (!spec.startsWith('.')) {
+        if (!allowedBare.includes(spec)) fail(`${path.relative(typesRoot, file)} imports '${spec}', which the published typings cannot resolve`);
+        return whole;
+      }
+      const resolved = path.resolve(path.dirname(file), target).replace(/\.js$/, '.d.ts');
+      queue.push(resolved);
+      return `${pre}${q}${target}${q}`;
+    });
+    seen.set(file, text);
+  }
+  return seen;
+}
+
+function writePackage(dir, pkg) {
+  for (const k of Object.keys(pkg)) if (pkg[k] === undefined) delete pkg[k];
+  writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
+}
+
+function npmPack(dir) {
+  const out = run('npm', ['pack', '--json', '--pack-destination', OUT], dir);
+  const [info] = JSON.parse(out);
+  return { file: path.join(OUT, info.filename), size: info.size, unpackedSize: info.unpackedSize, entryCount: info.entryCount };
+}
+
+function stageElement() {
+  const src = path.join(root, 'packages/element');
+  const dist = path.join(src, 'dist');
+  const dir = path.join(STAGE, 'element');
+  const srcPkg = readJson(path.join(src, 'package.json'));
+  for (const f of ['face-mesh.js', 'define.js', 'face-mesh.worker.js', 'wasm', 'models']) {
+    if (!existsSync(path.join(dist, f))) fail(`packages/element/dist/${f} is missing: run npm run build`);
+  }
+  mkdirSync(dir, { recursive: true });
+  cpSync(dist, path.join(dir, 'dist'), { recursive: true, filter: (f) => !f.includes(`${path.sep}types`) });
+
+  // Typings: tsc emits the element's declarations and those of the worker-runtime/geometry files
+  // they refer to (tsconfig.build.json maps the workspace names to their sources); keep only the
+  // files reachable from the entries and make the workspace imports relative.
+  const emitted = path.join(STAGE, 'tsc-element');
+  rmSync(emitted, { recursive: true, force: true });
+  run('npx', ['tsc', '-p', 'packages/element/tsconfig.build.json', '--outDir', emitted]);
+  const files = collectTypes(
+    emitted,
+    [path.join(emitted, 'element/src/index.d.ts'), path.join(emitted, 'element/src/define.d.ts')],
+    {
+      '@face-mesh/worker-runtime': path.join(emitted, 'worker-runtime/src/types.js'),
+      '@face-mesh/geometry': path.join(emitted, 'geometry/src/index.js'),
+    },
+    ['lit', 'comlink'],
+  );
+  for (const [file, text] of files) {
+    const rel = path.relative(emitted, file).replace(`${path.sep}src${path.sep}`, path.sep);
+    const to = path.join(dir, 'dist/types', rel);
+    mkdirSync(path.dirname(to), { recursive: true });
+    // Relative imports lose the `src/` level on both sides, so they stay right, except across packages.
+    writeFileSync(to, text.replace(/(['"])\.\.\/((?:\.\.\/)*)([a-z-]+)\/src\//g, '$1$2$3/'));
+  }
+
+  // The manifest's modules describe the dist file that exports the class and the events.
+  const manifest = readJson(path.join(src, 'custom-elements.json'));
+  const merged = { path: 'dist/face-mesh.js', kind: 'javascript-module', declarations: [], exports: [] };
+  for (const m of manifest.modules) {
+    merged.declarations.push(...(m.declarations ?? []));
+    merged.exports.push(...(m.exports ?? []).map((e) => ({ ...e, declaration: { ...e.declaration, module: 'dist/face-mesh.js' } })));
+  }
+  writeFileSync(path.join(dir, 'custom-elements.json'), `${JSON.stringify({ ...manifest, modules: [merged] }, null, 2)}\n`);
+
+  copyFileSync(path.join(root, 'README.md'), path.join(dir, 'README.md'));
+  for (const f of ['LICENSE', 'NOTICE']) copyFileSync(path.join(root, f), path.join(dir, f));
+
+  const types = (name) => `./dist/types/element/${name}.d.ts`;
+  writePackage(dir, {
+    name: srcPkg.name,
+    version: srcPkg.version,
+    description: srcPkg.description,
+    ...COMMON,
+    exports: {
+      '.': { types: types('index'), default: './dist/face-mesh.js' },
+      './define': { types: types('define'), default: './dist/define.js' },
+      './define.js': { types: types('define'), default: './dist/define.js' },
+      './face-mesh.worker.js': './dist/face-mesh.worker.js',
+      './wasm/*': './dist/wasm/*',
+      './models/*': './dist/models/*',
+      './custom-elements.json': './custom-elements.json',
+      './package.json': './package.json',
+    },
+    module: './dist/face-mesh.js',
+    main: './dist/face-mesh.js',
+    types: types('index'),
+    // Only the define entry registers the tag; the rest is tree-shakable.
+    sideEffects: ['./dist/define.js'],
+    customElements: 'custom-elements.json',
+    files: ['dist', 'custom-elements.json', 'README.md', 'LICENSE', 'NOTICE'],
+    // The JavaScript bundles lit and comlink; the typings refer to their types (LitElement, Comlink.Remote).
+    dependencies: { comlink: version('comlink'), lit: version('lit') },
+  });
+  return dir;
+}
+
+function stageGeometry() {
+  const src = path.join(root, 'packages/geometry');
+  const dir = path.join(STAGE, 'geometry');
+  const srcPkg = readJson(path.join(src, 'package.json'));
+  mkdirSync(dir, { recursive: true });
+  run('npx', ['tsc', '-p', 'packages/geometry/tsconfig.build.json', '--outDir', path.join(dir, 'dist')]);
+  copyFileSync(path.join(src, 'README.md'), path.join(dir, 'README.md'));
+  for (const f of ['LICENSE', 'NOTICE']) copyFileSync(path.join(root, f), path.join(dir, f));
+  writePackage(dir, {
+    name: srcPkg.name,
+    version: srcPkg.version,
+    description: srcPkg.description,
+    ...COMMON,
+    exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' }, './package.json': './package.json' },
+    module: './dist/index.js',
+    main: './dist/index.js',
+    types: './dist/index.d.ts',
+    sideEffects: false,
+    files: ['dist', 'README.md', 'LICENSE', 'NOTICE'],
+  });
+  return dir;
+}
+
+function dirSize(dir) {
+  let n = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) n += e.isDirectory() ? dirSize(path.join(dir, e.name)) : statSync(path.join(dir, e.name)).size;
+  return n;
+}
+
+export function pack({ build = true } = {}) {
+  if (build) run('npm', ['run', 'build']);
+  rmSync(STAGE, { recursive: true, force: true });
+  rmSync(OUT, { recursive: true, force: true });
+  mkdirSync(OUT, { recursive: true });
+  const result = {};
+  for (const [name, stage] of [['@face-mesh/element', stageElement], ['@face-mesh/geometry', stageGeometry]]) {
+    const dir = stage();
+    result[name] = { ...npmPack(dir), staged: dir, stagedBytes: dirSize(dir) };
+  }
+  return result;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const result = pack({ build: !process.argv.includes('--skip-build') });
+  for (const [name, r] of Object.entries(result)) {
+    console.log(`${name}: ${path.relative(root, r.file)} (${(r.size / 1e6).toFixed(2)} MB packed, ${(r.unpackedSize / 1e6).toFixed(2)} MB unpacked, ${r.entryCount} files)`);
+  }
+}
