@@ -149,11 +149,14 @@ export class FaceMeshElement extends LitElement {
     const ready = this.ready.catch(() => null);
     if (changed.has('maxFaces') || changed.has('minDetectionConfidence') || changed.has('minTrackingConfidence') || changed.has('mirror')) {
       const options = this.pipelineOptions();
-      void ready.then((r) => r && client.api.setPipelineOptions(options)).catch((e: unknown) => this.fail('internal', e));
+      // (a worker replaced or stopped meanwhile gets the options when the next one starts)
+      void ready.then((r) => (r && !client.dead ? client.api.setPipelineOptions(options) : null)).catch((e: unknown) => {
+        if (!client.dead) this.fail('internal', e);
+      });
     }
     if (changed.has('overlay')) {
       const mode = this.overlayMode();
-      void ready.then((r) => r && client.api.setOverlayMode(mode));
+      void ready.then((r) => (r && !client.dead ? client.api.setOverlayMode(mode) : null)).catch(() => {});
     }
     // A new src (even one set before the first render) or camera switches the running source.
     const cameraChanged = changed.has('facingMode') && changed.get('facingMode') !== undefined && !this.src;
@@ -164,9 +167,10 @@ export class FaceMeshElement extends LitElement {
     }
     if ((changed.has('threads') && changed.get('threads') !== undefined) || (changed.has('assetBase') && changed.get('assetBase') !== undefined)) {
       // The wasm mode and the asset URLs are fixed per worker: start a new one.
-      const wasRunning = this.running;
+      // (wantsSource, not running: a start still under way when the attribute changes counts too)
+      const wanted = this.wantsSource;
       this.shutdown();
-      if (wasRunning || this.src) void this.start().catch(() => {});
+      if (wanted || this.src) void this.start().catch(() => {});
     }
   }
 

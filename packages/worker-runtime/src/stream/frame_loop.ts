@@ -30,6 +30,18 @@ interface TimedFrame {
   close(): void;
 }
 
+/** Resolves after the messages already queued for this worker have been handled. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      resolve();
+    };
+    port2.postMessage(null);
+  });
+}
+
 export class FrameLoop {
   private readonly processor: LatestFrameProcessor<TimedFrame>;
   private abort: AbortController | null = null;
@@ -83,5 +95,9 @@ export class FrameLoop {
     this.painter?.draw(result);
     const out: StreamFrameResult = { ...result, timestamp: f.timestamp, dropped: this.processor.dropped };
     this.listener.onResult(Comlink.transfer(out, resultBuffers(result)));
+    // Processing is synchronous, so frames posted meanwhile (pushFrame) still wait as messages in
+    // the worker's queue, where nothing would drop them. Let them in before the next frame: the
+    // newest replaces the others, which are closed and counted as dropped.
+    await yieldToEventLoop();
   }
 }
