@@ -7,7 +7,7 @@
 //   npm run bench:models   model-only times per binary, with a per-op profile
 // BENCH_QUICK=1 shrinks every frame count (a smoke run, numbers not meaningful).
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +42,30 @@ process.on('exit', stopHogs);
 
 const loadavg = () => readFileSync('/proc/loadavg', 'utf8').trim().split(/\s+/).slice(0, 3).map(Number);
 
+/** CPU seconds (user + system): the whole machine (/proc/stat), and this process with its descendants (our Chromium). */
+function cpuSeconds() {
+  const hz = 100; // USER_HZ
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const machineBusy = (cpu[0] + cpu[1] + cpu[2] + cpu[5] + cpu[6] + cpu[7]) / hz; // user nice system irq softirq steal
+  const procs = new Map();
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      procs.set(Number(pid), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) });
+    } catch {}
+  }
+  const ours = new Set([process.pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [pid, p] of procs) if (!ours.has(pid) && ours.has(p.ppid)) { ours.add(pid); grew = true; }
+  }
+  let ourTicks = 0;
+  for (const pid of ours) ourTicks += procs.get(pid)?.ticks ?? 0;
+  return { machineBusy, ours: ourTicks / hz, wall: performance.now() / 1000 };
+}
+
 async function heapUsage(client) {
   await client.send('HeapProfiler.collectGarbage').catch(() => {});
   const { usedSize, totalSize } = await client.send('Runtime.getHeapUsage');
@@ -66,6 +90,8 @@ const benchCommands = {
       case 'bench-monotonic':
         // CLOCK_MONOTONIC in ms: Chromium's base::TimeTicks on Linux (camera VideoFrame timestamps).
         return Number(process.hrtime.bigint()) / 1e6;
+      case 'bench-cpu':
+        return cpuSeconds();
       case 'bench-loadavg':
         return loadavg();
       case 'bench-throttle': {

@@ -233,6 +233,8 @@ describe('face-mesh benchmark', function () {
       machine: { ...machine, hardwareConcurrency: navigator.hardwareConcurrency, userAgent: navigator.userAgent, brands, loadavgStart: machine.loadavg },
     };
 
+    type Cpu = { machineBusy: number; ours: number; wall: number };
+    const cpu0 = await cmd<Cpu>('bench-cpu');
     const crop = await faceCrop();
     const frames = Array.from({ length: 30 }, (_, t) => trackFrame(crop, t));
     const log = (s: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}`);
@@ -346,7 +348,15 @@ describe('face-mesh benchmark', function () {
       await cmd('bench-throttle', { rate: 1 });
     }
     results.mainThreadThrottled = { mode: pageMode, runs: throttled };
-    results.machine = { ...(results.machine as object), loadavgEnd: await cmd('bench-loadavg') };
+    await cmd('bench-load', { processes: 0 });
+    const cpu1 = await cmd<Cpu>('bench-cpu');
+    // Other programs' share of the machine during the run (our busy-loop processes are ours: excluded).
+    const wall = cpu1.wall - cpu0.wall;
+    const others = Math.max(0, (cpu1.machineBusy - cpu0.machineBusy) - (cpu1.ours - cpu0.ours));
+    results.machine = {
+      ...(results.machine as object), loadavgEnd: await cmd('bench-loadavg'),
+      cpu: { wallSeconds: round(wall), oursCpuSeconds: round(cpu1.ours - cpu0.ours), othersCpuSeconds: round(others), othersCoresAverage: round(others / wall) },
+    };
 
     const markdown = report(results);
     const file = await cmd<string>('bench-write', { json: results, markdown });
@@ -356,7 +366,7 @@ describe('face-mesh benchmark', function () {
 
 /** The markdown summary of a results object. */
 function report(r: Record<string, unknown>): string {
-  const machine = r.machine as Machine & { hardwareConcurrency: number; loadavgStart: number[]; loadavgEnd: number[]; brands: { brand: string; version: string }[] };
+  const machine = r.machine as Machine & { hardwareConcurrency: number; loadavgStart: number[]; loadavgEnd: number[]; brands: { brand: string; version: string }[]; cpu: { wallSeconds: number; othersCoresAverage: number } };
   const chromium = machine.brands.find((b) => /Chromium/.test(b.brand))?.version ?? machine.browser;
   const bins = r.binaries as Record<string, { mode: RuntimeMode; models: Record<string, { ms: Stats; topOps: { op: string; ms: number }[] }>; tracking: SplitStats; static: SplitStats }>;
   const g = r.google as { frameMs: Stats; ratioOursOverTheirs: number; ratioOursWorkerOverTheirs: number; facesLost: number };
@@ -366,7 +376,7 @@ function report(r: Record<string, unknown>): string {
   const load = r.threadsUnderLoad as { busyProcesses: number; binary: string; threads: number; workerMs: Stats; meshMs: Stats }[];
   const label = (b: string) => `${b} (${bins[b]!.mode.threads} thread${bins[b]!.mode.threads > 1 ? 's' : ''})`;
   const lines: string[] = [];
-  lines.push(`face-mesh benchmark, ${String(r.date).slice(0, 16)}Z: ${machine.cpus} cores (${machine.cpuModel}), navigator.hardwareConcurrency ${machine.hardwareConcurrency}, Chromium ${chromium} headless, load average ${machine.loadavgStart.join(' ')} at start, ${machine.loadavgEnd.join(' ')} at end${r.quick ? ' (QUICK run: counts too small to trust)' : ''}.`);
+  lines.push(`face-mesh benchmark, ${String(r.date).slice(0, 16)}Z: ${machine.cpus} cores (${machine.cpuModel}), navigator.hardwareConcurrency ${machine.hardwareConcurrency}, Chromium ${chromium} headless, load average ${machine.loadavgStart.join(' ')} at start, ${machine.loadavgEnd.join(' ')} at end; other programs used ${machine.cpu.othersCoresAverage.toFixed(2)} of the ${machine.cpus} cores on average during the ${Math.round(machine.cpu.wallSeconds)} s run${r.quick ? ' (QUICK run: counts too small to trust)' : ''}.`);
   lines.push('All times in ms, median / p90. Frames: 640x480, one moving face, tracking mode unless said.');
   lines.push('');
   lines.push('| measure | ' + Object.keys(bins).map(label).join(' | ') + ' |');
