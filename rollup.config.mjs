@@ -21,7 +21,7 @@ const wasmDist = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/pac
 const NODE_BUILTINS = ['fs', 'path', 'os', 'perf_hooks', 'worker_threads', 'crypto', 'util', 'node-fetch'];
 export const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
 /** What the element loads (the plain face_landmark.tflite is for the worker-runtime's own tests: not shipped). */
-export const MODEL_FILES = ['face_landmark_with_attention.tflite', 'face_detection_short_range.tflite', 'geometry_pipeline_metadata_landmarks.binarypb'];
+export const MODEL_FILES = ['face_landmark_with_attention.tflite', 'face_detection_short_range.tflite', 'face_landmark.tflite', 'geometry_pipeline_metadata_landmarks.binarypb'];
 const DIST = 'packages/element/dist';
 
 /** tfjs' `module` entries pull CommonJS dependencies: use the self-contained fesm bundles. */

@@ -35,3 +35,5 @@ mesh.addEventListener('error', (e) => {
 $('overlay').addEventListener('change', (e) => { mesh.overlay = e.target.value; });
 $('mirror').addEventListener('change', (e) => { mesh.mirror = e.target.checked; });
 if (new URLSearchParams(location.search).has('clip')) mesh.src = new URL('./media/sample-clip.webm', import.meta.url).href;
+const overlayParam = new URLSearchParams(location.search).get('overlay');
+if (overlayParam) { mesh.overlay = overlayParam; $('overlay').value = overlayParam; }

@@ -1,7 +1,7 @@
 /** The `<face-mesh>` element class (no side effects: `define.ts` registers the tag). */
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import * as Comlink from 'comlink';
-import type { FrameInput, FrameResult, OverlayMode, PipelineOptions, StreamFrameResult, StreamListener } from '@face-mesh/worker-runtime';
+import type { FrameInput, FrameResult, OverlayMode, PipelineModelUrls, PipelineOptions, StreamFrameResult, StreamListener } from '@face-mesh/worker-runtime';
 import { openCamera, stopStream, type FacingMode } from './camera.js';
 import {
   FaceFoundEvent,
@@ -64,7 +64,37 @@ export class FaceMeshElement extends LitElement {
     src: { type: String, reflect: true },
     autostart: { type: Boolean, reflect: true },
     running: { type: Boolean, reflect: true },
+    smoothing: { type: String, reflect: true },
+    smoothingMinCutoff: { type: Number, attribute: 'smoothing-min-cutoff' },
+    smoothingBeta: { type: Number, attribute: 'smoothing-beta' },
+    smoothingDerivateCutoff: { type: Number, attribute: 'smoothing-derivate-cutoff' },
+    transform: { type: Boolean, reflect: true },
+    refine: {
+      reflect: true,
+      // `refine="false"` turns it off; the attribute absent (or any other value) means on.
+      converter: { fromAttribute: (v: string | null) => v !== 'false', toAttribute: (v: boolean) => (v ? null : 'false') },
+    },
   };
+
+  /**
+   * 'default': One-Euro smoothing of tracked faces (MediaPipe's parameters: min cutoff 0.05, beta 80,
+   * derivative cutoff 1; see the smoothing* properties); 'off': the raw landmarks. Still images are
+   * never smoothed. Default 'default'.
+   */
+  declare smoothing: 'default' | 'off';
+  /** One-Euro minimum cutoff (Hz): lower is smoother when still. Default 0.05. */
+  declare smoothingMinCutoff: number;
+  /** One-Euro speed coefficient: higher is less lag when moving. Default 80. */
+  declare smoothingBeta: number;
+  /** One-Euro cutoff (Hz) of the speed estimate. Default 1. */
+  declare smoothingDerivateCutoff: number;
+  /** Add each face's pose (`faces[i].transform`: 4x4 matrix and metric landmarks) to `landmarks` events. Default false. */
+  declare transform: boolean;
+  /**
+   * The attention model with 478 refined points (default), or with `refine="false"` the plain
+   * 468-point model (no lips/eyes/irises refinement, lighter), like MediaPipe's refineLandmarks.
+   */
+  declare refine: boolean;
 
   /** Most faces to find and track. Default 1. */
   declare maxFaces: number;
@@ -77,7 +107,7 @@ export class FaceMeshElement extends LitElement {
    * left/right eye and iris groups swapped so that "left" is the subject's left eye. Default false.
    */
   declare mirror: boolean;
-  /** What the worker draws over the picture: none, mesh, contours, irises or points. Default 'contours'. */
+  /** What the worker draws over the picture: none, mesh, contours, irises, points, or axes (contours and the head-pose axes). Default 'contours'. */
   declare overlay: OverlayMode;
   /** Stop processing frames (the camera stays on). */
   declare paused: boolean;
@@ -130,6 +160,12 @@ export class FaceMeshElement extends LitElement {
     this.src = '';
     this.autostart = false;
     this.running = false;
+    this.smoothing = 'default';
+    this.smoothingMinCutoff = 0.05;
+    this.smoothingBeta = 80;
+    this.smoothingDerivateCutoff = 1;
+    this.transform = false;
+    this.refine = true;
   }
 
   override connectedCallback(): void {
@@ -147,7 +183,15 @@ export class FaceMeshElement extends LitElement {
     if (!client || !this.ready) return;
     // Before the pipeline exists, its options are passed when it is created.
     const ready = this.ready.catch(() => null);
-    if (changed.has('maxFaces') || changed.has('minDetectionConfidence') || changed.has('minTrackingConfidence') || changed.has('mirror')) {
+    const optionKeys = ['maxFaces', 'minDetectionConfidence', 'minTrackingConfidence', 'mirror', 'smoothing', 'smoothingMinCutoff', 'smoothingBeta', 'smoothingDerivateCutoff', 'transform', 'overlay'] as const;
+    if (changed.has('refine') && changed.get('refine') !== undefined) {
+      // Another mesh model: load a new pipeline in the same worker (tracked faces start over).
+      const urls = this.modelUrls(client);
+      const options = this.pipelineOptions();
+      void ready.then((r) => (r && !client.dead ? client.api.createPipeline(urls, options) : null)).catch((e: unknown) => {
+        if (!client.dead) this.fail('model-load-failed', e);
+      });
+    } else if (optionKeys.some((k) => changed.has(k))) {
       const options = this.pipelineOptions();
       // (a worker replaced or stopped meanwhile gets the options when the next one starts)
       void ready.then((r) => (r && !client.dead ? client.api.setPipelineOptions(options) : null)).catch((e: unknown) => {
@@ -287,7 +331,7 @@ export class FaceMeshElement extends LitElement {
         throw toFaceMeshError(e, 'wasm-unsupported');
       });
       this.dispatchEvent(new LoadProgressEvent({ stage: 'models', progress: 0.3 }));
-      await client.guard(client.api.createPipeline(client.modelUrls, this.pipelineOptions())).catch((e: unknown) => {
+      await client.guard(client.api.createPipeline(this.modelUrls(client), this.pipelineOptions())).catch((e: unknown) => {
         throw e instanceof FaceMeshError ? e : new FaceMeshError('model-load-failed', e instanceof Error ? e.message : String(e));
       });
       await client.guard(this.attachOverlay(client));
@@ -432,16 +476,26 @@ export class FaceMeshElement extends LitElement {
     this.dispatchEvent(new FaceMeshErrorEvent({ code, message: e instanceof Error ? e.message : String(e) }));
   }
 
+  private modelUrls(client: RuntimeClient): PipelineModelUrls {
+    return { ...client.modelUrls, mesh: this.refine ? client.modelUrls.mesh : client.plainMeshUrl };
+  }
+
   private pipelineOptions(): Partial<PipelineOptions> {
     return {
       maxFaces: this.maxFaces,
       minDetectionConfidence: this.minDetectionConfidence,
       minTrackingConfidence: this.minTrackingConfidence,
       mirror: this.mirror,
+      smoothing: this.smoothing !== 'off',
+      smoothingMinCutoff: this.smoothingMinCutoff,
+      smoothingBeta: this.smoothingBeta,
+      smoothingDerivateCutoff: this.smoothingDerivateCutoff,
+      // The pose axes overlay needs the pose.
+      transform: this.transform || this.overlay === 'axes',
     };
   }
 
   private overlayMode(): OverlayMode {
-    return (['none', 'mesh', 'contours', 'irises', 'points'] as const).includes(this.overlay) ? this.overlay : 'contours';
+    return (['none', 'mesh', 'contours', 'irises', 'points', 'axes'] as const).includes(this.overlay) ? this.overlay : 'contours';
   }
 }

@@ -21,6 +21,8 @@ interface AssetUrls {
   wasmBase: string;
   wasmFiles?: Record<WasmFileName, string>;
   modelUrls: PipelineModelUrls;
+  /** face_landmark.tflite, the plain 468-point model (refine="false"). */
+  plainMeshUrl: string;
   geometryUrl: string;
 }
 
@@ -41,7 +43,9 @@ function bundledAssets(): AssetUrls {
     modelUrls: {
       detector: new URL('./models/face_detection_short_range.tflite', import.meta.url).href,
       mesh: new URL('./models/face_landmark_with_attention.tflite', import.meta.url).href,
+      geometry: new URL('./models/geometry_pipeline_metadata_landmarks.binarypb', import.meta.url).href,
     },
+    plainMeshUrl: new URL('./models/face_landmark.tflite', import.meta.url).href,
     geometryUrl: new URL('./models/geometry_pipeline_metadata_landmarks.binarypb', import.meta.url).href,
   };
 }
@@ -54,7 +58,9 @@ function assetsUnder(base: URL): AssetUrls {
     modelUrls: {
       detector: new URL('face_detection_short_range.tflite', models).href,
       mesh: new URL('face_landmark_with_attention.tflite', models).href,
+      geometry: new URL('geometry_pipeline_metadata_landmarks.binarypb', models).href,
     },
+    plainMeshUrl: new URL('face_landmark.tflite', models).href,
     geometryUrl: new URL('geometry_pipeline_metadata_landmarks.binarypb', models).href,
   };
 }
@@ -77,6 +83,8 @@ export interface RuntimeClient {
   /** The `asset-base` folder in use, or '' when the files come from next to this bundle (the default). */
   assetBase: string;
   modelUrls: PipelineModelUrls;
+  /** face_landmark.tflite, the plain 468-point model (refine="false"). */
+  plainMeshUrl: string;
   /** The canonical face geometry (mesh triangles for the overlay). */
   geometryUrl: string;
   /** Start tfjs on wasm in the worker, with the binaries from `${assetBase}wasm/` (or the bundled ones). */
@@ -158,6 +166,7 @@ export function startRuntime(assetBase = ''): RuntimeClient {
     api,
     assetBase: base?.href ?? '',
     modelUrls: assets.modelUrls,
+    plainMeshUrl: assets.plainMeshUrl,
     geometryUrl: assets.geometryUrl,
     init: (options = {}) => {
       const files = assets.wasmFiles ? { wasmFiles: assets.wasmFiles } : {};

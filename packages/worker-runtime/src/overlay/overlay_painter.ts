@@ -5,10 +5,15 @@
 import { CONTOURS, IRISES } from '@face-mesh/geometry';
 import type { FrameResult } from '../pipeline/types.js';
 
-export type OverlayMode = 'none' | 'mesh' | 'contours' | 'irises' | 'points';
-export const OVERLAY_MODES: readonly OverlayMode[] = ['none', 'mesh', 'contours', 'irises', 'points'];
+export type OverlayMode = 'none' | 'mesh' | 'contours' | 'irises' | 'points' | 'axes';
+export const OVERLAY_MODES: readonly OverlayMode[] = ['none', 'mesh', 'contours', 'irises', 'points', 'axes'];
 
-const COLORS = { mesh: 'rgba(224, 224, 224, 0.55)', contour: '#30ff30', iris: '#ff3030', point: '#30c0ff' };
+const COLORS = { mesh: 'rgba(224, 224, 224, 0.55)', contour: '#30ff30', iris: '#ff3030', point: '#30c0ff', axes: ['#ff4040', '#40ff40', '#4080ff'] };
+
+/** Vertical field of view of the camera model of the facial transformation matrix (MediaPipe's 63 degrees). */
+const FOV_Y = (63 * Math.PI) / 180;
+/** Length of the drawn pose axes, in cm of the canonical face. */
+const AXIS_CM = 8;
 
 export class OverlayPainter {
   private readonly ctx: OffscreenCanvasRenderingContext2D;
@@ -64,7 +69,32 @@ export class OverlayPainter {
       ctx.beginPath();
       for (const iris of IRISES) polyline(ctx, p, iris.ring);
       ctx.stroke();
+      if (this.mode === 'axes' && face.transform) this.drawAxes(face.transform.matrix, result.width, result.height, scale);
     }
+  }
+
+  /** The pose's x (red), y (green) and z (blue) axes from the canonical face's origin, projected. */
+  private drawAxes(m: Float32Array, width: number, height: number, scale: number): void {
+    const f = 1 / Math.tan(FOV_Y / 2);
+    const project = (x: number, y: number, z: number): [number, number] => {
+      // column-major model -> camera (OpenGL: x right, y up, -z ahead), then the perspective camera
+      const cx = m[0] * x + m[4] * y + m[8] * z + m[12];
+      const cy = m[1] * x + m[5] * y + m[9] * z + m[13];
+      const cz = m[2] * x + m[6] * y + m[10] * z + m[14];
+      const ndcX = ((f * height) / width) * (cx / -cz);
+      const ndcY = f * (cy / -cz);
+      return [((ndcX + 1) / 2) * width, ((1 - ndcY) / 2) * height];
+    };
+    const [ox, oy] = project(0, 0, 0);
+    const ends = [project(AXIS_CM, 0, 0), project(0, AXIS_CM, 0), project(0, 0, AXIS_CM)];
+    this.ctx.lineWidth = 3 * scale;
+    ends.forEach(([x, y], i) => {
+      this.ctx.strokeStyle = COLORS.axes[i];
+      this.ctx.beginPath();
+      this.ctx.moveTo(ox, oy);
+      this.ctx.lineTo(x, y);
+      this.ctx.stroke();
+    });
   }
 
   clear(): void {

@@ -1,0 +1,80 @@
+/** Options beyond the basics: mirror, refine="false", transform — through detect() on a still image. */
+import { expect } from 'chai';
+import { LEFT_EYE_INDICES, RIGHT_EYE_INDICES } from '@face-mesh/geometry';
+import { FaceMeshElement } from '../src/index.js';
+import '../src/define.js';
+
+const ASSETS = '/packages/element/dist/';
+
+async function faceBitmap(): Promise<ImageBitmap> {
+  const img = new Image();
+  img.src = '/node_modules/@vladmandic/face-api/demo/sample1.jpg';
+  await img.decode();
+  return createImageBitmap(img, 1232, 86, 640, 480);
+}
+
+function create(attrs: Record<string, string> = {}): FaceMeshElement {
+  const el = document.createElement('face-mesh') as FaceMeshElement;
+  el.setAttribute('asset-base', ASSETS);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  document.body.append(el);
+  return el;
+}
+
+describe('<face-mesh> options', function () {
+  this.timeout(180_000);
+
+  it('mirror: x flipped and the left/right eye groups swapped, so "left" is the subject\'s left', async () => {
+    const plain = create();
+    const mirrored = create({ mirror: '' });
+    const a = (await plain.detect(await faceBitmap())).faces[0];
+    const b = (await mirrored.detect(await faceBitmap())).faces[0];
+    const W = 640;
+    // the nose tip is on no swap list: only x flips
+    expect(b.landmarks[3]).to.be.closeTo(W - a.landmarks[3], 1e-3);
+    expect(b.landmarks[4]).to.be.closeTo(a.landmarks[4], 1e-3);
+    // index 33 (left eye outer corner) of the mirrored view is the unmirrored 263, flipped
+    for (let i = 0; i < LEFT_EYE_INDICES.length; i++) {
+      const l = LEFT_EYE_INDICES[i];
+      const r = RIGHT_EYE_INDICES[i];
+      expect(b.landmarks[3 * l]).to.be.closeTo(W - a.landmarks[3 * r], 1e-3);
+    }
+    // irises 468-472 <-> 473-477 and the region arrays swap too
+    expect(b.landmarks[3 * 468]).to.be.closeTo(W - a.landmarks[3 * 473], 1e-3);
+    expect(b.regions.leftIris[0]).to.be.closeTo(W - a.regions.rightIris[0], 1e-3);
+    // in the mirrored picture the "left" iris is on the image's left
+    expect(b.landmarks[3 * 468]).to.be.lessThan(b.landmarks[3 * 473]);
+    plain.remove();
+    mirrored.remove();
+  });
+
+  it('refine="false" runs the plain model: 468 points, no region outputs', async () => {
+    const el = create({ refine: 'false' });
+    expect(el.refine).to.equal(false);
+    const { faces } = await el.detect(await faceBitmap());
+    expect(faces).to.have.length(1);
+    expect(faces[0].landmarks.length).to.equal(468 * 3);
+    expect(faces[0].regions.lips.length).to.equal(0);
+    // switching back loads the attention model in the same worker
+    el.refine = true;
+    await el.updateComplete;
+    await new Promise((r) => setTimeout(r, 50));
+    let refined = (await el.detect(await faceBitmap())).faces[0];
+    for (let i = 0; i < 50 && refined.landmarks.length !== 478 * 3; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      refined = (await el.detect(await faceBitmap())).faces[0];
+    }
+    expect(refined.landmarks.length).to.equal(478 * 3);
+    el.remove();
+  });
+
+  it('transform adds the pose: a 4x4 matrix with the face in front of the camera, and 468 metric points', async () => {
+    const el = create({ transform: '' });
+    const face = (await el.detect(await faceBitmap())).faces[0];
+    expect(face.transform?.matrix.length).to.equal(16);
+    expect(face.transform?.metricLandmarks.length).to.equal(468 * 3);
+    expect(face.transform!.matrix[14]).to.be.below(0);
+    expect(face.transform!.matrix[15]).to.equal(1);
+    el.remove();
+  });
+});
