@@ -60,10 +60,10 @@ async function faceMeshWorkers(): Promise<string[]> {
   return urls.filter((u) => u.includes('face-mesh.worker'));
 }
 
-/** The browser reports a terminated worker's target gone shortly after terminate(): poll for up to 5 s. */
+/** The browser reports a terminated worker's target gone some time after terminate() (seconds on a loaded 2-core machine): poll for up to 10 s. */
 async function workersSettleAt(count: number): Promise<string[]> {
   let urls = await faceMeshWorkers();
-  for (let i = 0; i < 50 && urls.length !== count; i++) {
+  for (let i = 0; i < 100 && urls.length !== count; i++) {
     await new Promise((r) => setTimeout(r, 100));
     urls = await faceMeshWorkers();
   }
