@@ -44,9 +44,9 @@ export interface RuntimeMode {
  * XNNPACK threads we ask for by default: half the cores, at least 1, at most 4 (more buys little for
  * a 192x192 model). Not every core: the pool's threads wait for each other at every op, so when
  * another process (or the page, the camera, the compositor) takes one of the cores the whole frame
- * waits for it. Measured on 2 cores (npm run bench): 2 threads ~15% faster when the machine is
- * quiet, but ~10x slower (mesh ~210 ms instead of ~20) with one busy process; 1 thread degrades like
- * the single-thread binary.
+ * waits for it. Measured on 2 cores (npm run bench): 2 threads ~12% faster when the machine is
+ * idle, but ~9x slower (~140 ms a frame instead of ~15) with one busy process; 1 thread hardly
+ * moves, like the single-thread binary.
  */
 export function chooseThreadCount(hardwareConcurrency: number, requested: BackendOptions['threads']): number {
   if (requested === 'off') return 1;
