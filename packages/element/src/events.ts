@@ -7,7 +7,12 @@ import type { ErrorCode, FaceResult, PipelineTimings, RuntimeMode } from '@face-
 export type { FaceResult } from '@face-mesh/worker-runtime';
 
 export interface LandmarksDetail {
-  /** Capture time of the frame, in milliseconds. */
+  /**
+   * Capture time of the frame, in milliseconds, on the source's clock: for camera frames it is the
+   * VideoFrame's timestamp (in Chromium the capture time on the browser's monotonic clock, not
+   * `performance.now()`); for `src` videos, images and `detect()` the page's `performance.now()`.
+   * Use it for order and intervals between frames of one source, not against `performance.now()`.
+   */
   timestamp: number;
   /** Size of the processed frame, in pixels; landmark coordinates are in these pixels. */
   width: number;

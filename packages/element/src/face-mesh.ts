@@ -309,6 +309,9 @@ export class FaceMeshElement extends LitElement {
    * copied), as a still image: it does not disturb tracking of the live source.
    */
   async detect(frame: DetectInput): Promise<LandmarksDetail> {
+    // The worker lives while the element is in the document (removal terminates it): a detached
+    // element would start one that nothing ever stops.
+    if (!this.isConnected) throw new FaceMeshError('not-connected', 'The element is not in the document: add it (it may be hidden), then call detect().');
     const transfer = frameTransferList(frame);
     await this.ensureRuntime();
     const client = this.client!;

@@ -77,4 +77,12 @@ describe('<face-mesh> options', function () {
     expect(face.transform!.matrix[15]).to.equal(1);
     el.remove();
   });
+
+  it('detect() on an element that is not in the document rejects with not-connected (no worker is started)', async () => {
+    const el = document.createElement('face-mesh') as FaceMeshElement;
+    el.assetBase = ASSETS;
+    const err = await el.detect(await faceBitmap()).then(() => null, (e: { code?: string; message?: string }) => e);
+    expect(err?.code).to.equal('not-connected');
+    expect(err?.message).to.match(/add it/);
+  });
 });
