@@ -90,8 +90,16 @@ const commands = {
       }
     }
     if (command === 'list-workers') {
+      // Ask the browser now (Target.getTargets) rather than puppeteer's event-fed page.workers(),
+      // which can keep a worker terminated during its start-up listed.
       const page = session.browser.getPage(session.id);
-      return page.workers().map((w) => w.url());
+      const cdp = await page.createCDPSession();
+      try {
+        const { targetInfos } = await cdp.send('Target.getTargets');
+        return targetInfos.filter((t) => t.type === 'worker').map((t) => t.url);
+      } finally {
+        await cdp.detach().catch(() => {});
+      }
     }
     return undefined;
   },

@@ -324,6 +324,12 @@ export class FaceMeshElement extends LitElement {
   /** Start the worker and load the models once; resolves with the runtime mode. */
   private ensureRuntime(): Promise<ReadyDetail> {
     if (this.ready) return this.ready;
+    if (!this.isConnected) {
+      // Only a connected element may own a worker: disconnecting is what terminates it.
+      return Promise.reject(new FaceMeshError('not-connected', 'The element is not in the document: add it, then call start().'));
+    }
+    // Never let a worker go unowned (each element owns at most one).
+    this.client?.close();
     const t0 = performance.now();
     const client = startRuntime(this.assetBase || FaceMeshElement.assetBase);
     this.client = client;

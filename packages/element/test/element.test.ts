@@ -3,12 +3,14 @@
  * 2 s of a face, then 1 s of grey, looping), the element streams it to the worker and fires events.
  */
 import { expect } from 'chai';
+import { nextEvent, ASSETS } from './helpers.js';
+
+const next = <T extends Event>(el: EventTarget, type: string, timeout = 60_000, filter: (e: T) => boolean = () => true): Promise<T> =>
+  nextEvent<T>(el, type, filter, timeout);
 import { matchFaces } from '@face-mesh/geometry';
 import { FaceMeshElement, type LandmarksDetail, type LandmarksEvent, type ReadyEvent } from '../src/index.js';
 import '../src/define.js';
 
-/** The built bundle's asset folder (wasm/ and models/), made by `npm run build` before the tests. */
-const ASSETS = '/packages/element/dist/';
 
 function create(attrs: Record<string, string> = {}): FaceMeshElement {
   const el = document.createElement('face-mesh') as FaceMeshElement;
@@ -18,18 +20,6 @@ function create(attrs: Record<string, string> = {}): FaceMeshElement {
   return el;
 }
 
-function next<T extends Event>(el: EventTarget, type: string, timeout = 60_000, filter: (e: T) => boolean = () => true): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${type} event within ${timeout} ms`)), timeout);
-    const on = (e: Event) => {
-      if (!filter(e as T)) return;
-      clearTimeout(timer);
-      el.removeEventListener(type, on);
-      resolve(e as T);
-    };
-    el.addEventListener(type, on);
-  });
-}
 
 describe('<face-mesh> with the (fake) camera', function () {
   this.timeout(180_000);

@@ -1,10 +1,9 @@
 /** Lifecycle and main-thread cost of <face-mesh>, with Chromium's fake camera. */
 import { expect } from 'chai';
-import { executeServerCommand } from '@web/test-runner-commands';
+import { workersSettleAt, ASSETS } from './helpers.js';
 import { FaceMeshElement, type LandmarksEvent } from '../src/index.js';
 import '../src/define.js';
 
-const ASSETS = '/packages/element/dist/';
 
 function create(): FaceMeshElement {
   const el = document.createElement('face-mesh') as FaceMeshElement;
@@ -26,20 +25,7 @@ function landmarks(el: FaceMeshElement, withFace = false): Promise<LandmarksEven
   });
 }
 
-async function faceMeshWorkers(): Promise<string[]> {
-  const urls = (await executeServerCommand<string[], undefined>('list-workers')) ?? [];
-  return urls.filter((u) => u.includes('face-mesh.worker'));
-}
 
-/** The browser reports a terminated worker's target gone some time after terminate() (seconds on a loaded 2-core machine): poll for up to 10 s. */
-async function workersSettleAt(count: number): Promise<string[]> {
-  let urls = await faceMeshWorkers();
-  for (let i = 0; i < 100 && urls.length !== count; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    urls = await faceMeshWorkers();
-  }
-  return urls;
-}
 
 describe('<face-mesh> lifecycle', function () {
   this.timeout(180_000);

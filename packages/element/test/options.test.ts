@@ -1,17 +1,11 @@
 /** Options beyond the basics: mirror, refine="false", transform — through detect() on a still image. */
 import { expect } from 'chai';
+import { faceBitmap, ASSETS } from './helpers.js';
 import { LEFT_EYE_INDICES, RIGHT_EYE_INDICES } from '@face-mesh/geometry';
 import { FaceMeshElement } from '../src/index.js';
 import '../src/define.js';
 
-const ASSETS = '/packages/element/dist/';
 
-async function faceBitmap(): Promise<ImageBitmap> {
-  const img = new Image();
-  img.src = '/node_modules/@vladmandic/face-api/demo/sample1.jpg';
-  await img.decode();
-  return createImageBitmap(img, 1232, 86, 640, 480);
-}
 
 function create(attrs: Record<string, string> = {}): FaceMeshElement {
   const el = document.createElement('face-mesh') as FaceMeshElement;

@@ -5,13 +5,13 @@
  * person can act on, and the element must work afterwards.
  */
 import { expect } from 'chai';
+import { faceBitmap, faceMeshWorkers, nextEvent as next, workersSettleAt, ASSETS } from './helpers.js';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { FaceMeshElement, FaceMeshError, type ErrorDetail, type LandmarksDetail, type LandmarksEvent } from '../src/index.js';
 import { runtimeSettings, type RuntimeClient } from '../src/runtime-client.js';
 import { toFaceMeshError } from '../src/frame-input.js';
 import '../src/define.js';
 
-const ASSETS = '/packages/element/dist/';
 const ORIGIN = location.origin;
 
 function create(attrs: Record<string, string> = {}): FaceMeshElement {
@@ -22,18 +22,6 @@ function create(attrs: Record<string, string> = {}): FaceMeshElement {
   return el;
 }
 
-function next<T extends Event>(el: EventTarget, type: string, filter: (e: T) => boolean = () => true, timeout = 60_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${type} event within ${timeout} ms`)), timeout);
-    const on = (e: Event) => {
-      if (!filter(e as T)) return;
-      clearTimeout(timer);
-      el.removeEventListener(type, on);
-      resolve(e as T);
-    };
-    el.addEventListener(type, on);
-  });
-}
 
 const nextError = (el: EventTarget, code?: string) =>
   next<CustomEvent<ErrorDetail>>(el, 'error', (e) => !code || e.detail.code === code).then((e) => e.detail);
@@ -48,27 +36,8 @@ async function rejection(p: Promise<unknown>): Promise<{ name: string; code: str
   expect.fail('expected a rejection');
 }
 
-async function faceBitmap(): Promise<ImageBitmap> {
-  const img = new Image();
-  img.src = '/node_modules/@vladmandic/face-api/demo/sample1.jpg';
-  await img.decode();
-  return createImageBitmap(img, 1232, 86, 640, 480);
-}
 
-async function faceMeshWorkers(): Promise<string[]> {
-  const urls = (await executeServerCommand<string[], undefined>('list-workers')) ?? [];
-  return urls.filter((u) => u.includes('face-mesh.worker'));
-}
 
-/** The browser reports a terminated worker's target gone some time after terminate() (seconds on a loaded 2-core machine): poll for up to 10 s. */
-async function workersSettleAt(count: number): Promise<string[]> {
-  let urls = await faceMeshWorkers();
-  for (let i = 0; i < 100 && urls.length !== count; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    urls = await faceMeshWorkers();
-  }
-  return urls;
-}
 
 function assetVariant(name: string, change: { remove?: string[]; truncate?: string[]; text?: string[] }): Promise<string> {
   return executeServerCommand<string, object>('asset-variant', { name, ...change }) as Promise<string>;
@@ -120,7 +89,16 @@ describe('<face-mesh> failure modes', function () {
     expect(escaped, 'errors or rejections that escaped to the page').to.deep.equal([]);
     for (const el of document.querySelectorAll('face-mesh')) el.remove();
     expect(liveTracks(), 'camera tracks left running').to.deep.equal([]);
-    expect(await workersSettleAt(0), 'workers left').to.deep.equal([]);
+    let left = await workersSettleAt(0);
+    if (left.length) {
+      const t0 = performance.now();
+      for (let i = 0; i < 100 && left.length; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        left = await faceMeshWorkers();
+      }
+      console.log(`DIAG workers left after "${this.currentTest?.title}": ${JSON.stringify(left)}, gone after ${(performance.now() - t0).toFixed(0)} ms more`);
+    }
+    expect(left, 'workers left').to.deep.equal([]);
   });
 
   describe('bad frames', () => {

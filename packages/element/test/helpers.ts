@@ -1,0 +1,43 @@
+/** Shared by the element's browser tests. */
+import { executeServerCommand } from '@web/test-runner-commands';
+
+/** The built bundle's asset folder (wasm/ and models/), made by `npm run build` before the tests. */
+export const ASSETS = '/packages/element/dist/';
+
+/** The next `type` event on `el` that passes `filter`, or a rejection after `timeout` ms. */
+export function nextEvent<T extends Event>(el: EventTarget, type: string, filter: (e: T) => boolean = () => true, timeout = 60_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${type} event within ${timeout} ms`)), timeout);
+    const on = (e: Event) => {
+      if (!filter(e as T)) return;
+      clearTimeout(timer);
+      el.removeEventListener(type, on);
+      resolve(e as T);
+    };
+    el.addEventListener(type, on);
+  });
+}
+
+/** The 640x480 face crop of sample1 (MIT, @vladmandic/face-api) as a fresh ImageBitmap. */
+export async function faceBitmap(): Promise<ImageBitmap> {
+  const img = new Image();
+  img.src = '/node_modules/@vladmandic/face-api/demo/sample1.jpg';
+  await img.decode();
+  return createImageBitmap(img, 1232, 86, 640, 480);
+}
+
+/** URLs of the page's live face-mesh workers, as the browser reports them (server command). */
+export async function faceMeshWorkers(): Promise<string[]> {
+  const urls = (await executeServerCommand<string[], undefined>('list-workers')) ?? [];
+  return urls.filter((u) => u.includes('face-mesh.worker'));
+}
+
+/** The browser reports a terminated worker's target gone some time after terminate() (seconds on a loaded 2-core machine): poll for up to 10 s. */
+export async function workersSettleAt(count: number): Promise<string[]> {
+  let urls = await faceMeshWorkers();
+  for (let i = 0; i < 100 && urls.length !== count; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    urls = await faceMeshWorkers();
+  }
+  return urls;
+}
