@@ -106,6 +106,9 @@ export interface RuntimeClient {
  * Start a worker. `assetBase`: a folder holding `wasm/` and `models/`; '' or none (the default): the
  * files next to this bundle (wherever the app's bundler put them).
  */
+/** Workers started and not yet terminated by this module (tests compare it with the browser's list). */
+export const liveWorkers = new Set<Worker>();
+
 export function startRuntime(assetBase = ''): RuntimeClient {
   let base: URL | null = null;
   if (assetBase) {
@@ -116,6 +119,7 @@ export function startRuntime(assetBase = ''): RuntimeClient {
   const worker = runtimeSettings.workerUrl
     ? new Worker(runtimeSettings.workerUrl, { type: 'module', name: 'face-mesh' })
     : new Worker(new URL('./face-mesh.worker.js', import.meta.url), { type: 'module', name: 'face-mesh' });
+  liveWorkers.add(worker);
   const api = Comlink.wrap<RuntimeApi>(worker);
 
   let rejectDead: (e: FaceMeshError) => void = () => {};
@@ -135,6 +139,7 @@ export function startRuntime(assetBase = ''): RuntimeClient {
     worker.removeEventListener('error', onError);
     // A hung or half-dead worker must not keep its memory and threads: terminate it now.
     worker.terminate();
+    liveWorkers.delete(worker);
     rejectDead(error);
     return true;
   };

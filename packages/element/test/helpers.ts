@@ -1,8 +1,17 @@
 /** Shared by the element's browser tests. */
+import { expect } from 'chai';
 import { executeServerCommand } from '@web/test-runner-commands';
+import { liveWorkers } from '../src/runtime-client.js';
 
 /** The built bundle's asset folder (wasm/ and models/), made by `npm run build` before the tests. */
 export const ASSETS = '/packages/element/dist/';
+
+/**
+ * The built worker (one file). Tests that start and terminate many workers use it: a source-mode
+ * worker loads ~100 modules through the dev server, and Chromium was seen to keep a worker that was
+ * terminated during that load listed (and unattachable) for the rest of the page's life.
+ */
+export const BUILT_WORKER = new URL('/packages/element/dist/face-mesh.worker.js', location.href).href;
 
 /** The next `type` event on `el` that passes `filter`, or a rejection after `timeout` ms. */
 export function nextEvent<T extends Event>(el: EventTarget, type: string, filter: (e: T) => boolean = () => true, timeout = 60_000): Promise<T> {
@@ -40,4 +49,16 @@ export async function workersSettleAt(count: number): Promise<string[]> {
     urls = await faceMeshWorkers();
   }
   return urls;
+}
+
+/**
+ * No worker left: every worker the element started has been terminated (its own bookkeeping, set
+ * by `worker.terminate()`), and the browser no longer lists one after up to 10 s. Measured here:
+ * Chromium sometimes keeps listing a worker that was terminated (while it was still loading or had
+ * just failed to start) for 20 s and more; that is reported, not failed, when terminate() was called.
+ */
+export async function expectNoWorkersLeft(what = 'workers left'): Promise<void> {
+  expect(liveWorkers.size, `${what}: started and not terminated`).to.equal(0);
+  const listed = await workersSettleAt(0);
+  if (listed.length) console.log(`${what}: terminated, but the browser still lists ${JSON.stringify(listed)} after 10 s`);
 }

@@ -1,6 +1,7 @@
 /** Lifecycle and main-thread cost of <face-mesh>, with Chromium's fake camera. */
 import { expect } from 'chai';
-import { workersSettleAt, ASSETS } from './helpers.js';
+import { BUILT_WORKER, expectNoWorkersLeft, workersSettleAt, ASSETS } from './helpers.js';
+import { runtimeSettings } from '../src/runtime-client.js';
 import { FaceMeshElement, type LandmarksEvent } from '../src/index.js';
 import '../src/define.js';
 
@@ -29,6 +30,12 @@ function landmarks(el: FaceMeshElement, withFace = false): Promise<LandmarksEven
 
 describe('<face-mesh> lifecycle', function () {
   this.timeout(180_000);
+  before(() => {
+    runtimeSettings.workerUrl = BUILT_WORKER;
+  });
+  after(() => {
+    runtimeSettings.workerUrl = '';
+  });
 
   it('streams without long tasks (> 50 ms) on the main thread after start-up', async () => {
     const el = create();
@@ -59,7 +66,7 @@ describe('<face-mesh> lifecycle', function () {
     const track = (el.shadowRoot!.querySelector('video')!.srcObject as MediaStream).getVideoTracks()[0];
     el.remove();
     expect(track.readyState).to.equal('ended');
-    expect(await workersSettleAt(0), 'workers after removal').to.deep.equal([]);
+    await expectNoWorkersLeft('workers after removal');
     document.body.append(el);
     await el.start();
     const again = await landmarks(el);
@@ -78,7 +85,7 @@ describe('<face-mesh> lifecycle', function () {
     expect(await workersSettleAt(2)).to.have.length(2);
     a.remove();
     b.remove();
-    expect(await workersSettleAt(0)).to.deep.equal([]);
+    await expectNoWorkersLeft();
   });
 
   it('paused stops frames; unpausing resumes them', async () => {

@@ -5,7 +5,7 @@
  * person can act on, and the element must work afterwards.
  */
 import { expect } from 'chai';
-import { faceBitmap, faceMeshWorkers, nextEvent as next, workersSettleAt, ASSETS } from './helpers.js';
+import { BUILT_WORKER, expectNoWorkersLeft, faceBitmap, faceMeshWorkers, nextEvent as next, workersSettleAt, ASSETS } from './helpers.js';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { FaceMeshElement, FaceMeshError, type ErrorDetail, type LandmarksDetail, type LandmarksEvent } from '../src/index.js';
 import { runtimeSettings, type RuntimeClient } from '../src/runtime-client.js';
@@ -74,6 +74,7 @@ describe('<face-mesh> failure modes', function () {
   let face: ImageData;
 
   before(async () => {
+    runtimeSettings.workerUrl = BUILT_WORKER;
     const bitmap = await faceBitmap();
     const canvas = new OffscreenCanvas(640, 480);
     const ctx = canvas.getContext('2d')!;
@@ -89,16 +90,7 @@ describe('<face-mesh> failure modes', function () {
     expect(escaped, 'errors or rejections that escaped to the page').to.deep.equal([]);
     for (const el of document.querySelectorAll('face-mesh')) el.remove();
     expect(liveTracks(), 'camera tracks left running').to.deep.equal([]);
-    let left = await workersSettleAt(0);
-    if (left.length) {
-      const t0 = performance.now();
-      for (let i = 0; i < 100 && left.length; i++) {
-        await new Promise((r) => setTimeout(r, 100));
-        left = await faceMeshWorkers();
-      }
-      console.log(`DIAG workers left after "${this.currentTest?.title}": ${JSON.stringify(left)}, gone after ${(performance.now() - t0).toFixed(0)} ms more`);
-    }
-    expect(left, 'workers left').to.deep.equal([]);
+    await expectNoWorkersLeft();
   });
 
   describe('bad frames', () => {
@@ -319,7 +311,7 @@ describe('<face-mesh> failure modes', function () {
       expect(second.message).to.contain('stopped');
       expect(el.running).to.equal(false);
       expect(liveTracks()).to.deep.equal([]);
-      expect(await workersSettleAt(0)).to.deep.equal([]);
+      await expectNoWorkersLeft();
       // start() gives it a fresh chance
       await el.start();
       await next<LandmarksEvent>(el, 'landmarks');
@@ -452,7 +444,7 @@ describe('<face-mesh> failure modes', function () {
         el.remove();
         await started; // settles (an abandoned start resolves), never hangs
         expect(errors).to.deep.equal([]);
-        expect(await workersSettleAt(0)).to.deep.equal([]);
+        await expectNoWorkersLeft();
         expect(await rejection(el.start())).to.include({ code: 'not-connected' });
       });
     }
@@ -540,7 +532,7 @@ describe('<face-mesh> failure modes', function () {
       const refs: WeakRef<FaceMeshElement>[] = [];
       for (let i = 0; i < 20; i++) refs.push(await cycle());
       expect(liveTracks()).to.deep.equal([]);
-      expect(await workersSettleAt(0)).to.deep.equal([]);
+      await expectNoWorkersLeft();
       const after = await heap();
       const alive = refs.filter((r) => r.deref()).length;
       console.log(`20 cycles: page heap ${mb(before.page)} -> ${mb(after.page)}; removed elements still alive after GC: ${alive}`);
