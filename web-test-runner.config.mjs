@@ -79,10 +79,16 @@ const commands = {
         await cdp.send('HeapProfiler.collectGarbage');
         const { usedSize } = await cdp.send('Runtime.getHeapUsage');
         const workers = [];
+        // A worker the page terminated can stay listed but never answer: give each 3 s, skip the silent.
+        const answer = (p) => Promise.race([p, new Promise((_, reject) => setTimeout(() => reject(new Error('no answer')), 3000))]);
         for (const w of page.workers()) {
           if (payload?.workerUrlContains && !w.url().includes(payload.workerUrlContains)) continue;
-          await w.client.send('HeapProfiler.collectGarbage');
-          workers.push({ url: w.url(), usedSize: (await w.client.send('Runtime.getHeapUsage')).usedSize });
+          try {
+            await answer(w.client.send('HeapProfiler.collectGarbage'));
+            workers.push({ url: w.url(), usedSize: (await answer(w.client.send('Runtime.getHeapUsage'))).usedSize });
+          } catch {
+            // terminated (unresponsive) worker target: not a live heap
+          }
         }
         return { page: usedSize, workers };
       } finally {
