@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromiumArgs, contentSecurityPolicy, crossOriginIsolation, jsToTs, tfjsFesmAlias } from './tools/dev-server-plugins.mjs';
 import { ensureTestClip } from './tools/test-clip.mjs';
+import { retainingPaths } from './tools/heap-retainers.mjs';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'face-mesh-wtr-'));
@@ -27,7 +28,8 @@ const recordings = new Map();
  * `asset-variant` copies the built wasm/ and models/ to /.wtr-tmp/<name>/ with files removed,
  * truncated or replaced by text (broken-asset tests); `record-requests` start/stop records every
  * request of the page and its workers (puppeteer 'request' events); `heap` collects garbage and
- * gives the JS heap in use of the page and of each live worker (CDP).
+ * gives the JS heap in use of the page and of each live worker (CDP); `retainers` explains, from a
+ * heap snapshot, what still holds the page's DOM nodes whose name matches.
  */
 const commands = {
   name: 'face-mesh-commands',
@@ -94,6 +96,21 @@ const commands = {
       } finally {
         await cdp.detach();
       }
+    }
+    if (command === 'retainers') {
+      // Why the page's nodes named like `payload.name` (a RegExp source) are still alive: a heap snapshot's shortest retaining paths.
+      const page = session.browser.getPage(session.id);
+      const cdp = await page.createCDPSession();
+      const chunks = [];
+      cdp.on('HeapProfiler.addHeapSnapshotChunk', (e) => chunks.push(e.chunk));
+      try {
+        await cdp.send('HeapProfiler.collectGarbage');
+        await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+      } finally {
+        await cdp.detach();
+      }
+      const name = new RegExp(String(payload.name));
+      return retainingPaths(JSON.parse(chunks.join('')), (n, type) => type === 'native' && name.test(n), payload.limit ?? 3);
     }
     if (command === 'list-workers') {
       // Ask the browser now (Target.getTargets) rather than puppeteer's event-fed page.workers(),

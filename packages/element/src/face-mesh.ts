@@ -133,6 +133,12 @@ export class FaceMeshElement extends LitElement {
   private client: RuntimeClient | null = null;
   private ready: Promise<ReadyDetail> | null = null;
   private mediaStream: MediaStream | null = null;
+  /**
+   * Removes the listeners put on the current source's objects (the camera track). Chromium keeps a
+   * camera's MediaStream reachable after it is stopped (its getUserMedia promise stays referenced),
+   * and a listener left on its track would keep this element, removed or not, alive with it.
+   */
+  private sourceListeners: AbortController | null = null;
   private frameSource: FrameSource | null = null;
   private overlayCanvas: HTMLCanvasElement | null = null;
   /** Ids of the faces in the last frame, for facefound/facelost. */
@@ -274,9 +280,10 @@ export class FaceMeshElement extends LitElement {
         }
         this.mediaStream = stream;
         video.srcObject = stream;
+        this.sourceListeners = new AbortController();
         stream.getVideoTracks()[0]?.addEventListener('ended', () => {
           if (this.mediaStream === stream) this.onCameraEnded();
-        });
+        }, { signal: this.sourceListeners.signal });
       }
       await video.play().catch((e: unknown) => {
         throw new FaceMeshError('source-failed', kind === 'video'
@@ -431,6 +438,8 @@ export class FaceMeshElement extends LitElement {
 
   private stopSource(): void {
     this.stopFrames();
+    this.sourceListeners?.abort();
+    this.sourceListeners = null;
     stopStream(this.mediaStream);
     this.mediaStream = null;
     const video = this.renderRoot?.querySelector('video');
