@@ -184,6 +184,24 @@ export class FaceMeshElement extends LitElement {
     this.shutdown();
   }
 
+  /**
+   * Changes that restart the worker or the source. Made before rendering, so that the state they
+   * reset (`running`) belongs to this update instead of scheduling another one.
+   */
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if ((changed.has('threads') && changed.get('threads') !== undefined) || (changed.has('assetBase') && changed.get('assetBase') !== undefined)) {
+      // The wasm mode and the asset URLs are fixed per worker: start a new one.
+      // (wantsSource, not running: a start still under way when the attribute changes counts too)
+      const wanted = this.wantsSource;
+      this.shutdown();
+      if (wanted || this.src) void this.start().catch(() => {});
+      return;
+    }
+    // A new src (even one set before the first render) or camera switches the running source.
+    const cameraChanged = changed.has('facingMode') && changed.get('facingMode') !== undefined && !this.src;
+    if (this.wantsSource && (this.src !== this.startedSrc || cameraChanged)) void this.start().catch(() => {});
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
     const client = this.client;
     if (!client || !this.ready) return;
@@ -208,19 +226,9 @@ export class FaceMeshElement extends LitElement {
       const mode = this.overlayMode();
       void ready.then((r) => (r && !client.dead ? client.api.setOverlayMode(mode) : null)).catch(() => {});
     }
-    // A new src (even one set before the first render) or camera switches the running source.
-    const cameraChanged = changed.has('facingMode') && changed.get('facingMode') !== undefined && !this.src;
-    if (this.wantsSource && (this.src !== this.startedSrc || cameraChanged)) void this.start().catch(() => {});
     if (changed.has('paused') && changed.get('paused') !== undefined) {
       if (this.paused) this.stopFrames();
       else if (this.running) this.startFrames();
-    }
-    if ((changed.has('threads') && changed.get('threads') !== undefined) || (changed.has('assetBase') && changed.get('assetBase') !== undefined)) {
-      // The wasm mode and the asset URLs are fixed per worker: start a new one.
-      // (wantsSource, not running: a start still under way when the attribute changes counts too)
-      const wanted = this.wantsSource;
-      this.shutdown();
-      if (wanted || this.src) void this.start().catch(() => {});
     }
   }
 

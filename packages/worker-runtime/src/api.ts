@@ -11,7 +11,8 @@ import { PipelineSession, resultBuffers, type PipelineModelUrls } from './pipeli
 import type { FrameResult, PipelineOptions } from './pipeline/types.js';
 import { FrameLoop, type StreamListener } from './stream/frame_loop.js';
 import { OverlayPainter, type OverlayMode } from './overlay/overlay_painter.js';
-import { parseFaceGeometryMetadata, triangleEdges } from '@face-mesh/geometry';
+import { triangleEdges } from '@face-mesh/geometry';
+import { loadFaceGeometryMetadata } from './pipeline/face_geometry_file.js';
 
 export interface ModelInfo {
   id: number;
@@ -102,7 +103,6 @@ export interface RuntimeApi {
 let session: PipelineSession | undefined;
 let loop: FrameLoop | null = null;
 let painter: OverlayPainter | null = null;
-let edges: Promise<Uint32Array> | null = null;
 
 async function fetchImage(url: string): Promise<ImageBitmap> {
   let res: Response;
@@ -117,12 +117,6 @@ async function fetchImage(url: string): Promise<ImageBitmap> {
   } catch {
     throw new Error(`The image ${url} could not be decoded (is it a JPEG, PNG, WebP or GIF?).`);
   }
-}
-
-async function loadEdges(url: string): Promise<Uint32Array> {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`Could not fetch the face geometry ${url}: HTTP ${res.status}`);
-  return triangleEdges(parseFaceGeometryMetadata(await res.arrayBuffer()).triangles);
 }
 
 /** Why the wasm backend did not start: a binary that cannot be fetched, or a browser that cannot run it. */
@@ -339,8 +333,8 @@ export const runtimeApi: RuntimeApi = {
     painter?.clear();
     painter = canvas ? new OverlayPainter(canvas, mode) : null;
     if (painter && metadataUrl) {
-      edges ??= loadEdges(metadataUrl);
-      painter.edges = await edges;
+      // (parsed once per worker; the triangles' edges are cheap to rebuild)
+      painter.edges = triangleEdges((await loadFaceGeometryMetadata(metadataUrl)).triangles);
     }
     if (loop) loop.painter = painter;
   },

@@ -4,7 +4,8 @@
  */
 import { DetectorModel, MeshModel } from '../models.js';
 import { fetchModel } from '../loader.js';
-import { FaceGeometryPipeline, parseFaceGeometryMetadata } from '@face-mesh/geometry';
+import { FaceGeometryPipeline } from '@face-mesh/geometry';
+import { loadFaceGeometryMetadata } from './face_geometry_file.js';
 import { FacePipeline } from './face_pipeline.js';
 import { readFrame, type FrameInput } from './frame.js';
 import type { FrameResult, PipelineOptions } from './types.js';
@@ -83,16 +84,5 @@ export function resultBuffers(result: FrameResult): ArrayBuffer[] {
 }
 
 async function fetchFaceGeometry(url: string): Promise<FaceGeometryPipeline> {
-  let res: Response;
-  try {
-    res = await fetch(url);
-  } catch (e) {
-    throw new Error(`Could not fetch the face geometry ${url}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  if (!res.ok) throw new Error(`Could not fetch the face geometry ${url}: HTTP ${res.status}`);
-  try {
-    return new FaceGeometryPipeline(parseFaceGeometryMetadata(await res.arrayBuffer()));
-  } catch (e) {
-    throw new Error(`The face geometry ${url} cannot be read: ${e instanceof Error ? e.message : String(e)}`);
-  }
+  return new FaceGeometryPipeline(await loadFaceGeometryMetadata(url));
 }
