@@ -7,9 +7,8 @@ import { liveWorkers } from '../src/runtime-client.js';
 export const ASSETS = '/packages/element/dist/';
 
 /**
- * The built worker (one file). Tests that start and terminate many workers use it: a source-mode
- * worker loads ~100 modules through the dev server, and Chromium was seen to keep a worker that was
- * terminated during that load listed (and unattachable) for the rest of the page's life.
+ * The built worker (one file, what users run). Tests that start and terminate many workers use it:
+ * a source-mode worker loads ~100 modules through the dev server each time.
  */
 export const BUILT_WORKER = new URL('/packages/element/dist/face-mesh.worker.js', location.href).href;
 
@@ -51,14 +50,36 @@ export async function workersSettleAt(count: number): Promise<string[]> {
   return urls;
 }
 
+const workerThreads = async () => (await executeServerCommand<number, undefined>('worker-threads')) ?? -1;
+
 /**
- * No worker left: every worker the element started has been terminated (its own bookkeeping, set
- * by `worker.terminate()`), and the browser no longer lists one after up to 10 s. Measured here:
- * Chromium sometimes keeps listing a worker that was terminated (while it was still loading or had
- * just failed to start) for 20 s and more; that is reported, not failed, when terminate() was called.
+ * Dedicated-worker threads the operating system runs in the test browser's processes when this
+ * file starts (other test files' pages may still hold some): what "none of ours left" comes back to.
+ */
+const threadBaseline = workerThreads();
+
+/**
+ * Threads the operating system runs for dedicated workers in the test browser (ours and the wasm
+ * threads inside them), once back at the baseline (polled for up to 10 s), and that baseline; -1
+ * where it cannot tell (not Linux).
+ */
+export async function workerThreadsSettle(): Promise<{ threads: number; baseline: number }> {
+  const baseline = await threadBaseline;
+  let threads = await workerThreads();
+  for (let i = 0; i < 100 && threads > baseline; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    threads = await workerThreads();
+  }
+  return { threads, baseline };
+}
+
+/**
+ * No worker left: every worker the element started was terminated (its own bookkeeping), the
+ * browser no longer lists one, and no worker thread is left running in the browser's processes.
  */
 export async function expectNoWorkersLeft(what = 'workers left'): Promise<void> {
   expect(liveWorkers.size, `${what}: started and not terminated`).to.equal(0);
-  const listed = await workersSettleAt(0);
-  if (listed.length) console.log(`${what}: terminated, but the browser still lists ${JSON.stringify(listed)} after 10 s`);
+  expect(await workersSettleAt(0), `${what}: listed by the browser`).to.deep.equal([]);
+  const { threads, baseline } = await workerThreadsSettle();
+  if (baseline !== -1) expect(threads, `${what}: worker threads running (${baseline} when the file started)`).to.be.at.most(baseline);
 }

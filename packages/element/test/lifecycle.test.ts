@@ -63,7 +63,7 @@ describe('<face-mesh> lifecycle', function () {
     await el.start();
     await landmarks(el);
     expect(liveWorkers.size, 'workers the elements hold').to.equal(1);
-    expect((await workersSettleAt(1)).length).to.be.at.least(1);
+    expect(await workersSettleAt(1)).to.have.length(1);
     const track = (el.shadowRoot!.querySelector('video')!.srcObject as MediaStream).getVideoTracks()[0];
     el.remove();
     expect(track.readyState).to.equal('ended');
@@ -73,7 +73,7 @@ describe('<face-mesh> lifecycle', function () {
     const again = await landmarks(el);
     expect(again.detail.width).to.equal(640);
     expect(liveWorkers.size, 'workers the elements hold').to.equal(1);
-    expect((await workersSettleAt(1)).length).to.be.at.least(1);
+    expect(await workersSettleAt(1)).to.have.length(1);
     el.remove();
   });
 
@@ -85,7 +85,7 @@ describe('<face-mesh> lifecycle', function () {
     expect(ea.detail.width).to.equal(640);
     expect(eb.detail.width).to.equal(640);
     expect(liveWorkers.size, 'workers the elements hold').to.equal(2);
-    expect((await workersSettleAt(2)).length).to.be.at.least(2);
+    expect(await workersSettleAt(2)).to.have.length(2);
     a.remove();
     b.remove();
     await expectNoWorkersLeft();

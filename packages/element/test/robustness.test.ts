@@ -273,7 +273,7 @@ describe('<face-mesh> failure modes', function () {
   });
 
   describe('worker crashes', () => {
-    const saved = { ...runtimeSettings };
+    let saved = { ...runtimeSettings };
     /** Make the worker die `how`; resolves once it has the order (hang/exit: it answers nothing after). */
     const crash = (how: 'exit' | 'hang' | 'throw') => new Promise<void>((resolve) => {
       const channel = new BroadcastChannel('face-mesh-test-crash');
@@ -285,6 +285,7 @@ describe('<face-mesh> failure modes', function () {
       channel.postMessage(how);
     });
     beforeEach(() => {
+      saved = { ...runtimeSettings }; // (as the suite's before() left them)
       runtimeSettings.workerUrl = new URL('./fixtures/crashy-face-mesh.worker.js', import.meta.url).href;
       runtimeSettings.pingIntervalMs = 250;
       runtimeSettings.pingTimeoutMs = 2_000;
@@ -304,7 +305,7 @@ describe('<face-mesh> failure modes', function () {
       await next<LandmarksEvent>(el, 'landmarks');
       // The element owns exactly one worker (its own bookkeeping), and the browser runs it.
       expect(liveWorkers.size, 'workers the element holds').to.equal(1);
-      expect((await workersSettleAt(1)).length).to.be.at.least(1);
+      expect(await workersSettleAt(1)).to.have.length(1);
       error = nextError(el);
       await crash('exit');
       const second = await error;
@@ -416,7 +417,7 @@ describe('<face-mesh> failure modes', function () {
       expect(errors).to.deep.equal([]);
       // The element owns exactly one worker (its own bookkeeping), and the browser runs it.
       expect(liveWorkers.size, 'workers the element holds').to.equal(1);
-      expect((await workersSettleAt(1)).length).to.be.at.least(1);
+      expect(await workersSettleAt(1)).to.have.length(1);
     });
 
     it('start()/stop() storms: no errors escape, the last call wins, no tracks or workers left', async () => {
@@ -584,7 +585,8 @@ describe('<face-mesh> failure modes', function () {
       expect(urls.filter((u) => new URL(u).origin !== ORIGIN), 'requests to other origins').to.deep.equal([]);
       // the worker's own requests are seen (so the list is complete)
       expect(assets).to.include.members(['models/face_detection_short_range.tflite', 'models/face_landmark_with_attention.tflite']);
-      expect(assets.filter((a) => !/^(wasm\/tfjs-backend-wasm[-a-z]*\.wasm|models\/[a-z_]+\.(tflite|binarypb))$/.test(a)), 'other requests to the asset base').to.deep.equal([]);
+      expect(assets.filter((a, i) => assets.indexOf(a) !== i), 'assets fetched twice').to.deep.equal([]);
+      expect(assets.filter((a) => !/^(face-mesh\.worker\.js|wasm\/tfjs-backend-wasm[-a-z]*\.wasm|models\/[a-z_]+\.(tflite|binarypb))$/.test(a)), 'other requests to the asset base').to.deep.equal([]);
       // everything else is this test page's own modules (served from source here)
       expect(urls.filter((u) => !u.startsWith(`${ORIGIN}${ASSETS}`) && !/\.(js|ts|mjs)(\?|$)/.test(new URL(u).pathname + new URL(u).search)), 'non-script requests outside the assets').to.deep.equal([]);
     });
