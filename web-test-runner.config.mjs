@@ -24,7 +24,7 @@ const recordings = new Map();
 
 /**
  * Server-side commands for tests (`executeServerCommand` from @web/test-runner-commands):
- * `list-workers` gives the URLs of the page's live dedicated workers, from the browser itself;
+ * `list-workers` gives the live dedicated workers (target id and URL) of the browser, from the browser itself;
  * `worker-threads` counts the threads the operating system runs for dedicated workers (Linux);
  * `asset-variant` copies the built wasm/ and models/ to /.wtr-tmp/<name>/ with files removed,
  * truncated or replaced by text (broken-asset tests); `record-requests` start/stop records every
@@ -160,7 +160,7 @@ const commands = {
       const cdp = await page.createCDPSession();
       try {
         const { targetInfos } = await cdp.send('Target.getTargets');
-        return targetInfos.filter((t) => t.type === 'worker').map((t) => t.url);
+        return targetInfos.filter((t) => t.type === 'worker').map((t) => ({ id: t.targetId, url: t.url }));
       } finally {
         await cdp.detach().catch(() => {});
       }

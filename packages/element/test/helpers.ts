@@ -34,10 +34,19 @@ export async function faceBitmap(): Promise<ImageBitmap> {
   return createImageBitmap(img, 1232, 86, 640, 480);
 }
 
-/** URLs of the page's live face-mesh workers, as the browser reports them (server command). */
+interface WorkerTarget { id: string; url: string }
+const listWorkers = async () => (await executeServerCommand<WorkerTarget[], undefined>('list-workers')) ?? [];
+
+/**
+ * The browser's list is browser-wide: the previous test file's page may still be closing, with its
+ * workers. Those listed when this file starts are not this page's.
+ */
+const otherPagesWorkers = listWorkers().then((targets) => new Set(targets.map((t) => t.id)));
+
+/** URLs of this page's live face-mesh workers, as the browser reports them (server command). */
 export async function faceMeshWorkers(): Promise<string[]> {
-  const urls = (await executeServerCommand<string[], undefined>('list-workers')) ?? [];
-  return urls.filter((u) => u.includes('face-mesh.worker'));
+  const others = await otherPagesWorkers;
+  return (await listWorkers()).filter((t) => !others.has(t.id) && t.url.includes('face-mesh.worker')).map((t) => t.url);
 }
 
 /** The browser reports a terminated worker's target gone some time after terminate() (seconds on a loaded 2-core machine): poll for up to 10 s. */
@@ -57,6 +66,9 @@ const workerThreads = async () => (await executeServerCommand<number, undefined>
  * file starts (other test files' pages may still hold some): what "none of ours left" comes back to.
  */
 const threadBaseline = workerThreads();
+
+// Both baselines are taken before this file's first test starts a worker.
+before(() => Promise.all([otherPagesWorkers, threadBaseline]));
 
 /**
  * Threads the operating system runs for dedicated workers in the test browser (ours and the wasm
