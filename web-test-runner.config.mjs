@@ -186,11 +186,11 @@ export default {
         headless: true,
         args: chromiumArgs({ userDataDir, fakeVideo: process.env.FAKE_VIDEO ?? ensureTestClip() }),
         // Puppeteer's browser-wide target manager attaches DevTools to every worker, nested ones
-        // included, each paused until the debugger lets it run. Measured here: with it attached,
-        // a terminated face-mesh worker sometimes kept its thread and wasm threads alive (parked,
-        // still listed by the browser) for the rest of the page, in 3 runs of 3; with workers left
-        // out of it, never (robustness and lifecycle suites, and 40 stream/remove cycles). The page's
-        // own session still reaches workers (page.workers(): heaps) and sees their requests.
+        // included, each paused until the debugger lets it run. With it, a terminated worker that
+        // had wasm threads kept its threads parked for the rest of the page in 3 of 3 runs of a
+        // stream-and-remove loop; without it, 0 of 4 (it still happens, rarer: see the README on
+        // threads). The page's own session still reaches workers (page.workers(): heaps) and sees
+        // their requests.
         targetFilter: (target) => target.type() !== 'worker',
       },
     }),

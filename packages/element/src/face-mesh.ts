@@ -111,8 +111,11 @@ export class FaceMeshElement extends LitElement {
   declare overlay: OverlayMode;
   /** Stop processing frames (the camera stays on). */
   declare paused: boolean;
-  /** 'auto': wasm threads when the page is cross-origin isolated; 'off': one thread. Default 'auto'. */
-  declare threads: 'auto' | 'off';
+  /**
+   * 'auto': half the cores (1 to 4) as wasm threads when the page is cross-origin isolated (one
+   * thread runs the SIMD binary); a number: that many threads; 'off': one thread. Default 'auto'.
+   */
+  declare threads: 'auto' | 'off' | `${number}`;
   /**
    * Folder holding `wasm/` and `models/` (self-hosted assets). Default '': the files shipped next to
    * the package's `face-mesh.js`, wherever the app's bundler emitted them.
@@ -351,7 +354,7 @@ export class FaceMeshElement extends LitElement {
     client.onCrash = (message) => this.onWorkerCrash(client, message);
     const ready = (async (): Promise<ReadyDetail> => {
       this.dispatchEvent(new LoadProgressEvent({ stage: 'wasm', progress: 0 }));
-      const mode = await client.init({ threads: this.threads === 'off' ? 'off' : 'auto' }).catch((e: unknown) => {
+      const mode = await client.init({ threads: this.threadsOption() }).catch((e: unknown) => {
         throw toFaceMeshError(e, 'wasm-unsupported');
       });
       this.dispatchEvent(new LoadProgressEvent({ stage: 'models', progress: 0.3 }));
@@ -519,6 +522,12 @@ export class FaceMeshElement extends LitElement {
       // The pose axes overlay needs the pose.
       transform: this.transform || this.overlay === 'axes',
     };
+  }
+
+  private threadsOption(): 'auto' | 'off' | number {
+    if (this.threads === 'off') return 'off';
+    const n = Number(this.threads);
+    return Number.isInteger(n) && n >= 1 ? n : 'auto';
   }
 
   private overlayMode(): OverlayMode {

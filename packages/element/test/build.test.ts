@@ -18,8 +18,8 @@ describe('the rollup build', () => {
   it('starts the bundled module worker and its threaded-SIMD wasm from the default asset base', async () => {
     const client = mod.startRuntime();
     try {
-      const mode = await client.init();
-      expect(mode).to.include({ backend: 'wasm', binary: 'threaded-simd', crossOriginIsolated: true });
+      const mode = await client.init({ threads: 2 });
+      expect(mode).to.include({ backend: 'wasm', binary: 'threaded-simd', threads: 2, crossOriginIsolated: true });
     } finally {
       client.close();
     }

@@ -8,6 +8,7 @@ import { nextEvent, ASSETS } from './helpers.js';
 const next = <T extends Event>(el: EventTarget, type: string, timeout = 60_000, filter: (e: T) => boolean = () => true): Promise<T> =>
   nextEvent<T>(el, type, filter, timeout);
 import { matchFaces } from '@face-mesh/geometry';
+import { chooseThreadCount } from '@face-mesh/worker-runtime';
 import { FaceMeshElement, type LandmarksDetail, type LandmarksEvent, type ReadyEvent } from '../src/index.js';
 import '../src/define.js';
 
@@ -31,7 +32,9 @@ describe('<face-mesh> with the (fake) camera', function () {
     const withFace = next<LandmarksEvent>(el, 'landmarks', 60_000, (e) => e.detail.faces.length > 0);
     await el.start();
     const mode = (await ready).detail;
-    expect(mode).to.include({ backend: 'wasm', binary: 'threaded-simd', crossOriginIsolated: true });
+    // 'auto': half the cores as threads; one thread (2 cores, as here) runs the SIMD binary.
+    const threads = chooseThreadCount(navigator.hardwareConcurrency, 'auto');
+    expect(mode).to.include({ backend: 'wasm', binary: threads > 1 ? 'threaded-simd' : 'simd', threads, crossOriginIsolated: true });
     expect(mode.loadMs).to.be.greaterThan(0);
     const { detail } = await withFace;
     const foundEvent = (await found) as CustomEvent<{ id: number }>;

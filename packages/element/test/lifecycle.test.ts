@@ -9,6 +9,9 @@ import '../src/define.js';
 function create(): FaceMeshElement {
   const el = document.createElement('face-mesh') as FaceMeshElement;
   el.assetBase = ASSETS;
+  // One wasm thread on any machine (as 'auto' gives on 2 cores): no nested wasm workers, whose
+  // termination Chromium sometimes leaves unfinished (README), in the no-worker-left checks.
+  el.threads = '1';
   document.body.append(el);
   return el;
 }

@@ -70,7 +70,13 @@ async function init(options: BackendOptions): Promise<RuntimeMode> {
   // narrow (never widen) to force a binary.
   const canSimd = await env.getAsync('WASM_HAS_SIMD_SUPPORT');
   const canThreads = await env.getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
-  const want = options.binary ?? (canSimd ? (canThreads && options.threads !== 'off' ? 'threaded-simd' : 'simd') : 'plain');
+  let want = options.binary ?? (canSimd ? (canThreads && options.threads !== 'off' ? 'threaded-simd' : 'simd') : 'plain');
+  // One thread chosen (e.g. 'auto' on 2 cores): the SIMD binary. Measured (npm run bench), the
+  // threaded binary on one thread is no faster (17.5 vs 17.7 ms a frame) but starts Emscripten's
+  // pool of 8 wasm worker threads inside ours; and Chromium was seen to leave a terminated worker's
+  // thread parked when it had such nested workers.
+  const oneThread = !options.binary && want === 'threaded-simd' && chooseThreadCount(navigator.hardwareConcurrency, options.threads) === 1;
+  if (oneThread) want = 'simd';
   if (want === 'threaded-simd' && !(canSimd && canThreads)) {
     throw new Error('The threaded-SIMD wasm binary needs SIMD and a cross-origin isolated page (COOP same-origin + COEP require-corp).');
   }
@@ -104,6 +110,7 @@ async function init(options: BackendOptions): Promise<RuntimeMode> {
     initMs: performance.now() - start,
   };
   if (!isolated) mode.note = 'The page is not cross-origin isolated (COOP/COEP), so wasm runs on one thread.';
+  else if (oneThread) mode.note = 'One wasm thread (half the cores, or as set), so the SIMD binary: the threaded one is no faster on one thread. Set threads to a number above 1 for more.';
   else if (want !== 'threaded-simd') mode.note = 'Threads were turned off.';
   return mode;
 }

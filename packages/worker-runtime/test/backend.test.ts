@@ -7,15 +7,32 @@ describe('wasm backend in a module worker (cross-origin isolated page)', () => {
     expect(globalThis.crossOriginIsolated).to.equal(true);
   });
 
-  it('starts threaded SIMD and reports the thread count it got', async () => {
+  it('starts threaded SIMD with the threads asked for, and reports the count it got', async () => {
+    const { api, worker } = spawnRuntime();
+    try {
+      const mode = await api.init({ wasmBase: WASM_BASE, threads: 2 });
+      expect(mode).to.include({ backend: 'wasm', binary: 'threaded-simd', simd: true, crossOriginIsolated: true, threads: 2 });
+    } finally {
+      worker.terminate();
+    }
+  });
+
+  it("'auto' takes half the cores; one thread runs the SIMD binary (the threaded one is no faster there)", async () => {
     const { api, worker } = spawnRuntime();
     try {
       const mode = await api.init({ wasmBase: WASM_BASE });
-      expect(mode.backend).to.equal('wasm');
-      expect(mode.binary).to.equal('threaded-simd');
-      expect(mode.simd).to.equal(true);
-      expect(mode.crossOriginIsolated).to.equal(true);
-      expect(mode.threads).to.equal(chooseThreadCount(navigator.hardwareConcurrency, 'auto'));
+      const threads = chooseThreadCount(navigator.hardwareConcurrency, 'auto');
+      expect(mode).to.include({ backend: 'wasm', simd: true, crossOriginIsolated: true, threads, binary: threads > 1 ? 'threaded-simd' : 'simd' });
+      if (threads === 1) expect(String(mode.note)).to.contain('One wasm thread');
+    } finally {
+      worker.terminate();
+    }
+  });
+
+  it('one thread asked for explicitly: the SIMD binary', async () => {
+    const { api, worker } = spawnRuntime();
+    try {
+      expect(await api.init({ wasmBase: WASM_BASE, threads: 1 })).to.include({ binary: 'simd', threads: 1 });
     } finally {
       worker.terminate();
     }
