@@ -3,7 +3,7 @@
  * 2 s of a face, then 1 s of grey, looping), the element streams it to the worker and fires events.
  */
 import { expect } from 'chai';
-import { nextEvent, ASSETS } from './helpers.js';
+import { createFaceMesh, nextEvent, ASSETS } from './helpers.js';
 
 const next = <T extends Event>(el: EventTarget, type: string, timeout = 60_000, filter: (e: T) => boolean = () => true): Promise<T> =>
   nextEvent<T>(el, type, filter, timeout);
@@ -13,13 +13,7 @@ import { FaceMeshElement, type LandmarksDetail, type LandmarksEvent, type ReadyE
 import '../src/define.js';
 
 
-function create(attrs: Record<string, string> = {}): FaceMeshElement {
-  const el = document.createElement('face-mesh') as FaceMeshElement;
-  el.setAttribute('asset-base', ASSETS);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-  document.body.append(el);
-  return el;
-}
+const create = createFaceMesh;
 
 
 describe('<face-mesh> with the (fake) camera', function () {

@@ -2,6 +2,7 @@
 import { expect } from 'chai';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { liveWorkers } from '../src/runtime-client.js';
+import type { FaceMeshElement } from '../src/index.js';
 
 /** The built bundle's asset folder (wasm/ and models/), made by `npm run build` before the tests. */
 export const ASSETS = '/packages/element/dist/';
@@ -11,6 +12,21 @@ export const ASSETS = '/packages/element/dist/';
  * a source-mode worker loads ~100 modules through the dev server each time.
  */
 export const BUILT_WORKER = new URL('/packages/element/dist/face-mesh.worker.js', location.href).href;
+
+/** A `<face-mesh>` in the document, with the built assets and `attrs`. */
+export function createFaceMesh(attrs: Record<string, string> = {}): FaceMeshElement {
+  const el = document.createElement('face-mesh') as FaceMeshElement;
+  el.setAttribute('asset-base', ASSETS);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  document.body.append(el);
+  return el;
+}
+
+/**
+ * One wasm thread on any machine (as 'auto' gives on 2 cores): no nested wasm workers, whose
+ * termination Chromium sometimes leaves unfinished (README), in the no-worker-left checks.
+ */
+export const ONE_THREAD = { threads: '1' } as const;
 
 /** The next `type` event on `el` that passes `filter`, or a rejection after `timeout` ms. */
 export function nextEvent<T extends Event>(el: EventTarget, type: string, filter: (e: T) => boolean = () => true, timeout = 60_000): Promise<T> {

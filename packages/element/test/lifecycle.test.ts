@@ -1,20 +1,12 @@
 /** Lifecycle and main-thread cost of <face-mesh>, with Chromium's fake camera. */
 import { expect } from 'chai';
-import { BUILT_WORKER, expectNoWorkersLeft, workersSettleAt, ASSETS } from './helpers.js';
+import { BUILT_WORKER, createFaceMesh, ONE_THREAD, expectNoWorkersLeft, workersSettleAt } from './helpers.js';
 import { liveWorkers, runtimeSettings } from '../src/runtime-client.js';
-import { FaceMeshElement, type LandmarksEvent } from '../src/index.js';
+import type { FaceMeshElement, LandmarksEvent } from '../src/index.js';
 import '../src/define.js';
 
 
-function create(): FaceMeshElement {
-  const el = document.createElement('face-mesh') as FaceMeshElement;
-  el.assetBase = ASSETS;
-  // One wasm thread on any machine (as 'auto' gives on 2 cores): no nested wasm workers, whose
-  // termination Chromium sometimes leaves unfinished (README), in the no-worker-left checks.
-  el.threads = '1';
-  document.body.append(el);
-  return el;
-}
+const create = () => createFaceMesh(ONE_THREAD);
 
 function landmarks(el: FaceMeshElement, withFace = false): Promise<LandmarksEvent> {
   return new Promise((resolve, reject) => {

@@ -1,19 +1,13 @@
 /** Options beyond the basics: mirror, refine="false", transform — through detect() on a still image. */
 import { expect } from 'chai';
-import { faceBitmap, ASSETS } from './helpers.js';
+import { createFaceMesh, faceBitmap, ASSETS } from './helpers.js';
 import { LEFT_EYE_INDICES, RIGHT_EYE_INDICES } from '@face-mesh/geometry';
 import { FaceMeshElement } from '../src/index.js';
 import '../src/define.js';
 
 
 
-function create(attrs: Record<string, string> = {}): FaceMeshElement {
-  const el = document.createElement('face-mesh') as FaceMeshElement;
-  el.setAttribute('asset-base', ASSETS);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-  document.body.append(el);
-  return el;
-}
+const create = createFaceMesh;
 
 describe('<face-mesh> options', function () {
   this.timeout(180_000);

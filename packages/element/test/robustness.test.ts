@@ -5,7 +5,7 @@
  * person can act on, and the element must work afterwards.
  */
 import { expect } from 'chai';
-import { BUILT_WORKER, expectNoWorkersLeft, faceBitmap, faceMeshWorkers, nextEvent as next, workersSettleAt, ASSETS } from './helpers.js';
+import { BUILT_WORKER, createFaceMesh, ONE_THREAD, expectNoWorkersLeft, faceBitmap, faceMeshWorkers, nextEvent as next, workersSettleAt, ASSETS } from './helpers.js';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { FaceMeshElement, FaceMeshError, type ErrorDetail, type LandmarksDetail, type LandmarksEvent } from '../src/index.js';
 import { liveWorkers, runtimeSettings, type RuntimeClient } from '../src/runtime-client.js';
@@ -14,16 +14,7 @@ import '../src/define.js';
 
 const ORIGIN = location.origin;
 
-function create(attrs: Record<string, string> = {}): FaceMeshElement {
-  const el = document.createElement('face-mesh') as FaceMeshElement;
-  el.setAttribute('asset-base', ASSETS);
-  // One wasm thread on any machine (as 'auto' gives on 2 cores): no nested wasm workers, whose
-  // termination Chromium sometimes leaves unfinished (README), in the no-worker-left checks.
-  el.setAttribute('threads', '1');
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-  document.body.append(el);
-  return el;
-}
+const create = (attrs: Record<string, string> = {}) => createFaceMesh({ ...ONE_THREAD, ...attrs });
 
 
 const nextError = (el: EventTarget, code?: string) =>

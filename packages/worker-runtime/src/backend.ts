@@ -75,7 +75,8 @@ async function init(options: BackendOptions): Promise<RuntimeMode> {
   // threaded binary on one thread is no faster (17.5 vs 17.7 ms a frame) but starts Emscripten's
   // pool of 8 wasm worker threads inside ours; and Chromium was seen to leave a terminated worker's
   // thread parked when it had such nested workers.
-  const oneThread = !options.binary && want === 'threaded-simd' && chooseThreadCount(navigator.hardwareConcurrency, options.threads) === 1;
+  const chosenThreads = chooseThreadCount(navigator.hardwareConcurrency, options.threads);
+  const oneThread = !options.binary && want === 'threaded-simd' && chosenThreads === 1;
   if (oneThread) want = 'simd';
   if (want === 'threaded-simd' && !(canSimd && canThreads)) {
     throw new Error('The threaded-SIMD wasm binary needs SIMD and a cross-origin isolated page (COOP same-origin + COEP require-corp).');
@@ -86,7 +87,7 @@ async function init(options: BackendOptions): Promise<RuntimeMode> {
 
   let threads = 1;
   if (want === 'threaded-simd') {
-    threads = chooseThreadCount(navigator.hardwareConcurrency, options.threads);
+    threads = chosenThreads;
     // XNNPACK caps its pool at hardwareConcurrency / 2 (read once, at wasm start-up), which would
     // override an explicit request (e.g. threads: 2 on a 2-core machine, which helps when it is
     // otherwise idle). Report the cores as 2x so our choice stands.
