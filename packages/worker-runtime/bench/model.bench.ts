@@ -7,6 +7,13 @@
 import { spawnRuntime, WASM_BASE } from '../test/spawn.js';
 
 const RUNS = 100;
+/** The plan executor (default), the plan on tfjs' kernels only, and the reference executor with and without fused activations. */
+const VARIANTS = [
+  ['plan', {}],
+  ['plan, tfjs kernels only', { ownKernels: false }],
+  ['reference', { executor: 'reference' }],
+  ['reference, ops separate', { executor: 'reference', fuse: false }],
+] as const;
 const WARMUP = 15;
 const MODELS = [
   ['mesh (attention)', '/models/dist/face_landmark_with_attention.tflite', 192],
@@ -33,14 +40,14 @@ describe('model inference benchmark', () => {
       try {
         const mode = await api.init({ wasmBase: WASM_BASE, binary });
         for (const [name, url, size] of MODELS) {
-          for (const fuse of [true, false]) {
-            const m = await api.loadModel(url, { fuse });
+          for (const [variant, options] of VARIANTS) {
+            const m = await api.loadModel(url, options);
             const r = await api.bench(m.id, input(size), RUNS, WARMUP);
             const ms = [...r.ms].sort((a, b) => a - b);
-            rows.push(`| ${binary} | ${mode.threads} | ${name} | ${fuse ? 'fused' : 'separate'} | ${m.steps} | ${ms[0]!.toFixed(2)} | ${quantile(ms, 0.5).toFixed(2)} | ${quantile(ms, 0.9).toFixed(2)} |`);
-            if (fuse && name === 'mesh (attention)') {
+            rows.push(`| ${binary} | ${mode.threads} | ${name} | ${variant} | ${m.steps} | ${ms[0]!.toFixed(2)} | ${quantile(ms, 0.5).toFixed(2)} | ${quantile(ms, 0.9).toFixed(2)} |`);
+            if (binary === 'simd' && variant !== 'reference, ops separate' && name !== 'mesh (plain)') {
               const total = r.ops.reduce((a, o) => a + o.msPerRun, 0);
-              profiles.push(`\n${binary} (${mode.threads} thread(s)), mesh (attention), fused: per-op-type time (profiled runs, ${total.toFixed(2)} ms total)\n` +
+              profiles.push(`\n${binary} (${mode.threads} thread(s)), ${name}, ${variant}: per-op-type time (profiled runs, ${total.toFixed(2)} ms total)\n` +
                 '| op | count | ms/run | share |\n|---|---|---|---|\n' +
                 r.ops.map((o) => `| ${o.label} | ${o.count} | ${o.msPerRun.toFixed(3)} | ${((100 * o.msPerRun) / total).toFixed(1)}% |`).join('\n'));
             }
@@ -53,7 +60,7 @@ describe('model inference benchmark', () => {
     }
     console.log(
       `\nms per inference, ${RUNS} runs after ${WARMUP} warm-up, navigator.hardwareConcurrency ${navigator.hardwareConcurrency}\n` +
-      '| binary | threads | model | activations | steps | min | median | p90 |\n|---|---|---|---|---|---|---|---|\n' +
+      '| binary | threads | model | executor | steps | min | median | p90 |\n|---|---|---|---|---|---|---|---|\n' +
       rows.join('\n') + '\n' + profiles.join('\n'),
     );
   });

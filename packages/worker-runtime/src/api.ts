@@ -3,7 +3,8 @@ import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs-core';
 import { initWasmBackend, type BackendOptions, type RuntimeMode } from './backend.js';
 import { RuntimeError } from './errors.js';
-import { Executor } from './executor.js';
+import { createExecutor, type ModelExecutor } from './model_executor.js';
+import { PlanExecutor } from './plan/plan_executor.js';
 import type { ExecutorOptions, OpProfileEntry } from './executor_types.js';
 import { fetchModel } from './loader.js';
 import type { FrameInput } from './pipeline/frame.js';
@@ -179,10 +180,10 @@ function pipelineSession(): PipelineSession {
   return session;
 }
 
-const models = new Map<number, Executor>();
+const models = new Map<number, ModelExecutor>();
 let nextId = 1;
 
-function model(id: number): Executor {
+function model(id: number): ModelExecutor {
   const m = models.get(id);
   if (!m) throw new Error(`no model with id ${id}`);
   return m;
@@ -213,7 +214,7 @@ export const runtimeApi: RuntimeApi = {
   async loadModel(url, options) {
     const start = performance.now();
     const graph = await fetchModel(url);
-    const executor = new Executor(graph, options);
+    const executor = createExecutor(graph, options);
     const id = nextId++;
     models.set(id, executor);
     return {
@@ -232,7 +233,9 @@ export const runtimeApi: RuntimeApi = {
 
   async bench(id, input, runs, warmup) {
     const m = model(id);
-    const x = tf.tensor(input, m.inputShape);
+    // The plan copies a Float32Array into its input buffer; the reference executor takes a tensor.
+    const tensor = m instanceof PlanExecutor ? null : tf.tensor(input, m.inputShape);
+    const x = tensor ?? input;
     try {
       for (let i = 0; i < warmup; i++) m.run(x);
       const ms: number[] = [];
@@ -245,7 +248,7 @@ export const runtimeApi: RuntimeApi = {
       for (let i = 0; i < Math.min(runs, 20); i++) m.run(x);
       return { ms, ops: m.stopProfile() };
     } finally {
-      x.dispose();
+      tensor?.dispose();
     }
   },
 

@@ -2,6 +2,14 @@
 export interface ExecutorOptions {
   /** Fuse PRELU/RELU (and the bias) into the preceding conv. Default true; false for benchmarks. */
   fuse?: boolean;
+  /**
+   * `'plan'` (default): the static plan (plan/plan_executor.ts), kernels called directly on
+   * preallocated buffers. `'reference'`: the op-by-op executor (executor.ts), which defines what
+   * each op computes; tests compare the two.
+   */
+  executor?: 'plan' | 'reference';
+  /** The plan's own SIMD residual kernels (default true); false runs tfjs' ADD/PAD/PRELU instead. */
+  ownKernels?: boolean;
 }
 
 /** Time per op type over the profiled runs, largest first. */

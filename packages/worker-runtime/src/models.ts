@@ -4,7 +4,8 @@
  * name the outputs, so the pipeline never indexes raw output arrays.
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import { Executor, type ExecutorOptions } from './executor.js';
+import type { ExecutorOptions } from './executor_types.js';
+import { createExecutor, type ModelExecutor } from './model_executor.js';
 import type { ModelGraph } from './tflite/model.js';
 
 const sizeOf = (g: ModelGraph, t: number): number => g.tensors[t]!.shape.reduce((a, b) => a * b, 1);
@@ -52,13 +53,13 @@ const PLAIN_SIZES = [1404, 1];
 /** face_landmark_with_attention.tflite (7 outputs) or face_landmark.tflite (mesh + flag). */
 export class MeshModel {
   static readonly INPUT_SHAPE = [1, 192, 192, 3];
-  readonly executor: Executor;
+  readonly executor: ModelExecutor;
   readonly hasAttention: boolean;
 
   constructor(graph: ModelGraph, options?: ExecutorOptions) {
     const sizes = expectSignature(graph, 'face mesh model', MeshModel.INPUT_SHAPE, [ATTENTION_SIZES, PLAIN_SIZES]);
     this.hasAttention = sizes.length === ATTENTION_SIZES.length;
-    this.executor = new Executor(graph, options);
+    this.executor = createExecutor(graph, options);
   }
 
   /** `input`: [1,192,192,3] RGB in [0, 1]. */
@@ -88,7 +89,7 @@ export interface DetectorResult {
 export class DetectorModel {
   static readonly INPUT_SHAPE = [1, 128, 128, 3];
   static readonly ANCHORS = 896;
-  readonly executor: Executor;
+  readonly executor: ModelExecutor;
   private readonly regressorsIndex: number;
 
   constructor(graph: ModelGraph, options?: ExecutorOptions) {
@@ -96,7 +97,7 @@ export class DetectorModel {
     const sizes = expectSignature(graph, 'face detector model', DetectorModel.INPUT_SHAPE, [[n * 16, n], [n, n * 16]]);
     // The file lists regressors first (spec §1.5); go by size so a re-export with swapped outputs still works.
     this.regressorsIndex = sizes[0] === n * 16 ? 0 : 1;
-    this.executor = new Executor(graph, options);
+    this.executor = createExecutor(graph, options);
   }
 
   /** `input`: [1,128,128,3] RGB in [-1, 1]. */

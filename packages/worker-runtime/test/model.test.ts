@@ -34,8 +34,17 @@ describe('whole models in the worker vs the NumPy reference', () => {
     detectorInput = await fixtureInput(fx.detector.input);
   });
 
-  for (const binary of ['threaded-simd', 'simd', 'plain'] as const) {
-    it(`${binary}: attention mesh, plain mesh and detector outputs match; 20 runs leak no tensor`, async () => {
+  // The plan executor (default), the plan without our own SIMD kernels, and the reference executor.
+  // Steps (attention mesh): 712 ops - 371 DEQUANTIZE and 1 identity STRIDED_SLICE (aliases); the
+  // reference fuses 7 PRELUs into their conv (333 steps); the plan also makes the 13 RESHAPEs
+  // aliases (320), and with its residual kernels folds 66 PRELUs and 9 channel PADs into their ADD (245).
+  const variants = [
+    { name: 'plan', options: {}, meshSteps: 245 },
+    { name: 'plan on tfjs kernels', options: { ownKernels: false }, meshSteps: 320 },
+    { name: 'reference executor', options: { executor: 'reference' }, meshSteps: 333 },
+  ] as const;
+  for (const binary of ['threaded-simd', 'simd', 'plain'] as const) for (const variant of variants) {
+    it(`${binary}, ${variant.name}: attention mesh, plain mesh and detector outputs match; 20 runs leak no tensor`, async () => {
       const { api, worker } = spawnRuntime();
       try {
         const mode = await api.init({ wasmBase: WASM_BASE, binary });
@@ -43,22 +52,21 @@ describe('whole models in the worker vs the NumPy reference', () => {
         if (binary === 'threaded-simd') expect(mode.threads).to.equal(chooseThreadCount(navigator.hardwareConcurrency, 'auto'));
         const report: string[] = [];
 
-        const mesh = await api.loadModel(MESH_URL);
+        const mesh = await api.loadModel(MESH_URL, variant.options);
         expect(mesh.operators).to.equal(712);
-        // 712 ops - 371 DEQUANTIZE and 1 identity STRIDED_SLICE (aliases) - 7 PRELUs fused into their conv.
-        expect(mesh.steps).to.equal(333);
+        expect(mesh.steps).to.equal(variant.meshSteps);
         expect(mesh.outputs.map((o) => o.name)).to.deep.equal([
           'output_mesh_identity', 'output_lips', 'output_left_eye', 'output_right_eye', 'output_left_iris', 'output_right_iris', 'conv_faceflag',
         ]);
         const meshOut = await api.run(mesh.id, meshInput);
         MESH_KEYS.forEach((k, i) => check(`mesh.${k}`, meshOut.outputs[i]!, fx.mesh.outputs[k], report));
 
-        const plain = await api.loadModel(PLAIN_URL);
+        const plain = await api.loadModel(PLAIN_URL, variant.options);
         const plainOut = await api.run(plain.id, meshInput);
         check('plainMesh.mesh', plainOut.outputs[0]!, fx.plainMesh.outputs.mesh, report);
         check('plainMesh.faceFlag', plainOut.outputs[1]!, fx.plainMesh.outputs.faceFlag, report);
 
-        const det = await api.loadModel(DETECTOR_URL);
+        const det = await api.loadModel(DETECTOR_URL, variant.options);
         const detOut = await api.run(det.id, detectorInput);
         const [regressors, scores] = detOut.outputs as [Float32Array, Float32Array];
         expect(regressors.length).to.equal(896 * 16);
@@ -86,7 +94,7 @@ describe('whole models in the worker vs the NumPy reference', () => {
 
         await api.disposeModel(plain.id);
         expect(await api.numTensors(), 'after disposing a model').to.be.lessThan(before);
-        console.log(`[${binary}, ${mode.threads} thread(s)] max |diff| vs NumPy: ${report.join(', ')}; mesh ${meshOut.ms.toFixed(1)} ms (first run)`);
+        console.log(`[${binary}, ${mode.threads} thread(s), ${variant.name}] max |diff| vs NumPy: ${report.join(', ')}; mesh ${meshOut.ms.toFixed(1)} ms (first run)`);
       } finally {
         worker.terminate();
       }

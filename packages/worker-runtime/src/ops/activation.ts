@@ -5,7 +5,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { FusedActivation } from '../tflite/schema.js';
-import { describeOp, UnsupportedOpError, type CompileContext } from './types.js';
+import { describeOp, UnsupportedOpError, type CompileContext, type ConstLayout } from './types.js';
+
+/** Per-channel slopes as a rank-1 tensor (what the wasm Prelu and fused conv kernels read). */
+export const FLAT_SLOPES: ConstLayout = { key: 'flat', make: (d) => ({ data: d, shape: [d.length] }) };
 
 export type TfActivation = 'linear' | 'relu' | 'relu6' | 'prelu';
 
@@ -48,7 +51,7 @@ export function planConvActivation(ctx: CompileContext, own: FusedActivation, ou
     // The fused kernel applies slope k to channel k: only per-channel slopes fuse.
     if (alpha && alpha.length === channels) {
       ctx.absorb(next);
-      const slopes = ctx.constant(alphaIndex, { key: 'flat', make: (d) => ({ data: d, shape: [d.length] }) });
+      const slopes = ctx.constant(alphaIndex, FLAT_SLOPES);
       return { activation: 'prelu', alpha: slopes, output: next.outputs[0]!, suffix: '+PRELU' };
     }
   }

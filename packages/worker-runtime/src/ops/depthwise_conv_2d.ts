@@ -2,7 +2,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { bindKernel } from './kernel.js';
 import { applyActivation, planConvActivation } from './activation.js';
-import { describeOp, optionsOf, singleOutput, UnsupportedOpError, type CompiledOp, type CompileContext } from './types.js';
+import { describeOp, optionsOf, singleOutput, UnsupportedOpError, type CompiledOp, type CompileContext, type ConstLayout } from './types.js';
+
+/** [1,kh,kw,C*M] (TFLite) -> [kh,kw,C,M] (tfjs): the same memory order, a new shape. */
+export function depthwiseFilterLayout(shape: readonly number[], inChannels: number): ConstLayout {
+  const multiplier = shape[3]! / inChannels;
+  return { key: `HWCM${multiplier}`, make: (data) => ({ data, shape: [shape[1]!, shape[2]!, inChannels, multiplier] }) };
+}
 
 export function compileDepthwiseConv2D(ctx: CompileContext): CompiledOp {
   const o = optionsOf(ctx, 'DepthwiseConv2DOptions');
@@ -12,11 +18,7 @@ export function compileDepthwiseConv2D(ctx: CompileContext): CompiledOp {
   if (!ctx.constData(filterIndex) || shape.length !== 4 || shape[0] !== 1 || inChannels <= 0 || shape[3]! % inChannels !== 0) {
     throw new UnsupportedOpError(`${describeOp(ctx.op)}: the filter must be a constant [1,kh,kw,C*M] tensor`);
   }
-  const multiplier = shape[3]! / inChannels;
-  const filter = ctx.constant(filterIndex, {
-    key: `HWCM${multiplier}`,
-    make: (data) => ({ data, shape: [shape[1]!, shape[2]!, inChannels, multiplier] }),
-  });
+  const filter = ctx.constant(filterIndex, depthwiseFilterLayout(shape, inChannels));
   const biasIndex = ctx.op.inputs.length > 2 ? ctx.input(2) : -1;
   const bias = biasIndex >= 0 ? ctx.constant(biasIndex) : undefined;
   const act = planConvActivation(ctx, o.activation, singleOutput(ctx), shape[3]!);

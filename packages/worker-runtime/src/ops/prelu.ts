@@ -1,6 +1,7 @@
 /** PRELU (when not fused into the conv before it): f(x) = x for x >= 0, alpha * x otherwise. */
 import * as tf from '@tensorflow/tfjs-core';
 import { bindKernel } from './kernel.js';
+import { FLAT_SLOPES } from './activation.js';
 import { describeOp, singleOutput, UnsupportedOpError, type CompiledOp, type CompileContext } from './types.js';
 
 export function compilePrelu(ctx: CompileContext): CompiledOp {
@@ -11,7 +12,7 @@ export function compilePrelu(ctx: CompileContext): CompiledOp {
   if (!alpha) throw new UnsupportedOpError(`${describeOp(ctx.op)}: alpha must be a constant`);
   if (alpha.length === channels || alpha.length === 1) {
     // The wasm Prelu kernel cycles through alpha's values along the flat tensor: per-channel only.
-    const slopes = ctx.constant(alphaIndex, { key: 'flat', make: (d) => ({ data: d, shape: [d.length] }) });
+    const slopes = ctx.constant(alphaIndex, FLAT_SLOPES);
     const prelu = bindKernel(tf.Prelu);
     return {
       kind: 'exec', inputs: [x], output: singleOutput(ctx), label: 'PRELU',

@@ -51,12 +51,18 @@ export function parseLandmarks2TransformMatrixOptions(map: Record<string, unknow
 
 /** landmarks [1,N,D] (D >= 2; x, y used) -> [1,4,4] float32. Creates no other tensors. */
 export function landmarksToTransformMatrix(landmarks: tf.Tensor, o: Landmarks2TransformMatrixOptions): tf.Tensor {
-  const shape = landmarks.shape;
-  if (shape.length !== 3 || shape[0] !== 1 || shape[2] < 2) {
+  const d = checkLandmarksForMatrix(landmarks.shape, o);
+  const out = new Float32Array(16);
+  cropMatrix(landmarks.dataSync() as ArrayLike<number>, 0, d, o, out, 0);
+  return tf.tensor3d(out, [1, 4, 4], 'float32');
+}
+
+/** Checks the landmarks' shape [1,N,D] (D >= 2) and the options' indices against N; returns D. */
+export function checkLandmarksForMatrix(shape: readonly number[], o: Landmarks2TransformMatrixOptions): number {
+  if (shape.length !== 3 || shape[0] !== 1 || shape[2]! < 2) {
     throw new Error(`${OP}: landmarks must have shape [1,N,3] (got [${shape.join(',')}]).`);
   }
-  const n = shape[1];
-  const d = shape[2];
+  const n = shape[1]!;
   const check = (what: string, i: number) => {
     if (!(Number.isInteger(i) && i >= 0 && i < n)) throw new Error(`${OP}: ${what} ${i} is out of range for ${n} landmarks.`);
   };
@@ -65,12 +71,20 @@ export function landmarksToTransformMatrix(landmarks: tf.Tensor, o: Landmarks2Tr
   if (o.subsetIdxs.length === 0) throw new Error(`${OP}: subset_idxs is empty.`);
   for (const i of o.subsetIdxs) check('subset index', i);
   if (!(o.outputWidth > 0 && o.outputHeight > 0)) throw new Error(`${OP}: output sizes must be > 0.`);
+  return shape[2]!;
+}
 
-  const lm = landmarks.dataSync() as ArrayLike<number>;
-  const lx = lm[o.leftRotationIdx * d];
-  const ly = lm[o.leftRotationIdx * d + 1];
-  const rx = lm[o.rightRotationIdx * d];
-  const ry = lm[o.rightRotationIdx * d + 1];
+/**
+ * The op on plain arrays: landmarks (d values each, indices already checked) from `lm[lmOffset..]`,
+ * the 4x4 matrix written to `out[outOffset..]`.
+ */
+export function cropMatrix(
+  lm: ArrayLike<number>, lmOffset: number, d: number, o: Landmarks2TransformMatrixOptions, out: Float32Array, outOffset: number,
+): void {
+  const lx = lm[lmOffset + o.leftRotationIdx * d]!;
+  const ly = lm[lmOffset + o.leftRotationIdx * d + 1]!;
+  const rx = lm[lmOffset + o.rightRotationIdx * d]!;
+  const ry = lm[lmOffset + o.rightRotationIdx * d + 1]!;
   const rot = o.targetRotationRadians - Math.atan2(ry - ly, rx - lx);
   const cos = Math.cos(rot);
   const sin = Math.sin(rot);
@@ -81,8 +95,8 @@ export function landmarksToTransformMatrix(landmarks: tf.Tensor, o: Landmarks2Tr
   let maxX = -Infinity;
   let maxY = -Infinity;
   for (const i of o.subsetIdxs) {
-    const px = lm[i * d];
-    const py = lm[i * d + 1];
+    const px = lm[lmOffset + i * d]!;
+    const py = lm[lmOffset + i * d + 1]!;
     const qx = cos * px - sin * py;
     const qy = sin * px + cos * py;
     if (qx < minX) minX = qx;
@@ -105,14 +119,13 @@ export function landmarksToTransformMatrix(landmarks: tf.Tensor, o: Landmarks2Tr
   const m01 = sin * sy;
   const m10 = -sin * sx;
   const m11 = cos * sy;
-  const out = new Float32Array(16);
-  out[0] = m00;
-  out[1] = m01;
-  out[3] = cx - m00 * hw - m01 * hh;
-  out[4] = m10;
-  out[5] = m11;
-  out[7] = cy - m10 * hw - m11 * hh;
-  out[10] = 1;
-  out[15] = 1;
-  return tf.tensor3d(out, [1, 4, 4], 'float32');
+  out.fill(0, outOffset, outOffset + 16);
+  out[outOffset + 0] = m00;
+  out[outOffset + 1] = m01;
+  out[outOffset + 3] = cx - m00 * hw - m01 * hh;
+  out[outOffset + 4] = m10;
+  out[outOffset + 5] = m11;
+  out[outOffset + 7] = cy - m10 * hw - m11 * hh;
+  out[outOffset + 10] = 1;
+  out[outOffset + 15] = 1;
 }

@@ -20,21 +20,27 @@ export function transformLandmarks(landmarks: tf.Tensor, matrix: tf.Tensor): tf.
     throw new Error(`${OP}: landmarks must have shape [1,N,2] or [1,N,3] (got [${shape.join(',')}]).`);
   }
   checkMatrixShape(OP, matrix.shape);
-  const m = matrix.dataSync() as ArrayLike<number>;
-  const m00 = m[0];
-  const m01 = m[1];
-  const m03 = m[3];
-  const m10 = m[4];
-  const m11 = m[5];
-  const m13 = m[7];
   const p = landmarks.dataSync() as ArrayLike<number>;
   const out = new Float32Array(p.length);
-  for (let i = 0; i < p.length; i += d) {
-    const x = p[i];
-    const y = p[i + 1];
-    out[i] = m00 * x + m01 * y + m03;
-    out[i + 1] = m10 * x + m11 * y + m13;
-    if (d === 3) out[i + 2] = p[i + 2];
-  }
+  transformPoints(p, 0, p.length, d, matrix.dataSync() as ArrayLike<number>, 0, out, 0);
   return tf.tensor(out, shape as number[], 'float32');
+}
+
+/** The op on plain arrays: `length` values of d-D points from `p[pOffset..]` to `out[outOffset..]`. */
+export function transformPoints(
+  p: ArrayLike<number>, pOffset: number, length: number, d: number, m: ArrayLike<number>, mOffset: number, out: Float32Array, outOffset: number,
+): void {
+  const m00 = m[mOffset]!;
+  const m01 = m[mOffset + 1]!;
+  const m03 = m[mOffset + 3]!;
+  const m10 = m[mOffset + 4]!;
+  const m11 = m[mOffset + 5]!;
+  const m13 = m[mOffset + 7]!;
+  for (let i = 0; i < length; i += d) {
+    const x = p[pOffset + i]!;
+    const y = p[pOffset + i + 1]!;
+    out[outOffset + i] = m00 * x + m01 * y + m03;
+    out[outOffset + i + 1] = m10 * x + m11 * y + m13;
+    if (d === 3) out[outOffset + i + 2] = p[pOffset + i + 2]!;
+  }
 }

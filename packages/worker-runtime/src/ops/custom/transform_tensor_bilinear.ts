@@ -50,31 +50,41 @@ export function transformTensorBilinear(input: tf.Tensor, matrix: tf.Tensor, out
   if (!(Number.isInteger(outputHeight) && outputHeight > 0 && Number.isInteger(outputWidth) && outputWidth > 0)) {
     throw new Error(`${OP}: output size must be positive integers (got ${outputHeight}x${outputWidth}).`);
   }
-  const h = shape[1];
-  const w = shape[2];
-  const c = shape[3];
+  const [, h, w, c] = shape as [number, number, number, number];
   const out = new Float32Array(outputHeight * outputWidth * c);
   if (h === 0 || w === 0 || c === 0) return tf.tensor4d(out, [1, outputHeight, outputWidth, c], 'float32');
+  sampleBilinear(readInPlace(input), 0, h, w, c, matrix.dataSync() as ArrayLike<number>, 0, outputHeight, outputWidth, out, 0);
+  return tf.tensor4d(out, [1, outputHeight, outputWidth, c], 'float32');
+}
 
-  const t = matrix.dataSync() as ArrayLike<number>;
-  const a0 = t[0];
-  const a1 = t[1];
-  const a3 = t[3] + (a0 * 0.5 + a1 * 0.5 - 0.5); // as `a[3] += ...` in the kernel
-  const b0 = t[4];
-  const b1 = t[5];
-  const b3 = t[7] + (b0 * 0.5 + b1 * 0.5 - 0.5);
-  const img = readInPlace(input);
+/**
+ * The op on plain arrays: the [h,w,c] map at `img[imgOffset..]`, the 4x4 matrix at `t[tOffset..]`,
+ * the [outputHeight,outputWidth,c] crop written to `out[outOffset..]` (every value, zeros included).
+ */
+export function sampleBilinear(
+  img: ArrayLike<number>, imgOffset: number, h: number, w: number, c: number, t: ArrayLike<number>, tOffset: number,
+  outputHeight: number, outputWidth: number, out: Float32Array, outOffset: number,
+): void {
+  const a0 = t[tOffset]!;
+  const a1 = t[tOffset + 1]!;
+  const a3 = t[tOffset + 3]! + (a0 * 0.5 + a1 * 0.5 - 0.5); // as `a[3] += ...` in the kernel
+  const b0 = t[tOffset + 4]!;
+  const b1 = t[tOffset + 5]!;
+  const b3 = t[tOffset + 7]! + (b0 * 0.5 + b1 * 0.5 - 0.5);
   const maxX = w - 1;
   const maxY = h - 1;
   const rowStride = w * c;
 
-  let o = 0;
+  let o = outOffset;
   for (let oy = 0; oy < outputHeight; oy++) {
     for (let ox = 0; ox < outputWidth; ox++, o += c) {
       const tx = a0 * ox + a1 * oy + a3;
       const ty = b0 * ox + b1 * oy + b3;
-      // Written so that NaN also lands here (the output stays 0).
-      if (!(tx >= 0 && tx <= maxX && ty >= 0 && ty <= maxY)) continue;
+      // Written so that NaN also lands here (the output is 0).
+      if (!(tx >= 0 && tx <= maxX && ty >= 0 && ty <= maxY)) {
+        out.fill(0, o, o + c);
+        continue;
+      }
       const x0 = Math.floor(tx);
       const y0 = Math.floor(ty);
       const fx = tx - x0;
@@ -85,23 +95,22 @@ export function transformTensorBilinear(input: tf.Tensor, matrix: tf.Tensor, out
       const w01 = (1 - fy) * fx;
       const w10 = fy * (1 - fx);
       const w11 = fy * fx;
-      const p00 = y0 * rowStride + x0 * c;
+      const p00 = imgOffset + y0 * rowStride + x0 * c;
       const p01 = p00 + c;
       const p10 = p00 + rowStride;
       const p11 = p10 + c;
       if (hasX1 && hasY1) {
         for (let k = 0; k < c; k++) {
-          out[o + k] = w00 * img[p00 + k] + w01 * img[p01 + k] + w10 * img[p10 + k] + w11 * img[p11 + k];
+          out[o + k] = w00 * img[p00 + k]! + w01 * img[p01 + k]! + w10 * img[p10 + k]! + w11 * img[p11 + k]!;
         }
       } else {
         for (let k = 0; k < c; k++) {
-          let v = w00 * img[p00 + k];
-          if (hasX1) v += w01 * img[p01 + k];
-          if (hasY1) v += w10 * img[p10 + k];
+          let v = w00 * img[p00 + k]!;
+          if (hasX1) v += w01 * img[p01 + k]!;
+          if (hasY1) v += w10 * img[p10 + k]!;
           out[o + k] = v;
         }
       }
     }
   }
-  return tf.tensor4d(out, [1, outputHeight, outputWidth, c], 'float32');
 }

@@ -1,0 +1,20 @@
+/** The executor a model runs on: the static plan by default, the reference executor on request. */
+import type * as tf from '@tensorflow/tfjs-core';
+import { Executor } from './executor.js';
+import type { ExecutorOptions, OpProfileEntry } from './executor_types.js';
+import { PlanExecutor } from './plan/plan_executor.js';
+import type { ModelGraph } from './tflite/model.js';
+
+export interface ModelExecutor {
+  readonly graph: ModelGraph;
+  readonly inputShape: number[];
+  readonly stepCount: number;
+  run(input: tf.Tensor | Float32Array): Float32Array[];
+  startProfile(): void;
+  stopProfile(): OpProfileEntry[];
+  dispose(): void;
+}
+
+export function createExecutor(graph: ModelGraph, options: ExecutorOptions = {}): ModelExecutor {
+  return options.executor === 'reference' ? new Executor(graph, options) : new PlanExecutor(graph, options);
+}

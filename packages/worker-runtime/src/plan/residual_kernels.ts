@@ -1,0 +1,46 @@
+/**
+ * Our own SIMD kernels (packages/worker-runtime/assembly/residual.ts, compiled by
+ * `npm run build:kernels`), attached to the tfjs wasm backend's memory so they read and write its
+ * buffers in place. When they cannot be attached (no memory exposed, a browser refusing the module)
+ * the plan runs on tfjs' own kernels instead, and says why.
+ */
+import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels.generated.js';
+
+/**
+ * out[p, c] = act(y[p, c] + (c < xChannels ? x[p, c] : 0)), p < pixels, c < channels; pointers are
+ * byte offsets in the backend's memory; `alpha` points at `channels` PReLU slopes.
+ */
+export interface ResidualKernels {
+  residualAdd(x: number, xChannels: number, y: number, out: number, pixels: number, channels: number): void;
+  residualAddRelu(x: number, xChannels: number, y: number, out: number, pixels: number, channels: number): void;
+  residualAddPrelu(x: number, xChannels: number, y: number, out: number, alpha: number, pixels: number, channels: number): void;
+}
+
+export type ResidualKernelsResult = { kernels: ResidualKernels; note?: undefined } | { kernels: null; note: string };
+
+const attached = new WeakMap<WebAssembly.Memory, ResidualKernelsResult>();
+
+function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(s);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** Attaches the kernels to `memory` (once per memory). */
+export function attachResidualKernels(memory: WebAssembly.Memory | null): ResidualKernelsResult {
+  if (!memory) return { kernels: null, note: 'the wasm backend does not expose its memory' };
+  let result = attached.get(memory);
+  if (result) return result;
+  try {
+    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    const module = new WebAssembly.Module(decodeBase64(shared ? KERNELS_SHARED_WASM_BASE64 : KERNELS_WASM_BASE64));
+    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    const e = instance.exports as unknown as ResidualKernels;
+    result = { kernels: { residualAdd: e.residualAdd, residualAddRelu: e.residualAddRelu, residualAddPrelu: e.residualAddPrelu } };
+  } catch (err) {
+    result = { kernels: null, note: `our SIMD kernels could not be attached (${err instanceof Error ? err.message : String(err)})` };
+  }
+  attached.set(memory, result);
+  return result;
+}
