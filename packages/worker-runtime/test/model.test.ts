@@ -102,6 +102,26 @@ describe('whole models in the worker vs the NumPy reference', () => {
   }
 });
 
+describe('the plan executor against the reference executor, whole models', () => {
+  it('gives exactly the reference executor\'s outputs for the three models (custom ops included)', async () => {
+    const fx = await loadFixtures();
+    const inputs = { mesh: await fixtureInput(fx.mesh.input), detector: await fixtureInput(fx.detector.input) };
+    const { api, worker } = spawnRuntime();
+    try {
+      await api.init({ wasmBase: WASM_BASE, binary: 'simd' });
+      for (const [url, input] of [[MESH_URL, inputs.mesh], [PLAIN_URL, inputs.mesh], [DETECTOR_URL, inputs.detector]] as const) {
+        const plan = await api.loadModel(url);
+        const reference = await api.loadModel(url, { executor: 'reference' });
+        const [a, b] = [await api.run(plan.id, input), await api.run(reference.id, input)];
+        expect(a.outputs.length).to.equal(b.outputs.length);
+        a.outputs.forEach((o, i) => expect(maxAbsDiff(o, b.outputs[i]!, `${url} output ${i}`), `${url} output ${i}`).to.equal(0));
+      }
+    } finally {
+      worker.terminate();
+    }
+  });
+});
+
 describe('loading errors through the worker API', () => {
   let api: ReturnType<typeof spawnRuntime>['api'];
   let worker: Worker;
