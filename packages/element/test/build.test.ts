@@ -19,7 +19,7 @@ describe('the rollup build', () => {
     const client = mod.startRuntime();
     try {
       const mode = await client.init({ threads: 2 });
-      expect(mode).to.include({ backend: 'wasm', binary: 'threaded-simd', threads: 2, crossOriginIsolated: true });
+      expect(mode).to.include({ backend: 'wasm', binary: 'threaded-simd', threads: 2, crossOriginIsolated: true, ownKernels: true });
     } finally {
       client.close();
     }

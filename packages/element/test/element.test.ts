@@ -28,7 +28,7 @@ describe('<face-mesh> with the (fake) camera', function () {
     const mode = (await ready).detail;
     // 'auto': half the cores as threads; one thread (2 cores, as here) runs the SIMD binary.
     const threads = chooseThreadCount(navigator.hardwareConcurrency, 'auto');
-    expect(mode).to.include({ backend: 'wasm', binary: threads > 1 ? 'threaded-simd' : 'simd', threads, crossOriginIsolated: true });
+    expect(mode).to.include({ backend: 'wasm', binary: threads > 1 ? 'threaded-simd' : 'simd', threads, crossOriginIsolated: true, ownKernels: true });
     expect(mode.loadMs).to.be.greaterThan(0);
     const { detail } = await withFace;
     const foundEvent = (await found) as CustomEvent<{ id: number }>;

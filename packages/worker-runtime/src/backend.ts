@@ -5,6 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { attachResidualKernels, turnOffResidualKernels } from './plan/residual_kernels.js';
+import { WasmBackendAccess } from './plan/wasm_backend.js';
 
 export type WasmBinary = 'threaded-simd' | 'simd' | 'plain';
 
@@ -25,6 +27,11 @@ export interface BackendOptions {
    * that many threads (when isolated). Default `'auto'`.
    */
   threads?: 'auto' | 'off' | number;
+  /**
+   * Our own SIMD kernels for the models' residual blocks (default true). False runs tfjs' kernels
+   * for that work too (same results; an escape hatch, and the benchmarks' comparison).
+   */
+  ownKernels?: boolean;
   /** Force a binary (tests and benchmarks); by default the best the browser supports. */
   binary?: WasmBinary;
 }
@@ -35,6 +42,12 @@ export interface RuntimeMode {
   simd: boolean;
   threads: number;
   crossOriginIsolated: boolean;
+  /**
+   * Whether the models run with our own SIMD kernels (the residual ADD + PAD + PRELU/RELU epilogue)
+   * beside tfjs' kernels; when false, `kernelsNote` says why, and tfjs' kernels do that work.
+   */
+  ownKernels: boolean;
+  kernelsNote?: string;
   /** Why threads are off, when they are. */
   note?: string;
   initMs: number;
@@ -102,14 +115,18 @@ async function init(options: BackendOptions): Promise<RuntimeMode> {
   if (!ok) throw new Error(`The wasm backend failed to start: check that ${options.wasmBase} serves the tfjs-backend-wasm*.wasm files.`);
   await tf.ready();
   const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
+  if (options.ownKernels === false) turnOffResidualKernels();
+  const kernels = attachResidualKernels(new WasmBackendAccess().memory());
   const mode: RuntimeMode = {
     backend: tf.getBackend(),
     binary: want,
     simd: want !== 'plain',
     threads: want === 'threaded-simd' ? getThreadsCount() : 1,
     crossOriginIsolated: isolated,
+    ownKernels: kernels.kernels !== null,
     initMs: performance.now() - start,
   };
+  if (kernels.note) mode.kernelsNote = `The models run on tfjs' kernels only: ${kernels.note}.`;
   if (!isolated) mode.note = 'The page is not cross-origin isolated (COOP/COEP), so wasm runs on one thread.';
   else if (oneThread) mode.note = 'One wasm thread (half the cores, or as set), so the SIMD binary: the threaded one is no faster on one thread. Set threads to a number above 1 for more.';
   else if (want !== 'threaded-simd') mode.note = 'Threads were turned off.';

@@ -122,6 +122,25 @@ describe('the plan executor against the reference executor, whole models', () =>
   });
 });
 
+describe('ownKernels: false', () => {
+  it('init reports the kernels off with the reason, and the plan runs on tfjs kernels with the same outputs', async () => {
+    const fx = await loadFixtures();
+    const input = await fixtureInput(fx.mesh.input);
+    const { api, worker } = spawnRuntime();
+    try {
+      const mode = await api.init({ wasmBase: WASM_BASE, binary: 'simd', ownKernels: false });
+      expect(mode.ownKernels).to.equal(false);
+      expect(mode.kernelsNote).to.match(/tfjs' kernels only: turned off/);
+      const mesh = await api.loadModel(MESH_URL);
+      expect(mesh.steps).to.equal(320);
+      const out = await api.run(mesh.id, input);
+      MESH_KEYS.forEach((k, i) => expect(maxAbsDiff(out.outputs[i]!, fx.mesh.outputs[k], k)).to.be.at.most(TOL));
+    } finally {
+      worker.terminate();
+    }
+  });
+});
+
 describe('loading errors through the worker API', () => {
   let api: ReturnType<typeof spawnRuntime>['api'];
   let worker: Worker;

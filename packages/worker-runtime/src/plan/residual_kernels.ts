@@ -19,6 +19,12 @@ export interface ResidualKernels {
 export type ResidualKernelsResult = { kernels: ResidualKernels; note?: undefined } | { kernels: null; note: string };
 
 const attached = new WeakMap<WebAssembly.Memory, ResidualKernelsResult>();
+let turnedOff = false;
+
+/** For the rest of this worker, attachResidualKernels reports the kernels as turned off (BackendOptions.ownKernels). */
+export function turnOffResidualKernels(): void {
+  turnedOff = true;
+}
 
 function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   const bin = atob(s);
@@ -27,20 +33,24 @@ function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-/** Attaches the kernels to `memory` (once per memory). */
-export function attachResidualKernels(memory: WebAssembly.Memory | null): ResidualKernelsResult {
+/**
+ * Attaches the kernels to `memory` (once per memory). `bytes` replaces the built module (tests of
+ * the fallback).
+ */
+export function attachResidualKernels(memory: WebAssembly.Memory | null, bytes?: Uint8Array<ArrayBuffer>): ResidualKernelsResult {
+  if (turnedOff) return { kernels: null, note: 'turned off (ownKernels: false)' };
   if (!memory) return { kernels: null, note: 'the wasm backend does not expose its memory' };
-  let result = attached.get(memory);
+  let result = bytes ? undefined : attached.get(memory);
   if (result) return result;
   try {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const module = new WebAssembly.Module(decodeBase64(shared ? KERNELS_SHARED_WASM_BASE64 : KERNELS_WASM_BASE64));
+    const module = new WebAssembly.Module(bytes ?? decodeBase64(shared ? KERNELS_SHARED_WASM_BASE64 : KERNELS_WASM_BASE64));
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     const e = instance.exports as unknown as ResidualKernels;
     result = { kernels: { residualAdd: e.residualAdd, residualAddRelu: e.residualAddRelu, residualAddPrelu: e.residualAddPrelu } };
   } catch (err) {
     result = { kernels: null, note: `our SIMD kernels could not be attached (${err instanceof Error ? err.message : String(err)})` };
   }
-  attached.set(memory, result);
+  if (!bytes) attached.set(memory, result);
   return result;
 }
