@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { applyAffine } from './affine.js';
-import { cropAffine } from './crop.js';
+import { cropAffine, sampledRect, unionRect } from './crop.js';
 import type { Roi } from './roi.js';
 
 const W = 640;
@@ -63,5 +63,53 @@ describe('cropAffine', () => {
     // 50 x 50 px ROI into 10 x 5: 5 px per output column, 10 px per output row
     close(applyAffine(m2, 0, 0), [25 - 25 + 2.5 - 0.5, 150 - 25 + 5 - 0.5]);
     close(applyAffine(m2, 9, 4), [25 + 25 - 2.5 - 0.5, 150 + 25 - 5 - 0.5]);
+  });
+});
+
+describe('sampledRect', () => {
+  /** Every texel a bilinear sample of the crop reads (replicate border: indices clamped). */
+  function texelsRead(m: ReturnType<typeof cropAffine>, out: number, w: number, h: number) {
+    let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+    for (let v = 0; v < out; v++) {
+      for (let u = 0; u < out; u++) {
+        const [sx, sy] = applyAffine(m, u, v);
+        for (const tx of [Math.floor(sx), Math.floor(sx) + 1]) { const c = Math.min(w - 1, Math.max(0, tx)); x0 = Math.min(x0, c); x1 = Math.max(x1, c); }
+        for (const ty of [Math.floor(sy), Math.floor(sy) + 1]) { const c = Math.min(h - 1, Math.max(0, ty)); y0 = Math.min(y0, c); y1 = Math.max(y1, c); }
+      }
+    }
+    return { x0, x1, y0, y1 };
+  }
+
+  const cases: [string, Roi][] = [
+    ['rotated, inside', roi],
+    ['half outside on the left and top', { xCenter: 0.05, yCenter: 0.02, width: 0.4, height: 0.5, rotation: 0.3 }],
+    ['beyond the right and bottom edges', { xCenter: 0.98, yCenter: 1.1, width: 0.3, height: 0.4, rotation: -0.7 }],
+    ['entirely outside', { xCenter: -1, yCenter: 2, width: 0.1, height: 0.1, rotation: 0 }],
+    ['small, unrotated', { xCenter: 0.3, yCenter: 0.6, width: 0.05, height: 0.07, rotation: 0 }],
+  ];
+  for (const [name, r] of cases) {
+    for (const align of [1, 2]) {
+      it(`${name}, align ${align}: holds every texel the crop reads, inside the image, aligned`, () => {
+        const m = cropAffine(r, W, H, 64);
+        const rect = sampledRect(m, 64, 64, W, H, align);
+        const t = texelsRead(m, 64, W, H);
+        expect(rect.x).to.be.at.most(t.x0);
+        expect(rect.y).to.be.at.most(t.y0);
+        expect(rect.x + rect.width - 1).to.be.at.least(t.x1);
+        expect(rect.y + rect.height - 1).to.be.at.least(t.y1);
+        expect(rect.x).to.be.at.least(0);
+        expect(rect.y).to.be.at.least(0);
+        expect(rect.x + rect.width).to.be.at.most(W);
+        expect(rect.y + rect.height).to.be.at.most(H);
+        expect(rect.x % align + rect.y % align + rect.width % align + rect.height % align).to.equal(0);
+        // Not much more than needed: the texels plus a margin of one (plus alignment) on each side.
+        expect(rect.width).to.be.at.most(t.x1 - t.x0 + 1 + 2 + 2 * align);
+        expect(rect.height).to.be.at.most(t.y1 - t.y0 + 1 + 2 + 2 * align);
+      });
+    }
+  }
+
+  it('unionRect holds both rectangles', () => {
+    expect(unionRect({ x: 10, y: 5, width: 4, height: 4 }, { x: 2, y: 7, width: 3, height: 10 })).to.deep.equal({ x: 2, y: 5, width: 12, height: 12 });
   });
 });

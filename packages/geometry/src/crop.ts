@@ -40,3 +40,53 @@ export function cropAffine(
     cy - 0.5 + sin * ox + cos * oy,
   ];
 }
+
+/** A rectangle of whole pixels: columns x..x+width-1, rows y..y+height-1. */
+export interface PixelRect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * The pixels a bilinear crop through `toSource` reads from a width x height image: the two texels
+ * around each sample point, for every output pixel (u, v) of an outWidth x outHeight crop, clamped
+ * to the image (the replicate border reads edge texels). The affine's extremes are at the crop's
+ * corners; one texel of margin on each side absorbs floating-point rounding at whole coordinates.
+ * `align` rounds the rectangle outwards to multiples (e.g. 2 for a VideoFrame's 4:2:0 planes).
+ */
+export function sampledRect(
+  toSource: Affine, outWidth: number, outHeight: number, imageWidth: number, imageHeight: number, align = 1,
+): PixelRect {
+  const [a, b, c, d, e, f] = toSource;
+  const us = [0, outWidth - 1];
+  const vs = [0, outHeight - 1];
+  let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+  for (const u of us) {
+    for (const v of vs) {
+      const x = a * u + b * v + c;
+      const y = d * u + e * v + f;
+      minX = Math.min(minX, x); maxX = Math.max(maxX, x);
+      minY = Math.min(minY, y); maxY = Math.max(maxY, y);
+    }
+  }
+  if (![minX, maxX, minY, maxY].every(Number.isFinite)) return { x: 0, y: 0, width: imageWidth, height: imageHeight };
+  // Texel indices are clamped to the image as the replicate border clamps them, so the range is never empty.
+  const span = (min: number, max: number, size: number): [number, number] => {
+    const clamp = (i: number) => Math.min(size - 1, Math.max(0, i));
+    const first = Math.floor(clamp(Math.floor(min) - 1) / align) * align;
+    const end = Math.min(size, Math.ceil((clamp(Math.floor(max) + 2) + 1) / align) * align);
+    return [first, end - first];
+  };
+  const [x, width] = span(minX, maxX, imageWidth);
+  const [y, height] = span(minY, maxY, imageHeight);
+  return { x, y, width, height };
+}
+
+/** The smallest rectangle holding both. */
+export function unionRect(p: PixelRect, q: PixelRect): PixelRect {
+  const x = Math.min(p.x, q.x);
+  const y = Math.min(p.y, q.y);
+  return { x, y, width: Math.max(p.x + p.width, q.x + q.width) - x, height: Math.max(p.y + p.height, q.y + q.height) - y };
+}

@@ -108,6 +108,34 @@ describe('face pipeline through the worker API', function () {
       }
     });
 
+    it('video mode: tracking frames read only the pixels around the face, with the same landmarks as whole frames', async () => {
+      const frames = Array.from({ length: 12 }, (_, i) => trackFrame(crop, i * 2));
+      const run = async (make: (f: TestImage) => Promise<FrameInput>, transfer: boolean) => {
+        await use(api, OPTIONS_VIDEO);
+        const out: FrameResult[] = [];
+        for (const [i, f] of frames.entries()) {
+          const input = await make(f);
+          // Fixed timestamps: the smoothing filter depends on them.
+          out.push(await api.process(transfer ? Comlink.transfer(input, [input as Transferable]) : input, { timestampMs: 1000 + 33 * i }));
+        }
+        return out;
+      };
+      const whole = await run(async (f) => f.imageData, false);
+      const bitmaps = await run((f) => createImageBitmap(f.imageData), true);
+      const videoFrames = await run(async (f) => new VideoFrame(await createImageBitmap(f.imageData), { timestamp: 0 }), true);
+      for (const [name, results] of Object.entries({ bitmaps, videoFrames })) {
+        results.forEach((r, i) => {
+          expect(r.faces, `${name} frame ${i}`).to.have.length(1);
+          expect(r.detectorRan, `${name} frame ${i}`).to.equal(i === 0);
+          // The detector frame reads all 640x480; tracking frames a window around the face.
+          if (i === 0) expect(r.timings.readPixels).to.equal(640 * 480);
+          else expect(r.timings.readPixels, `${name} frame ${i} pixels read`).to.be.below(640 * 480 * 0.6);
+          expect(Array.from(r.faces[0]!.landmarks), `${name} frame ${i}`).to.deep.equal(Array.from(whole[i]!.faces[0]!.landmarks));
+        });
+      }
+      whole.forEach((r) => expect(r.timings.readPixels).to.equal(640 * 480));
+    });
+
     it('a VideoFrame whose display size differs from its pixels is read at its display size', async () => {
       await use(api, OPTIONS_STATIC);
       const reference = await api.process(crop.imageData);

@@ -21,13 +21,16 @@ import {
   projectLandmarks,
   projectPoints2d,
   refineLandmarks,
+  sampledRect,
+  unionRect,
   sigmoid,
   weightedNonMaxSuppression,
   type Detection,
   type FaceGeometryPipeline,
+  type PixelRect,
   type Roi,
 } from '@face-mesh/geometry';
-import { imageToTensorData, type RgbaImage } from './image_to_tensor.js';
+import { imageToTensorData, isFrameWindow, type FrameWindow, type RgbaImage } from './image_to_tensor.js';
 import { mirrorFace } from './mirror_result.js';
 import { FaceSmoothing } from './face_smoothing.js';
 import {
@@ -110,20 +113,47 @@ export class FacePipeline {
     return this.geometry !== null;
   }
 
+  /** Whether the next frame runs the detector (it reads the whole frame then). */
+  private detectorDue(staticImageMode: boolean): boolean {
+    return staticImageMode || this.tracked.length < this.options.maxFaces;
+  }
+
   /**
-   * One frame. With `{ stillImage: true }` the frame is handled as a still image whatever the mode
-   * (detector, no tracking) and the tracked faces are left as they were.
+   * The pixels the next frame of this size needs (the tracked faces' crops), when the detector will
+   * not run on it; null when it needs the whole frame. Reading only these is the cheap way in.
    */
-  process(image: RgbaImage, { stillImage = false, timestampMs = performance.now() }: { stillImage?: boolean; timestampMs?: number } = {}): FrameResult {
+  readRegion(width: number, height: number, { stillImage = false }: { stillImage?: boolean } = {}): PixelRect | null {
+    if (this.detectorDue(this.options.staticImageMode || stillImage)) return null;
+    let rect: PixelRect | null = null;
+    for (const t of this.tracked) {
+      // Even-aligned: a VideoFrame's 4:2:0 planes can only be read from even coordinates.
+      const r = sampledRect(cropAffine(t.roi, width, height), MESH_INPUT_SIZE, MESH_INPUT_SIZE, width, height, 2);
+      rect = rect ? unionRect(rect, r) : r;
+    }
+    return rect;
+  }
+
+  /**
+   * One frame: the whole frame, or a FrameWindow holding readRegion()'s pixels. With
+   * `{ stillImage: true }` the frame is handled as a still image whatever the mode (detector, no
+   * tracking) and the tracked faces are left as they were. Throws WindowTooSmallError, before
+   * changing any state, when a window does not hold what this frame needs.
+   */
+  process(image: RgbaImage | FrameWindow, { stillImage = false, timestampMs = performance.now() }: { stillImage?: boolean; timestampMs?: number } = {}): FrameResult {
     const t0 = performance.now();
-    const { width, height } = image;
+    const width = isFrameWindow(image) ? image.frameWidth : image.width;
+    const height = isFrameWindow(image) ? image.frameHeight : image.height;
     const { maxFaces } = this.options;
     const staticImageMode = this.options.staticImageMode || stillImage;
     const previousFaces = staticImageMode ? [] : this.tracked;
     const previous = previousFaces.map((t) => t.roi);
 
     let candidates: Candidate[] = previousFaces.map(({ roi, id }) => ({ roi, id }));
-    const detectorRan = previous.length < maxFaces;
+    const detectorRan = this.detectorDue(staticImageMode);
+    if (isFrameWindow(image)) {
+      const needed = detectorRan ? { x: 0, y: 0, width, height } : this.readRegion(width, height);
+      if (!needed || !rectInside(needed, image)) throw new WindowTooSmallError();
+    }
     if (detectorRan) {
       const detections = this.detect(image).slice(0, maxFaces);
       const fromDetections: Candidate[] = detections.map((d) => ({ roi: detectionToRoi(d, width, height), detection: d }));
@@ -215,6 +245,18 @@ export class FacePipeline {
 
 /** Mesh input: the rotated ROI at 192x192, values in [0, 1], replicated border. */
 const MESH_CROP = { width: MESH_INPUT_SIZE, height: MESH_INPUT_SIZE, border: 'replicate', scale: 1 / 255, offset: 0 } as const;
+/** Thrown by process() when a FrameWindow misses pixels the frame needs (the caller reads the whole frame). */
+export class WindowTooSmallError extends Error {
+  override name = 'WindowTooSmallError';
+  constructor() {
+    super('the frame window does not hold the pixels this frame needs');
+  }
+}
+
+function rectInside(r: PixelRect, w: FrameWindow): boolean {
+  return r.x >= w.left && r.y >= w.top && r.x + r.width <= w.left + w.width && r.y + r.height <= w.top + w.height;
+}
+
 /** Detector input: the letterboxed frame at 128x128, values in [-1, 1], zero (-1) outside the image. */
 const DETECTOR_LETTERBOX = { width: DETECTOR_INPUT_SIZE, height: DETECTOR_INPUT_SIZE, border: 'zero', scale: 2 / 255, offset: -1 } as const;
 

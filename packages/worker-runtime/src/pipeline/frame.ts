@@ -3,7 +3,8 @@
  * they are; ImageBitmap and VideoFrame are read in the worker (VideoFrame.copyTo RGBA where the
  * browser supports it, else through an OffscreenCanvas), never on the page's main thread.
  */
-import type { RgbaImage } from './image_to_tensor.js';
+import type { PixelRect } from '@face-mesh/geometry';
+import type { FrameWindow, RgbaImage } from './image_to_tensor.js';
 
 /** A raw RGBA buffer with its size, e.g. from a canvas or a decoder. */
 export interface RawFrame {
@@ -44,7 +45,16 @@ function typeName(value: unknown): string {
 let canvas: OffscreenCanvas | undefined;
 let context: OffscreenCanvasRenderingContext2D | undefined;
 
-function drawToRgba(source: CanvasImageSource, width: number, height: number): RgbaImage {
+/** Draws `source` (width x height) and reads back its pixels, or only those of `rect`. */
+function drawToRgba(source: CanvasImageSource, width: number, height: number, rect?: PixelRect): RgbaImage | FrameWindow {
+  if (rect) {
+    const image = drawRect(source, rect.x, rect.y, rect.width, rect.height);
+    return { ...image, left: rect.x, top: rect.y, frameWidth: width, frameHeight: height };
+  }
+  return drawRect(source, 0, 0, width, height);
+}
+
+function drawRect(source: CanvasImageSource, x: number, y: number, width: number, height: number): RgbaImage {
   if (!canvas || !context) {
     canvas = new OffscreenCanvas(width, height);
     const ctx = canvas.getContext('2d', { willReadFrequently: true, colorSpace: 'srgb' });
@@ -57,7 +67,8 @@ function drawToRgba(source: CanvasImageSource, width: number, height: number): R
   }
   // The canvas is reused: without clearing, transparent pixels would show the previous frame.
   context.clearRect(0, 0, width, height);
-  context.drawImage(source, 0, 0, width, height);
+  // One to one, whole pixels: a copy, no resampling.
+  context.drawImage(source, x, y, width, height, 0, 0, width, height);
   const { data } = context.getImageData(0, 0, width, height, { colorSpace: 'srgb' });
   return { data, width, height };
 }
@@ -70,38 +81,62 @@ function isImageBitmap(frame: FrameInput): frame is ImageBitmap {
   return typeof ImageBitmap !== 'undefined' && frame instanceof ImageBitmap;
 }
 
-/** RGBA bytes of any accepted frame. Does not close the frame: the caller owns it. */
-export async function readFrame(frame: FrameInput): Promise<RgbaImage> {
+/**
+ * The frame's size, checked (closed frames, empty or huge sizes) before anything is read; null for
+ * a raw frame or ImageData (its bytes are already here: readFrame checks them).
+ */
+export function frameSize(frame: FrameInput): { width: number; height: number } | null {
   if (isVideoFrame(frame)) {
     if (frame.format === null && frame.codedWidth === 0) {
       throw new FrameError('closed-frame', 'The VideoFrame is closed (or detached): pass frames before closing them.');
     }
-    const width = frame.displayWidth;
-    const height = frame.displayHeight;
-    checkSize(width, height);
-    // copyTo gives the visible rect at its coded resolution; when the frame is meant to be shown
-    // at another size (anamorphic video, a displayWidth/Height given), only drawing scales it.
-    const visible = frame.visibleRect;
-    if (!visible || visible.width !== width || visible.height !== height) return drawToRgba(frame, width, height);
-    try {
-      const data = new Uint8Array(width * height * 4);
-      await frame.copyTo(data, { format: 'RGBA', colorSpace: 'srgb' } as VideoFrameCopyToOptions);
-      return { data, width, height };
-    } catch {
-      return drawToRgba(frame, width, height);
-    }
+    checkSize(frame.displayWidth, frame.displayHeight);
+    return { width: frame.displayWidth, height: frame.displayHeight };
   }
   if (isImageBitmap(frame)) {
     if (frame.width === 0 && frame.height === 0) {
       throw new FrameError('closed-frame', 'The ImageBitmap is closed (or was transferred away).');
     }
     checkSize(frame.width, frame.height);
-    return drawToRgba(frame, frame.width, frame.height);
+    return { width: frame.width, height: frame.height };
+  }
+  return null;
+}
+
+/**
+ * RGBA bytes of any accepted frame: all of it, or, with `rect`, a FrameWindow of those pixels
+ * (read from an ImageBitmap or VideoFrame only: a raw frame is returned whole). Does not close the
+ * frame: the caller owns it.
+ */
+export async function readFrame(frame: FrameInput, rect?: PixelRect): Promise<RgbaImage | FrameWindow> {
+  const size = frameSize(frame);
+  if (isVideoFrame(frame) && size) {
+    const { width, height } = size;
+    // copyTo gives the visible rect at its coded resolution; when the frame is meant to be shown
+    // at another size (anamorphic video, a displayWidth/Height given), only drawing scales it.
+    const visible = frame.visibleRect;
+    if (!visible || visible.width !== width || visible.height !== height) return drawToRgba(frame, width, height);
+    const part = rect && (rect.width < width || rect.height < height) ? rect : undefined;
+    try {
+      const w = part?.width ?? width;
+      const h = part?.height ?? height;
+      const data = new Uint8Array(w * h * 4);
+      const options = { format: 'RGBA', colorSpace: 'srgb' } as VideoFrameCopyToOptions;
+      if (part) options.rect = { x: visible.x + part.x, y: visible.y + part.y, width: w, height: h };
+      await frame.copyTo(data, options);
+      return part ? { data, width: w, height: h, left: part.x, top: part.y, frameWidth: width, frameHeight: height } : { data, width, height };
+    } catch {
+      return drawToRgba(frame, width, height, part);
+    }
+  }
+  if (isImageBitmap(frame) && size) {
+    const part = rect && (rect.width < size.width || rect.height < size.height) ? rect : undefined;
+    return drawToRgba(frame, size.width, size.height, part);
   }
   if (typeof frame !== 'object' || frame === null) {
     throw new FrameError('bad-frame', `Expected an ImageData, ImageBitmap, VideoFrame or {data, width, height}, got ${typeName(frame)}.`);
   }
-  const { data, width, height } = frame;
+  const { data, width, height } = frame as RawFrame;
   if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray)) {
     throw new FrameError('bad-frame', `A raw frame's data must be a Uint8Array or Uint8ClampedArray of RGBA bytes, got ${typeName(data)}. (Expected an ImageData, ImageBitmap, VideoFrame or {data, width, height}.)`);
   }

@@ -15,6 +15,21 @@ export interface RgbaImage {
 }
 
 /**
+ * Part of a larger frame (what a tracking frame reads: the pixels around the face): `data` holds the
+ * frame's columns left..left+width-1 and rows top..top+height-1.
+ */
+export interface FrameWindow extends RgbaImage {
+  left: number;
+  top: number;
+  frameWidth: number;
+  frameHeight: number;
+}
+
+export function isFrameWindow(image: RgbaImage): image is FrameWindow {
+  return 'left' in image;
+}
+
+/**
  * `replicate`: clamp to the edge texel (the mesh crop: BORDER_REPLICATE).
  * `zero`: a sample whose point lies outside the image (beyond half a pixel from the edge texel
  * centres) is 0 before the value range transform; inside, clamp to edge (the shader's
@@ -33,20 +48,31 @@ export interface SampleOptions {
 
 /**
  * Fills `out` (or a new array) with outHeight x outWidth x RGB floats. `toSource` sends output pixel
- * (u, v) (integers = pixel centres) to the source point (integers = pixel centres).
+ * (u, v) (integers = pixel centres) to the source point (integers = pixel centres) in the frame. A
+ * FrameWindow must hold every texel the crop reads (geometry's sampledRect); the result is then the
+ * same, bit for bit, as from the whole frame.
  */
-export function imageToTensorData(image: RgbaImage, toSource: Affine, o: SampleOptions, out?: Float32Array): Float32Array {
-  const { width: W, height: H, data } = image;
-  if (!(W > 0 && H > 0)) throw new Error(`Cannot sample a ${W}x${H} image.`);
-  if (data.length < W * H * 4) throw new Error(`The RGBA buffer holds ${data.length} bytes; a ${W}x${H} image needs ${W * H * 4}.`);
+export function imageToTensorData(image: RgbaImage | FrameWindow, toSource: Affine, o: SampleOptions, out?: Float32Array): Float32Array {
+  const { width: windowWidth, height: windowHeight, data } = image;
+  const left = isFrameWindow(image) ? image.left : 0;
+  const top = isFrameWindow(image) ? image.top : 0;
+  const W = isFrameWindow(image) ? image.frameWidth : windowWidth;
+  const H = isFrameWindow(image) ? image.frameHeight : windowHeight;
+  if (!(windowWidth > 0 && windowHeight > 0)) throw new Error(`Cannot sample a ${windowWidth}x${windowHeight} image.`);
+  if (data.length < windowWidth * windowHeight * 4) {
+    throw new Error(`The RGBA buffer holds ${data.length} bytes; a ${windowWidth}x${windowHeight} image needs ${windowWidth * windowHeight * 4}.`);
+  }
+  if (o.border === 'zero' && (windowWidth !== W || windowHeight !== H)) throw new Error('The zero border needs the whole frame.');
   const n = o.width * o.height * 3;
   const dst = out ?? new Float32Array(n);
   if (dst.length !== n) throw new Error(`Output buffer has ${dst.length} floats, expected ${n}.`);
   const [a, b, c, d, e, f] = toSource;
   const { scale, offset } = o;
   const zero = o.border === 'zero';
+  // Texel indices are clamped to the frame, then made relative to the window.
   const maxX = W - 1;
   const maxY = H - 1;
+  const stride = windowWidth;
   let k = 0;
   for (let v = 0; v < o.height; v++) {
     for (let u = 0; u < o.width; u++) {
@@ -66,10 +92,10 @@ export function imageToTensorData(image: RgbaImage, toSource: Affine, o: SampleO
       const x1 = fx0 + 1 < 0 ? 0 : fx0 + 1 > maxX ? maxX : fx0 + 1;
       const y0 = fy0 < 0 ? 0 : fy0 > maxY ? maxY : fy0;
       const y1 = fy0 + 1 < 0 ? 0 : fy0 + 1 > maxY ? maxY : fy0 + 1;
-      const p00 = (y0 * W + x0) * 4;
-      const p01 = (y0 * W + x1) * 4;
-      const p10 = (y1 * W + x0) * 4;
-      const p11 = (y1 * W + x1) * 4;
+      const p00 = ((y0 - top) * stride + x0 - left) * 4;
+      const p01 = ((y0 - top) * stride + x1 - left) * 4;
+      const p10 = ((y1 - top) * stride + x0 - left) * 4;
+      const p11 = ((y1 - top) * stride + x1 - left) * 4;
       const w00 = (1 - ax) * (1 - ay);
       const w01 = ax * (1 - ay);
       const w10 = (1 - ax) * ay;

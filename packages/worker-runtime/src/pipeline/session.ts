@@ -6,8 +6,8 @@ import { DetectorModel, MeshModel } from '../models.js';
 import { fetchModel } from '../loader.js';
 import { FaceGeometryPipeline } from '@face-mesh/geometry';
 import { loadFaceGeometryMetadata } from './face_geometry_file.js';
-import { FacePipeline } from './face_pipeline.js';
-import { readFrame, type FrameInput } from './frame.js';
+import { FacePipeline, WindowTooSmallError } from './face_pipeline.js';
+import { frameSize, readFrame, type FrameInput } from './frame.js';
 import type { FrameResult, PipelineOptions } from './types.js';
 
 export interface PipelineModelUrls {
@@ -59,10 +59,24 @@ export class PipelineSession {
   /** `timestampMs`: the frame's capture time, for smoothing (default: now). */
   async process(frame: FrameInput, options?: { stillImage?: boolean; timestampMs?: number }): Promise<FrameResult> {
     const t0 = performance.now();
-    const image = await readFrame(frame);
-    const readMs = performance.now() - t0;
-    const result = this.pipeline.process(image, options);
+    // Tracking frames read only the pixels around the faces (the detector needs the whole frame).
+    const size = frameSize(frame);
+    const region = size ? this.pipeline.readRegion(size.width, size.height, options) : null;
+    let image = await readFrame(frame, region ?? undefined);
+    let readMs = performance.now() - t0;
+    let result;
+    try {
+      result = this.pipeline.process(image, options);
+    } catch (e) {
+      // The tracked faces changed while the frame was read (another call in between): read it whole.
+      if (!(e instanceof WindowTooSmallError)) throw e;
+      const t1 = performance.now();
+      image = await readFrame(frame);
+      readMs += performance.now() - t1;
+      result = this.pipeline.process(image, options);
+    }
     result.timings.readMs = readMs;
+    result.timings.readPixels = image.width * image.height;
     return result;
   }
 

@@ -125,6 +125,11 @@ export interface FaceResult {
 export interface PipelineTimings {
   /** Reading the frame into RGBA bytes in the worker (VideoFrame.copyTo, or drawImage + getImageData). */
   readMs?: number;
+  /**
+   * Pixels read from the frame: all of them when the detector runs (or for ImageData and raw
+   * frames, whose bytes are already in memory); on tracking frames, only the region around the faces.
+   */
+  readPixels?: number;
   detectorMs: number;
   cropMs: number;
   meshMs: number;
