@@ -72,12 +72,15 @@ export function imageToTensorData(image: RgbaImage | FrameWindow, toSource: Affi
   // Texel indices are clamped to the frame, then made relative to the window.
   const maxX = W - 1;
   const maxY = H - 1;
-  const stride = windowWidth;
+  const rowBytes = windowWidth * 4;
   let k = 0;
   for (let v = 0; v < o.height; v++) {
+    // b * v and e * v once a row: a * u + bv + c is the same float operations as a * u + b * v + c.
+    const bv = b * v;
+    const ev = e * v;
     for (let u = 0; u < o.width; u++) {
-      const sx = a * u + b * v + c;
-      const sy = d * u + e * v + f;
+      const sx = a * u + bv + c;
+      const sy = d * u + ev + f;
       if (zero && (sx < -0.5 || sx > W - 0.5 || sy < -0.5 || sy > H - 0.5)) {
         dst[k++] = offset;
         dst[k++] = offset;
@@ -92,18 +95,17 @@ export function imageToTensorData(image: RgbaImage | FrameWindow, toSource: Affi
       const x1 = fx0 + 1 < 0 ? 0 : fx0 + 1 > maxX ? maxX : fx0 + 1;
       const y0 = fy0 < 0 ? 0 : fy0 > maxY ? maxY : fy0;
       const y1 = fy0 + 1 < 0 ? 0 : fy0 + 1 > maxY ? maxY : fy0 + 1;
-      const p00 = ((y0 - top) * stride + x0 - left) * 4;
-      const p01 = ((y0 - top) * stride + x1 - left) * 4;
-      const p10 = ((y1 - top) * stride + x0 - left) * 4;
-      const p11 = ((y1 - top) * stride + x1 - left) * 4;
+      const p00 = (y0 - top) * rowBytes + (x0 - left) * 4;
+      const p01 = p00 + (x1 - x0) * 4;
+      const p10 = p00 + (y1 - y0) * rowBytes;
+      const p11 = p10 + (x1 - x0) * 4;
       const w00 = (1 - ax) * (1 - ay);
       const w01 = ax * (1 - ay);
       const w10 = (1 - ax) * ay;
       const w11 = ax * ay;
-      for (let ch = 0; ch < 3; ch++) {
-        const value = w00 * data[p00 + ch] + w01 * data[p01 + ch] + w10 * data[p10 + ch] + w11 * data[p11 + ch];
-        dst[k++] = value * scale + offset;
-      }
+      dst[k++] = (w00 * data[p00]! + w01 * data[p01]! + w10 * data[p10]! + w11 * data[p11]!) * scale + offset;
+      dst[k++] = (w00 * data[p00 + 1]! + w01 * data[p01 + 1]! + w10 * data[p10 + 1]! + w11 * data[p11 + 1]!) * scale + offset;
+      dst[k++] = (w00 * data[p00 + 2]! + w01 * data[p01 + 2]! + w10 * data[p10 + 2]! + w11 * data[p11 + 2]!) * scale + offset;
     }
   }
   return dst;
