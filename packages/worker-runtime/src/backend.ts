@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { attachResidualKernels, turnOffResidualKernels } from './plan/residual_kernels.js';
+import { attachOwnKernels, turnOffOwnKernels } from './plan/own_kernels.js';
 import { WasmBackendAccess } from './plan/wasm_backend.js';
 
 export type WasmBinary = 'threaded-simd' | 'simd' | 'plain';
@@ -115,8 +115,8 @@ async function init(options: BackendOptions): Promise<RuntimeMode> {
   if (!ok) throw new Error(`The wasm backend failed to start: check that ${options.wasmBase} serves the tfjs-backend-wasm*.wasm files.`);
   await tf.ready();
   const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
-  if (options.ownKernels === false) turnOffResidualKernels();
-  const kernels = attachResidualKernels(new WasmBackendAccess().memory());
+  if (options.ownKernels === false) turnOffOwnKernels();
+  const kernels = attachOwnKernels(new WasmBackendAccess().memory());
   const mode: RuntimeMode = {
     backend: tf.getBackend(),
     binary: want,

@@ -6,6 +6,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { ExecutorOptions } from './executor_types.js';
 import { createExecutor, type ModelExecutor } from './model_executor.js';
+import { PlanExecutor } from './plan/plan_executor.js';
 import type { ModelGraph } from './tflite/model.js';
 
 const sizeOf = (g: ModelGraph, t: number): number => g.tensors[t]!.shape.reduce((a, b) => a * b, 1);
@@ -62,9 +63,14 @@ export class MeshModel {
     this.executor = createExecutor(graph, options);
   }
 
-  /** `input`: [1,192,192,3] RGB in [0, 1]. */
-  run(input: tf.Tensor | Float32Array): MeshResult {
-    const out = this.executor.run(input);
+  /** Where to write the input in place (the plan executor), or null. */
+  get inputByteOffset(): number | null {
+    return this.executor.inputByteOffset ?? null;
+  }
+
+  /** `input`: [1,192,192,3] RGB in [0, 1]; omitted: what was written at inputByteOffset. */
+  run(input?: tf.Tensor | Float32Array): MeshResult {
+    const out = this.executor instanceof PlanExecutor ? this.executor.run(input) : this.executor.run(input!);
     // Output order is SubGraph.outputs (spec §1.2): mesh, lips, left eye, right eye, left iris, right iris, flag.
     const faceFlag = out[out.length - 1]![0]!;
     const none = new Float32Array(0);
@@ -100,9 +106,14 @@ export class DetectorModel {
     this.executor = createExecutor(graph, options);
   }
 
-  /** `input`: [1,128,128,3] RGB in [-1, 1]. */
-  run(input: tf.Tensor | Float32Array): DetectorResult {
-    const out = this.executor.run(input);
+  /** Where to write the input in place (the plan executor), or null. */
+  get inputByteOffset(): number | null {
+    return this.executor.inputByteOffset ?? null;
+  }
+
+  /** `input`: [1,128,128,3] RGB in [-1, 1]; omitted: what was written at inputByteOffset. */
+  run(input?: tf.Tensor | Float32Array): DetectorResult {
+    const out = this.executor instanceof PlanExecutor ? this.executor.run(input) : this.executor.run(input!);
     return { regressors: out[this.regressorsIndex]!, scores: out[1 - this.regressorsIndex]! };
   }
 

@@ -32,6 +32,7 @@ import {
 } from '@face-mesh/geometry';
 import { imageToTensorData, isFrameWindow, type FrameWindow, type RgbaImage } from './image_to_tensor.js';
 import { mirrorFace } from './mirror_result.js';
+import type { WasmCropSampler } from './wasm_crop_sampler.js';
 import { FaceSmoothing } from './face_smoothing.js';
 import {
   DEFAULT_PIPELINE_OPTIONS,
@@ -71,10 +72,15 @@ export class FacePipeline {
   /** Pose estimation, once the face geometry metadata is loaded (see setGeometry). */
   private geometry: FaceGeometryPipeline | null = null;
 
+  /**
+   * `sampler`: our wasm crop sampler, which writes the models' inputs in place (same values as
+   * imageToTensorData); without it, or for a runner without an in-place input, the TypeScript one.
+   */
   constructor(
     private readonly detector: DetectorRunner,
     private readonly mesh: MeshRunner,
     options: Partial<PipelineOptions> = {},
+    private readonly sampler: WasmCropSampler | null = null,
   ) {
     this.options = validateOptions({ ...DEFAULT_PIPELINE_OPTIONS, ...options });
     this.configureSmoothing(this.options);
@@ -141,6 +147,7 @@ export class FacePipeline {
    */
   process(image: RgbaImage | FrameWindow, { stillImage = false, timestampMs = performance.now() }: { stillImage?: boolean; timestampMs?: number } = {}): FrameResult {
     const t0 = performance.now();
+    this.sampler?.endFrame(); // a new frame: stage its bytes again
     const width = isFrameWindow(image) ? image.frameWidth : image.width;
     const height = isFrameWindow(image) ? image.frameHeight : image.height;
     const { maxFaces } = this.options;
@@ -170,9 +177,11 @@ export class FacePipeline {
     let meshMs = 0;
     for (const candidate of candidates) {
       const c0 = performance.now();
-      imageToTensorData(image, cropAffine(candidate.roi, width, height), MESH_CROP, this.meshInput);
+      const inPlace = this.sampler ? this.mesh.inputByteOffset ?? null : null;
+      if (inPlace !== null) this.sampler!.sample(image, cropAffine(candidate.roi, width, height), MESH_CROP, inPlace);
+      else imageToTensorData(image, cropAffine(candidate.roi, width, height), MESH_CROP, this.meshInput);
       const c1 = performance.now();
-      const raw = this.mesh.run(this.meshInput);
+      const raw = inPlace !== null ? this.mesh.run() : this.mesh.run(this.meshInput);
       const c2 = performance.now();
       cropMs += c1 - c0;
       meshMs += c2 - c1;
@@ -207,8 +216,10 @@ export class FacePipeline {
 
   /** BlazeFace on the letterboxed frame; detections in normalized image coordinates, best first. */
   private detect(image: RgbaImage): Detection[] {
-    imageToTensorData(image, letterboxAffine(image.width, image.height), DETECTOR_LETTERBOX, this.detectorInput);
-    const { regressors, scores } = this.detector.run(this.detectorInput);
+    const inPlace = this.sampler ? this.detector.inputByteOffset ?? null : null;
+    if (inPlace !== null) this.sampler!.sample(image, letterboxAffine(image.width, image.height), DETECTOR_LETTERBOX, inPlace);
+    else imageToTensorData(image, letterboxAffine(image.width, image.height), DETECTOR_LETTERBOX, this.detectorInput);
+    const { regressors, scores } = inPlace !== null ? this.detector.run() : this.detector.run(this.detectorInput);
     const decoded = decodeDetections(regressors, scores, this.anchors, {
       ...FACE_DETECTION_DECODE_OPTIONS,
       minScore: this.options.minDetectionConfidence,

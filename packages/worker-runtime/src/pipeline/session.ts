@@ -8,6 +8,10 @@ import { FaceGeometryPipeline } from '@face-mesh/geometry';
 import { loadFaceGeometryMetadata } from './face_geometry_file.js';
 import { FacePipeline, WindowTooSmallError } from './face_pipeline.js';
 import { frameSize, readFrame, type FrameInput } from './frame.js';
+import { WasmCropSampler } from './wasm_crop_sampler.js';
+import { attachOwnKernels } from '../plan/own_kernels.js';
+import { WasmBackendAccess } from '../plan/wasm_backend.js';
+import * as tf from '@tensorflow/tfjs-core';
 import type { FrameResult, PipelineOptions } from './types.js';
 
 export interface PipelineModelUrls {
@@ -32,6 +36,7 @@ export class PipelineSession {
     private readonly detector: DetectorModel,
     private readonly mesh: MeshModel,
     readonly pipeline: FacePipeline,
+    private readonly sampler: WasmCropSampler | null,
   ) {}
 
   static async load(urls: PipelineModelUrls, options: Partial<PipelineOptions> = {}): Promise<PipelineSession> {
@@ -51,9 +56,10 @@ export class PipelineSession {
       detector.dispose();
       throw e;
     }
-    const pipeline = new FacePipeline(detector, mesh, options);
+    const sampler = createCropSampler();
+    const pipeline = new FacePipeline(detector, mesh, options, sampler);
     pipeline.setGeometry(geometry);
-    return new PipelineSession(detector, mesh, pipeline);
+    return new PipelineSession(detector, mesh, pipeline, sampler);
   }
 
   /** `timestampMs`: the frame's capture time, for smoothing (default: now). */
@@ -83,6 +89,7 @@ export class PipelineSession {
   dispose(): void {
     this.detector.dispose();
     this.mesh.dispose();
+    this.sampler?.dispose();
   }
 }
 
@@ -95,6 +102,14 @@ export function resultBuffers(result: FrameResult): ArrayBuffer[] {
     if (face.detection) buffers.push(face.detection.keypoints.buffer as ArrayBuffer);
   }
   return [...new Set(buffers)];
+}
+
+/** Our wasm crop sampler on the wasm backend, or null (then the pipeline samples in TypeScript). */
+function createCropSampler(): WasmCropSampler | null {
+  if (tf.getBackend() !== 'wasm') return null;
+  const wasm = new WasmBackendAccess();
+  const { kernels } = attachOwnKernels(wasm.memory());
+  return kernels ? new WasmCropSampler(wasm, kernels) : null;
 }
 
 async function fetchFaceGeometry(url: string): Promise<FaceGeometryPipeline> {

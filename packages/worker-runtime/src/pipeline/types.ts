@@ -148,11 +148,15 @@ export interface FrameResult {
 
 /** What the pipeline needs from the models: typed arrays in, typed arrays out. */
 export interface DetectorRunner {
-  /** Input 128x128x3 in [-1, 1]; output regressors 896x16 and 896 score logits. */
-  run(input: Float32Array): { regressors: Float32Array; scores: Float32Array };
+  /** Input 128x128x3 in [-1, 1] (omitted: already written at inputByteOffset); output regressors 896x16 and 896 score logits. */
+  run(input?: Float32Array): { regressors: Float32Array; scores: Float32Array };
+  /** Where the input may be written in place in the wasm backend's memory, or null. */
+  readonly inputByteOffset?: number | null;
 }
 
 export interface MeshRunner {
-  /** Input 192x192x3 in [0, 1]. */
-  run(input: Float32Array): MeshRawOutputs;
+  /** Input 192x192x3 in [0, 1] (omitted: already written at inputByteOffset). */
+  run(input?: Float32Array): MeshRawOutputs;
+  /** Where the input may be written in place in the wasm backend's memory, or null. */
+  readonly inputByteOffset?: number | null;
 }

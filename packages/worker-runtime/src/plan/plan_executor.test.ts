@@ -10,7 +10,7 @@ import type { ModelGraph } from '../tflite/model.js';
 import type { Conv2DOptions } from '../tflite/schema.js';
 import { expectClose, makeGraph, rng, uniform, useWasmInPage, type OpSpec, type TensorSpec } from '../../test/helpers.js';
 import { PlanExecutor } from './plan_executor.js';
-import { attachResidualKernels } from './residual_kernels.js';
+import { attachOwnKernels } from './own_kernels.js';
 import { WasmBackendAccess } from './wasm_backend.js';
 
 const conv1x1: Conv2DOptions = { type: 'Conv2DOptions', padding: 'VALID', strideW: 1, strideH: 1, activation: 'NONE', dilationW: 1, dilationH: 1 };
@@ -95,11 +95,11 @@ describe('plan executor', () => {
   it('attaches our kernels to the backend memory; a module that cannot load gives a reason instead', () => {
     const memory = new WasmBackendAccess().memory();
     expect(memory).to.be.instanceOf(WebAssembly.Memory);
-    expect(attachResidualKernels(memory).kernels).to.not.equal(null);
-    const broken = attachResidualKernels(memory, new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 255]));
+    expect(attachOwnKernels(memory).kernels).to.not.equal(null);
+    const broken = attachOwnKernels(memory, new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 255]));
     expect(broken.kernels).to.equal(null);
     expect(broken.note).to.match(/^our SIMD kernels could not be attached \(.+\)$/);
-    expect(attachResidualKernels(null).note).to.match(/does not expose its memory/);
+    expect(attachOwnKernels(null).note).to.match(/does not expose its memory/);
   });
 
   it('rejects an input of the wrong size with the expected shape', () => {

@@ -17,7 +17,7 @@ import type { ModelGraph, OperatorInfo } from '../tflite/model.js';
 import type { ExecutorOptions, OpProfileEntry } from '../executor_types.js';
 import { planArena } from './arena.js';
 import { isFoldableChannelPad, PLAN_KERNELS, type PlanBuffer, type PlanContext, type PlanStepSpec } from './plan_ops.js';
-import { attachResidualKernels } from './residual_kernels.js';
+import { attachOwnKernels } from './own_kernels.js';
 import { newPlanTensorId, WasmBackendAccess } from './wasm_backend.js';
 
 interface Step {
@@ -48,7 +48,7 @@ export class PlanExecutor {
     this.graph = graph;
     this.wasm = new WasmBackendAccess();
     const fuse = options.fuse ?? true;
-    const attached = options.ownKernels === false ? { kernels: null, note: 'turned off' } : attachResidualKernels(this.wasm.memory());
+    const attached = options.ownKernels === false ? { kernels: null, note: 'turned off' } : attachOwnKernels(this.wasm.memory());
     this.kernelNote = attached.note;
     if (graph.inputs.length !== 1) throw new UnsupportedOpError(`expected 1 graph input, found ${graph.inputs.length}`);
     for (const op of graph.operators) {
@@ -224,14 +224,24 @@ export class PlanExecutor {
     };
   }
 
-  /** Runs the model; returns the graph outputs (SubGraph.outputs order) as new Float32Arrays. */
-  run(input: tf.Tensor | Float32Array): Float32Array[] {
+  /** Byte offset of the input buffer in the backend's memory: write the input there, then run() without one. */
+  get inputByteOffset(): number {
+    return this.inputBuffer.offset * 4;
+  }
+
+  /**
+   * Runs the model on `input`, or on what is already in its input buffer; returns the graph outputs
+   * (SubGraph.outputs order) as new Float32Arrays.
+   */
+  run(input?: tf.Tensor | Float32Array): Float32Array[] {
     if (this.disposed) throw new Error('the model was disposed');
-    const data = input instanceof Float32Array ? input : (input.dataSync() as Float32Array);
-    if (data.length !== this.inputBuffer.size) {
-      throw new Error(`model input has ${data.length} values, expected ${this.inputBuffer.size} ([${this.inputShape}])`);
+    if (input) {
+      const data = input instanceof Float32Array ? input : (input.dataSync() as Float32Array);
+      if (data.length !== this.inputBuffer.size) {
+        throw new Error(`model input has ${data.length} values, expected ${this.inputBuffer.size} ([${this.inputShape}])`);
+      }
+      this.wasm.module.HEAPF32.set(data, this.inputBuffer.offset);
     }
-    this.wasm.module.HEAPF32.set(data, this.inputBuffer.offset);
     const { steps, profile } = this;
     if (profile) {
       for (let i = 0; i < steps.length; i++) {

@@ -17,7 +17,7 @@ import { checkLandmarksForMatrix, cropMatrix, parseLandmarks2TransformMatrixOpti
 import { transformPoints } from '../ops/custom/transform_landmarks.js';
 import { parseTransformTensorBilinearOptions, sampleBilinear } from '../ops/custom/transform_tensor_bilinear.js';
 import { requireVersion2 } from '../ops/custom_version.js';
-import type { ResidualKernels } from './residual_kernels.js';
+import type { OwnKernels } from './own_kernels.js';
 import type { WasmBackendAccess } from './wasm_backend.js';
 
 /** A buffer of the plan: the backend tensor id registered for it and its element offset. */
@@ -46,7 +46,7 @@ export type PlanCompiled = { kind: 'alias'; of: number } | PlanStepSpec | null;
 export interface PlanContext extends CompileContext {
   readonly wasm: WasmBackendAccess;
   /** Our residual kernels, or null (then ADD/PAD/PRELU run as tfjs kernels). */
-  readonly kernels: ResidualKernels | null;
+  readonly kernels: OwnKernels | null;
   /** Shape of the op's input `i` as the op sees it. */
   shapeIn(i: number): number[];
   /** For the output of a channel PAD folded into the ADD reading it: the PAD's input. */
@@ -133,7 +133,7 @@ function planAdd(ctx: PlanContext): PlanCompiled {
 
 /** ADD (+ a folded channel PAD) (+ the PRELU/RELU that is its only reader) as one residual kernel. */
 function planResidual(
-  ctx: PlanContext, kernels: ResidualKernels, a: number, b: number, out: number, shape: number[], own: 'linear' | 'relu' | 'prelu',
+  ctx: PlanContext, kernels: OwnKernels, a: number, b: number, out: number, shape: number[], own: 'linear' | 'relu' | 'prelu',
 ): PlanStepSpec {
   const channels = shape.at(-1)!;
   const pixels = shape.reduce((p, d) => p * d, 1) / channels;

@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 /** The Emscripten module behind tfjs-backend-wasm (the parts we use). */
 export interface WasmModule {
   HEAPF32: Float32Array;
+  HEAPU8: Uint8Array;
   HEAP32: Int32Array;
   _malloc(bytes: number): number;
   _free(pointer: number): void;

@@ -1,0 +1,58 @@
+/**
+ * imageToTensorData (image_to_tensor.ts) run by our wasm kernel: the frame's RGBA bytes are staged
+ * once per frame in the backend's memory and sampled straight into the model's input buffer there
+ * (no float array in between, no copy into the model). Identical values: same float64 operations.
+ */
+import type { Affine } from '@face-mesh/geometry';
+import type { OwnKernels } from '../plan/own_kernels.js';
+import type { WasmBackendAccess } from '../plan/wasm_backend.js';
+import { isFrameWindow, type FrameWindow, type RgbaImage, type SampleOptions } from './image_to_tensor.js';
+
+export class WasmCropSampler {
+  private staging = 0;
+  private stagingBytes = 0;
+  /** The bytes currently staged (a frame is sampled once for the detector and once per face). */
+  private staged: RgbaImage['data'] | null = null;
+
+  constructor(private readonly wasm: WasmBackendAccess, private readonly kernels: OwnKernels) {}
+
+  /** Samples `image` through `toSource` into `o.width x o.height x 3` floats at `outByteOffset`. */
+  sample(image: RgbaImage | FrameWindow, toSource: Affine, o: SampleOptions, outByteOffset: number): void {
+    const { width, height, data } = image;
+    const frameWidth = isFrameWindow(image) ? image.frameWidth : width;
+    const frameHeight = isFrameWindow(image) ? image.frameHeight : height;
+    if (!(width > 0 && height > 0)) throw new Error(`Cannot sample a ${width}x${height} image.`);
+    const bytes = width * height * 4;
+    if (data.length < bytes) throw new Error(`The RGBA buffer holds ${data.length} bytes; a ${width}x${height} image needs ${bytes}.`);
+    if (o.border === 'zero' && (width !== frameWidth || height !== frameHeight)) throw new Error('The zero border needs the whole frame.');
+    if (this.staged !== data) {
+      if (bytes > this.stagingBytes) {
+        if (this.staging) this.wasm.free(this.staging);
+        this.staging = this.wasm.module._malloc(bytes);
+        this.stagingBytes = this.staging ? bytes : 0;
+        if (!this.staging) throw new Error(`could not allocate ${bytes} bytes for the frame`);
+      }
+      this.wasm.module.HEAPU8.set(data.length === bytes ? data : data.subarray(0, bytes), this.staging);
+      this.staged = data;
+    }
+    const left = isFrameWindow(image) ? image.left : 0;
+    const top = isFrameWindow(image) ? image.top : 0;
+    const [a, b, c, d, e, f] = toSource;
+    this.kernels.sampleCrop(
+      this.staging, width, left, top, frameWidth, frameHeight, a, b, c, d, e, f,
+      o.width, o.height, o.border === 'zero' ? 1 : 0, o.scale, o.offset, outByteOffset,
+    );
+  }
+
+  /** Forgets the staged frame (its bytes may be reused by the caller for another frame). */
+  endFrame(): void {
+    this.staged = null;
+  }
+
+  dispose(): void {
+    if (this.staging) this.wasm.free(this.staging);
+    this.staging = 0;
+    this.stagingBytes = 0;
+    this.staged = null;
+  }
+}
