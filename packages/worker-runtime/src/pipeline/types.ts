@@ -1,6 +1,8 @@
 /** The pipeline's inputs and results: typed arrays throughout, no per-landmark objects. */
 import { FACE_LANDMARKER_ENVIRONMENT, type Box, type EyesMeasurement, type Roi } from '@face-mesh/geometry';
 
+export type { EyeMeasurement, EyesMeasurement, Gaze } from '@face-mesh/geometry';
+
 /** Options of the face pipeline; the defaults are MediaPipe's (face_mesh solution). */
 export interface PipelineOptions {
   /** Most faces to find and track. Defaults to 1. */
