@@ -409,7 +409,8 @@ export class FaceMeshElement extends LitElement {
     this.overlayCanvas = canvas;
     const offscreen = canvas.transferControlToOffscreen();
     await client.api.setOverlay(Comlink.transfer(offscreen, [offscreen]), this.overlayMode(), client.geometryUrl);
-    if (this.textureSrc) void this.sendTexture(client);
+    // (awaited: a still image is drawn once, right after start)
+    if (this.textureSrc) await this.sendTexture(client);
   }
 
   /** The `texture-src` image to the worker; one that cannot be loaded is an error event, not a failed start. */
