@@ -10,7 +10,7 @@ import type { FrameInput } from './pipeline/frame.js';
 import { PipelineSession, resultBuffers, type PipelineModelUrls } from './pipeline/session.js';
 import type { FrameResult, PipelineOptions } from './pipeline/types.js';
 import { FrameLoop, type StreamListener } from './stream/frame_loop.js';
-import { OverlayPainter, type OverlayMode } from './overlay/overlay_painter.js';
+import { OverlayPainter, type OverlayMode, type TextureBackend } from './overlay/overlay_painter.js';
 import { triangleEdges } from '@face-mesh/geometry';
 import { loadFaceGeometryMetadata } from './pipeline/face_geometry_file.js';
 import { texturedMesh } from './overlay/face_texture.js';
@@ -102,9 +102,10 @@ export interface RuntimeApi {
   /**
    * The image the 'texture' mode maps onto faces (laid out like the canonical face's texture
    * coordinates), fetched and decoded in the worker; null removes it. Rejects naming the URL when it
-   * cannot be fetched or decoded; the previous texture stays.
+   * cannot be fetched or decoded; the previous texture stays. `backend` forces WebGL2 or the Canvas2D
+   * fallback (tests, benchmarks); by default WebGL2 where the worker has it.
    */
-  setOverlayTexture(url: string | null): Promise<void>;
+  setOverlayTexture(url: string | null, options?: { backend?: TextureBackend }): Promise<void>;
 }
 
 let session: PipelineSession | undefined;
@@ -112,6 +113,7 @@ let loop: FrameLoop | null = null;
 let painter: OverlayPainter | null = null;
 /** The texture of the 'texture' overlay mode; kept across painters (a new worker canvas). */
 let overlayTexture: ImageBitmap | null = null;
+let textureBackend: TextureBackend = 'auto';
 
 /** The painter draws what the pipeline gives: the mirrored view or not, and the pose's camera. */
 function syncPainter(): void {
@@ -120,6 +122,7 @@ function syncPainter(): void {
   painter.mirrored = options?.mirror ?? false;
   if (options) painter.fov = options.fov;
   painter.texture = overlayTexture;
+  painter.textureBackend = textureBackend;
 }
 
 async function fetchImage(url: string, options: ImageBitmapOptions = { colorSpaceConversion: 'default' }): Promise<ImageBitmap> {
@@ -369,7 +372,8 @@ export const runtimeApi: RuntimeApi = {
     }
   },
 
-  async setOverlayTexture(url) {
+  async setOverlayTexture(url, options) {
+    if (options?.backend) textureBackend = options.backend;
     // Premultiplied: how WebGL blends it onto the (premultiplied) canvas.
     const next = url ? await fetchImage(url, { premultiplyAlpha: 'premultiply', colorSpaceConversion: 'default' }) : null;
     overlayTexture?.close();

@@ -142,6 +142,15 @@ describe('overlay="texture": a texture on the face mesh', () => {
     });
   }
 
+  it("'auto' picks WebGL2 on a GPU and Canvas2D without WebGL2 or on a software GL", () => {
+    const { kind } = paint('auto', [frontalFace(metadata.vertices, 320, 240, 12)], false);
+    const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
+    const info = gl?.getExtension('WEBGL_debug_renderer_info');
+    const renderer = gl ? String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER)) : 'none';
+    console.log(`overlay texture: WebGL renderer "${renderer}", 'auto' drew with ${kind}`);
+    expect(kind).to.equal(gl && !/swiftshader|llvmpipe|softpipe|software/i.test(renderer) ? 'webgl2' : 'canvas2d');
+  });
+
   it('without a texture (no texture-src yet) it draws nothing', () => {
     const canvas = new OffscreenCanvas(W, H);
     const painter = new OverlayPainter(canvas, 'texture');

@@ -11,7 +11,10 @@ import { WebGlFaceTextureRenderer } from './face_texture_webgl.js';
 export type OverlayMode = 'none' | 'mesh' | 'contours' | 'irises' | 'points' | 'axes' | 'texture';
 export const OVERLAY_MODES: readonly OverlayMode[] = ['none', 'mesh', 'contours', 'irises', 'points', 'axes', 'texture'];
 
-/** Who draws the `texture` mode: WebGL2 where available ('auto'), or one of them. */
+/**
+ * Who draws the `texture` mode: 'auto' is WebGL2 on a GPU and Canvas2D where there is no WebGL2 or
+ * it runs in software; or one of them.
+ */
 export type TextureBackend = 'auto' | 'webgl2' | 'canvas2d';
 
 const COLORS = { mesh: 'rgba(224, 224, 224, 0.55)', contour: '#30ff30', iris: '#ff3030', point: '#30c0ff', axes: ['#ff4040', '#40ff40', '#4080ff'] };
@@ -42,7 +45,14 @@ export class OverlayPainter {
     this.ctx = ctx;
   }
 
+  /** Draws one frame's results; the time it took goes into `result.timings.overlayMs`. */
   draw(result: FrameResult): void {
+    const t0 = performance.now();
+    this.drawFrame(result);
+    if (this.mode !== 'none') result.timings.overlayMs = performance.now() - t0;
+  }
+
+  private drawFrame(result: FrameResult): void {
     const { ctx, canvas } = this;
     if (canvas.width !== result.width || canvas.height !== result.height) {
       canvas.width = result.width;
@@ -93,6 +103,10 @@ export class OverlayPainter {
 
   private drawTexture(result: FrameResult): void {
     if (!this.texture || !this.textureMesh || result.faces.length === 0) return;
+    if (this.textureRenderer && this.textureBackend !== 'auto' && this.textureRenderer.kind !== this.textureBackend) {
+      this.textureRenderer.dispose();
+      this.textureRenderer = null;
+    }
     this.textureRenderer ??= this.createTextureRenderer(this.textureMesh);
     this.textureRenderer.draw(this.ctx, this.texture, result.faces.map((f) => f.landmarks), this.mirrored);
   }
@@ -100,7 +114,10 @@ export class OverlayPainter {
   private createTextureRenderer(mesh: TexturedMesh): FaceTextureRenderer {
     if (this.textureBackend !== 'canvas2d' && typeof OffscreenCanvas !== 'undefined') {
       try {
-        return new WebGlFaceTextureRenderer(mesh);
+        const gl = new WebGlFaceTextureRenderer(mesh);
+        // 'auto' on a software GL: the Canvas2D renderer is faster there (see WebGlFaceTextureRenderer.software).
+        if (this.textureBackend === 'webgl2' || !gl.software) return gl;
+        gl.dispose();
       } catch (e) {
         if (this.textureBackend === 'webgl2') throw e;
       }

@@ -149,6 +149,8 @@ export interface PipelineTimings {
   meshMs: number;
   postMs: number;
   totalMs: number;
+  /** Drawing the overlay on the worker's canvas (with an overlay other than 'none'), after the pipeline. */
+  overlayMs?: number;
 }
 
 export interface FrameResult {
