@@ -4,7 +4,7 @@
  * mirror, several faces, with each renderer (WebGL2, Canvas2D).
  */
 import { expect } from 'chai';
-import { FACE_OVAL, mirrorLandmarks, parseFaceGeometryMetadata, type FaceGeometryMetadata } from '@face-mesh/geometry';
+import { FACE_OVAL, mirrorLandmarks, parseFaceGeometryMetadata, triangleEdges, type FaceGeometryMetadata } from '@face-mesh/geometry';
 import { OverlayPainter, type TextureBackend } from '../src/overlay/overlay_painter.js';
 import { texturedMesh } from '../src/overlay/face_texture.js';
 import type { FaceResult, FrameResult } from '../src/pipeline/types.js';
@@ -149,6 +149,35 @@ describe('overlay="texture": a texture on the face mesh', () => {
     const renderer = gl ? String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER)) : 'none';
     console.log(`overlay texture: WebGL renderer "${renderer}", 'auto' drew with ${kind}`);
     expect(kind).to.equal(gl && !/swiftshader|llvmpipe|softpipe|software/i.test(renderer) ? 'webgl2' : 'canvas2d');
+  });
+
+  it('overlay="mesh" under mirror is the mirror image of the unmirrored drawing (the tesselation follows the swapped eyes)', () => {
+    const face = frontalFace(metadata.vertices, 300, 250, 12);
+    const draw = (landmarks: Float32Array, mirrored: boolean): Uint8ClampedArray => {
+      const canvas = new OffscreenCanvas(W, H);
+      const painter = new OverlayPainter(canvas, 'mesh', triangleEdges(metadata.triangles));
+      painter.mirrored = mirrored;
+      painter.draw(frame([landmarks]));
+      return canvas.getContext('2d')!.getImageData(0, 0, W, H).data;
+    };
+    const plain = draw(face, false);
+    const mirroredLandmarks = mirrorLandmarks(face.slice(), W);
+    // Pixels whose alpha differs from the flipped unmirrored drawing's (x -> W - 1 - x, up to 1 px of rounding).
+    const differing = (img: Uint8ClampedArray): number => {
+      let n = 0;
+      for (let y = 0; y < H; y++) {
+        for (let x = 1; x < W - 1; x++) {
+          const a = img[4 * (y * W + x) + 3];
+          const near = [W - 2 - x, W - 1 - x, W - x].map((fx) => plain[4 * (y * W + fx) + 3]);
+          if (Math.min(...near.map((b) => Math.abs(a - b))) > 96) n++;
+        }
+      }
+      return n;
+    };
+    const right = differing(draw(mirroredLandmarks, true));
+    const wrong = differing(draw(mirroredLandmarks, false));
+    console.log(`mesh overlay under mirror: ${right} pixels differ from the flipped drawing (${wrong} without the index map)`);
+    expect(right).to.be.lessThan(wrong / 10);
   });
 
   it('without a texture (no texture-src yet) it draws nothing', () => {
