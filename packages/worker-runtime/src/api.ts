@@ -103,7 +103,7 @@ export interface RuntimeApi {
    * The image the 'texture' mode maps onto faces (laid out like the canonical face's texture
    * coordinates), fetched and decoded in the worker; null removes it. Rejects naming the URL when it
    * cannot be fetched or decoded; the previous texture stays. `backend` forces WebGL2 or the Canvas2D
-   * fallback (tests, benchmarks); by default WebGL2 where the worker has it.
+   * fallback (tests, benchmarks); by default WebGL2 on a GPU, Canvas2D without one.
    */
   setOverlayTexture(url: string | null, options?: { backend?: TextureBackend }): Promise<void>;
 }
