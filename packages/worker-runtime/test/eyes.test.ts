@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import type { EyeMeasurement, FrameResult } from '../src/index.js';
 import { spawnRuntime, WASM_BASE, MODEL_URLS, GEOMETRY_URL } from './spawn.js';
-import { faceCrop, trackFrame } from './parity/frames.js';
+import { faceCrop, noisy, trackFrame } from './parity/frames.js';
 
 const angleBetween = (a: EyeMeasurement, b: EyeMeasurement): number =>
   (Math.acos(Math.min(1, a.gaze!.x * b.gaze!.x + a.gaze!.y * b.gaze!.y + a.gaze!.z * b.gaze!.z)) * 180) / Math.PI;
@@ -72,6 +72,29 @@ describe('eyes option on the test pictures', function () {
     const narrow = (await still(crop.imageData, { fov: 40 })).faces[0].eyes!;
     const focalRatio = Math.tan((31.5 * Math.PI) / 180) / Math.tan((20 * Math.PI) / 180);
     expect(narrow.left.distanceMm / plain.left.distanceMm).to.be.closeTo(focalRatio, 0.02 * focalRatio);
+  });
+
+  it('a still face with sensor noise, as video: smoothing steadies the distance and the gaze', async () => {
+    const crop = await faceCrop();
+    const frames = Array.from({ length: 40 }, (_, t) => noisy(crop, t + 1));
+    const jitter = async (smoothing: boolean): Promise<{ distance: number; gaze: number }> => {
+      await rt.api.setPipelineOptions({ eyes: true, mirror: false, fov: 63, smoothing, staticImageMode: false });
+      await rt.api.resetPipeline();
+      const eyes: EyeMeasurement[] = [];
+      for (let t = 0; t < frames.length; t++) eyes.push((await rt.api.process(frames[t], { timestampMs: 1000 + (t * 1000) / 30 })).faces[0].eyes!.left);
+      let distance = 0;
+      let gaze = 0;
+      for (let t = 11; t < eyes.length; t++) {
+        distance += Math.abs(eyes[t].distanceMm / eyes[t - 1].distanceMm - 1);
+        gaze += angleBetween(eyes[t], eyes[t - 1]);
+      }
+      return { distance: distance / (eyes.length - 11), gaze: gaze / (eyes.length - 11) };
+    };
+    const raw = await jitter(false);
+    const smooth = await jitter(true);
+    console.log(`eyes, still noisy face, frame to frame: distance ${(100 * raw.distance).toFixed(2)}% raw, ${(100 * smooth.distance).toFixed(2)}% smoothed; gaze ${raw.gaze.toFixed(2)}° raw, ${smooth.gaze.toFixed(2)}° smoothed`);
+    expect(smooth.distance).to.be.lessThan(raw.distance);
+    expect(smooth.gaze).to.be.lessThan(raw.gaze);
   });
 
   it('a bad fov is refused with a message', async () => {

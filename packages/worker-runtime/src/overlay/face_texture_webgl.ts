@@ -55,8 +55,12 @@ export class WebGlFaceTextureRenderer implements FaceTextureRenderer {
     const gl = this.canvas.getContext('webgl2', { premultipliedAlpha: true, antialias: true, depth: true });
     if (!gl) throw new Error('WebGL2 is not available on an OffscreenCanvas here.');
     this.gl = gl;
-    const info = gl.getExtension('WEBGL_debug_renderer_info');
-    const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+    // Firefox gives the real renderer as RENDERER (and deprecates the extension); Chromium masks it.
+    let renderer = String(gl.getParameter(gl.RENDERER));
+    if (renderer === 'WebKit WebGL') {
+      const info = gl.getExtension('WEBGL_debug_renderer_info');
+      if (info) renderer = String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL));
+    }
     this.software = /swiftshader|llvmpipe|softpipe|software/i.test(renderer);
     this.program = linkProgram(gl);
     gl.useProgram(this.program);
