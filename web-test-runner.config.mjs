@@ -26,6 +26,7 @@ const recordings = new Map();
  * Server-side commands for tests (`executeServerCommand` from @web/test-runner-commands):
  * `list-workers` gives the live dedicated workers (target id and URL) of the browser, from the browser itself;
  * `worker-threads` counts the threads the operating system runs for dedicated workers (Linux);
+ * `screenshot` gives the composited page (or `clip` of it) as a base64 PNG;
  * `asset-variant` copies the built wasm/ and models/ to /.wtr-tmp/<name>/ with files removed,
  * truncated or replaced by text (broken-asset tests); `record-requests` start/stop records every
  * request of the page and its workers (puppeteer 'request' events); `heap` collects garbage and
@@ -115,6 +116,11 @@ const commands = {
       if (!rec) return [];
       page.off('request', rec.onRequest);
       return rec.urls;
+    }
+    if (command === 'screenshot') {
+      // The page as composited (what the user sees, worker-drawn canvases included): PNG, base64; payload.clip in CSS px.
+      const page = session.browser.getPage(session.id);
+      return page.screenshot({ encoding: 'base64', clip: payload.clip });
     }
     if (command === 'heap') {
       const page = session.browser.getPage(session.id);

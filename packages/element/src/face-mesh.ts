@@ -69,6 +69,9 @@ export class FaceMeshElement extends LitElement {
     smoothingBeta: { type: Number, attribute: 'smoothing-beta' },
     smoothingDerivateCutoff: { type: Number, attribute: 'smoothing-derivate-cutoff' },
     transform: { type: Boolean, reflect: true },
+    eyes: { type: Boolean, reflect: true },
+    fov: { type: Number, reflect: true },
+    textureSrc: { type: String, attribute: 'texture-src', reflect: true },
     refine: {
       reflect: true,
       // `refine="false"` turns it off; the attribute absent (or any other value) means on.
@@ -91,6 +94,21 @@ export class FaceMeshElement extends LitElement {
   /** Add each face's pose (`faces[i].transform`: 4x4 matrix and metric landmarks) to `landmarks` events. Default false. */
   declare transform: boolean;
   /**
+   * Add each face's eyes (`faces[i].eyes.left/right`: `distanceMm` from the camera by the iris size,
+   * `gaze` direction in camera space) to `landmarks` events. Needs the 478-point model. Default false.
+   */
+  declare eyes: boolean;
+  /**
+   * The camera's vertical field of view, degrees: the camera model of `transform`, `eyes` and the axes
+   * overlay. Default 63 (MediaPipe's); set your camera's for true distances.
+   */
+  declare fov: number;
+  /**
+   * The image `overlay="texture"` maps onto each face, laid out like the canonical face's texture
+   * coordinates (`canonicalTextureCoordinates` in @face-mesh/geometry). Default '' (nothing drawn).
+   */
+  declare textureSrc: string;
+  /**
    * The attention model with 478 refined points (default), or with `refine="false"` the plain
    * 468-point model (no lips/eyes/irises refinement, lighter), like MediaPipe's refineLandmarks.
    */
@@ -107,7 +125,7 @@ export class FaceMeshElement extends LitElement {
    * left/right eye and iris groups swapped so that "left" is the subject's left eye. Default false.
    */
   declare mirror: boolean;
-  /** What the worker draws over the picture: none, mesh, contours, irises, points, or axes (contours and the head-pose axes). Default 'contours'. */
+  /** What the worker draws over the picture: none, mesh, contours, irises, points, axes (contours and the head-pose axes), or texture (`texture-src` mapped onto the face). Default 'contours'. */
   declare overlay: OverlayMode;
   /** Stop processing frames (the camera stays on). */
   declare paused: boolean;
@@ -174,6 +192,9 @@ export class FaceMeshElement extends LitElement {
     this.smoothingBeta = 80;
     this.smoothingDerivateCutoff = 1;
     this.transform = false;
+    this.eyes = false;
+    this.fov = 63;
+    this.textureSrc = '';
     this.refine = true;
   }
 
@@ -210,7 +231,7 @@ export class FaceMeshElement extends LitElement {
     if (!client || !this.ready) return;
     // Before the pipeline exists, its options are passed when it is created.
     const ready = this.ready.catch(() => null);
-    const optionKeys = ['maxFaces', 'minDetectionConfidence', 'minTrackingConfidence', 'mirror', 'smoothing', 'smoothingMinCutoff', 'smoothingBeta', 'smoothingDerivateCutoff', 'transform', 'overlay'] as const;
+    const optionKeys = ['maxFaces', 'minDetectionConfidence', 'minTrackingConfidence', 'mirror', 'smoothing', 'smoothingMinCutoff', 'smoothingBeta', 'smoothingDerivateCutoff', 'transform', 'overlay', 'eyes', 'fov'] as const;
     if (changed.has('refine') && changed.get('refine') !== undefined) {
       // Another mesh model: load a new pipeline in the same worker (tracked faces start over).
       const urls = this.modelUrls(client);
@@ -228,6 +249,9 @@ export class FaceMeshElement extends LitElement {
     if (changed.has('overlay')) {
       const mode = this.overlayMode();
       void ready.then((r) => (r && !client.dead ? client.api.setOverlayMode(mode) : null)).catch(() => {});
+    }
+    if (changed.has('textureSrc') && changed.get('textureSrc') !== undefined) {
+      void ready.then((r) => (r && !client.dead ? this.sendTexture(client) : null));
     }
     if (changed.has('paused') && changed.get('paused') !== undefined) {
       if (this.paused) this.stopFrames();
@@ -385,6 +409,16 @@ export class FaceMeshElement extends LitElement {
     this.overlayCanvas = canvas;
     const offscreen = canvas.transferControlToOffscreen();
     await client.api.setOverlay(Comlink.transfer(offscreen, [offscreen]), this.overlayMode(), client.geometryUrl);
+    // (awaited: a still image is drawn once, right after start)
+    if (this.textureSrc) await this.sendTexture(client);
+  }
+
+  /** The `texture-src` image to the worker; one that cannot be loaded is an error event, not a failed start. */
+  private async sendTexture(client: RuntimeClient): Promise<void> {
+    const url = this.textureSrc ? new URL(this.textureSrc, document.baseURI).href : null;
+    await client.guard(client.api.setOverlayTexture(url)).catch((e: unknown) => {
+      if (!client.dead) this.fail('source-failed', new Error(`The texture-src image could not be used: ${e instanceof Error ? e.message : String(e)}`));
+    });
   }
 
   private async videoElement(): Promise<HTMLVideoElement> {
@@ -521,6 +555,8 @@ export class FaceMeshElement extends LitElement {
       smoothingDerivateCutoff: this.smoothingDerivateCutoff,
       // The pose axes overlay needs the pose.
       transform: this.transform || this.overlay === 'axes',
+      eyes: this.eyes,
+      fov: this.fov,
     };
   }
 
@@ -531,6 +567,6 @@ export class FaceMeshElement extends LitElement {
   }
 
   private overlayMode(): OverlayMode {
-    return (['none', 'mesh', 'contours', 'irises', 'points', 'axes'] as const).includes(this.overlay) ? this.overlay : 'contours';
+    return (['none', 'mesh', 'contours', 'irises', 'points', 'axes', 'texture'] as const).includes(this.overlay) ? this.overlay : 'contours';
   }
 }

@@ -10,59 +10,8 @@ import {
   transformPoints,
 } from './face_geometry.js';
 import { type FaceGeometryMetadata, parseFaceGeometryMetadata } from './face_geometry_metadata.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-function gauss(r: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
-}
-
-interface Pose {
-  angles: EulerAngles;
-  scale: number;
-  t: [number, number, number];
-}
-
-function poseMatrix(p: Pose): Float64Array {
-  const m = eulerAnglesToMatrix(p.angles, new Float64Array(16)) as Float64Array;
-  for (let i = 0; i < 12; i++) if (i % 4 !== 3) m[i] *= p.scale;
-  m.set([...p.t, 1], 12);
-  return m;
-}
-
-/**
- * Camera-space points → what the landmark pipeline reports: perspective-projected x/W, y/H (top-left
- * origin) and z = relative depth scaled like x at the mean depth (larger = farther, mean 0).
- */
-function toScreenLandmarks(cam: Float64Array, w: number, h: number): Float32Array {
-  const f = perspectiveCameraFrustum(FACE_LANDMARKER_ENVIRONMENT.perspectiveCamera, w, h);
-  const n = cam.length / 3;
-  let meanDepth = 0;
-  for (let i = 0; i < n; i++) meanDepth -= cam[i * 3 + 2] / n;
-  const out = new Float32Array(n * 3);
-  for (let i = 0; i < n; i++) {
-    const depth = -cam[i * 3 + 2];
-    const xn = (cam[i * 3] * f.near) / depth;
-    const yn = (cam[i * 3 + 1] * f.near) / depth;
-    out[i * 3] = (xn - f.left) / (f.right - f.left);
-    out[i * 3 + 1] = 1 - (yn - f.bottom) / (f.top - f.bottom);
-    out[i * 3 + 2] = ((depth - meanDepth) * f.near) / meanDepth / (f.right - f.left);
-  }
-  return out;
-}
-
-function synth(canonical: Float32Array, p: Pose, w: number, h: number): { cam: Float64Array; screen: Float32Array } {
-  const cam = transformPoints(poseMatrix(p), canonical, new Float64Array(canonical.length)) as Float64Array;
-  return { cam, screen: toScreenLandmarks(cam, w, h) };
-}
+import { gauss, rng } from './test_support/random.js';
+import { poseMatrix, synth, toScreenLandmarks, type Pose } from './test_support/synthetic_face.js';
 
 /** Angle (degrees) between the rotations of two (scaled) column-major pose matrices. */
 function rotationErrorDeg(a: ArrayLike<number>, b: ArrayLike<number>): number {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { parseFaceGeometryMetadata, triangleEdges } from './face_geometry_metadata.js';
+import { canonicalTextureCoordinates, parseFaceGeometryMetadata, triangleEdges } from './face_geometry_metadata.js';
 
 describe('parseFaceGeometryMetadata', () => {
   let bytes: Uint8Array;
@@ -27,6 +27,17 @@ describe('parseFaceGeometryMetadata', () => {
     // 33 and 263 are the outer eye corners: mirror images of each other
     expect(m.vertices[33 * 5]).to.be.closeTo(-m.vertices[263 * 5], 1e-3);
     expect(m.vertices[33 * 5 + 1]).to.be.closeTo(m.vertices[263 * 5 + 1], 1e-3);
+  });
+
+  it('canonicalTextureCoordinates: 468 UVs in [0, 1], laid out like a frontal photo (v down)', () => {
+    const uv = canonicalTextureCoordinates(parseFaceGeometryMetadata(bytes));
+    expect(uv.length).to.equal(468 * 2);
+    expect(Array.from(uv).every((t) => t >= 0 && t <= 1)).to.equal(true);
+    expect(uv[2 * 33]).to.be.lessThan(0.5); // the subject's right eye on the image left
+    expect(uv[2 * 263]).to.be.greaterThan(0.5);
+    expect(uv[2 * 10 + 1]).to.be.lessThan(uv[2 * 1 + 1]); // forehead above the nose tip
+    expect(uv[2 * 1 + 1]).to.be.lessThan(uv[2 * 152 + 1]); // nose tip above the chin
+    expect(uv[2 * 1]).to.be.closeTo(0.5, 1e-3);
   });
 
   it('rejects truncated data', () => {

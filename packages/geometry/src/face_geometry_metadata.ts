@@ -143,3 +143,19 @@ export function triangleEdges(triangles: Uint32Array): Uint32Array {
   }
   return Uint32Array.from(out);
 }
+
+/**
+ * The canonical face's texture coordinates: 468 × (u, v), from the metadata's vertices. They lay the
+ * face out like a frontal photo of it: u from the image left of an unmirrored frontal face (the
+ * subject's right eye, landmark 33, at u ≈ 0.28) to the right, v from the top (forehead, v ≈ 0.11) down
+ * (chin, v ≈ 0.95); so a texture image is sampled at (u·width, v·height) from its top-left corner.
+ */
+export function canonicalTextureCoordinates(metadata: FaceGeometryMetadata): Float32Array {
+  const n = metadata.vertices.length / CANONICAL_VERTEX_SIZE;
+  const uv = new Float32Array(n * 2);
+  for (let i = 0; i < n; i++) {
+    uv[2 * i] = metadata.vertices[i * CANONICAL_VERTEX_SIZE + 3];
+    uv[2 * i + 1] = metadata.vertices[i * CANONICAL_VERTEX_SIZE + 4];
+  }
+  return uv;
+}

@@ -17,3 +17,4 @@ export * from './connections.js';
 export * from './one_euro_filter.js';
 export * from './procrustes.js';
 export * from './face_geometry.js';
+export * from './eyes.js';

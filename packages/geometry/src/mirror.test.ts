@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { MIRROR_SWAP_PAIRS, mirrorLandmarks, mirrorPoints2d } from './mirror.js';
+import { MIRROR_INDEX_MAP, MIRROR_SWAP_PAIRS, mirrorLandmarks, mirrorPoints2d } from './mirror.js';
 
 describe('mirrorLandmarks', () => {
   function face(): Float32Array {
@@ -31,6 +31,17 @@ describe('mirrorLandmarks', () => {
     const all = MIRROR_SWAP_PAIRS.flat();
     expect(new Set(all).size).to.equal(all.length);
     expect(MIRROR_SWAP_PAIRS.length).to.equal(71 + 5);
+  });
+
+  it('MIRROR_INDEX_MAP finds every flipped landmark in the mirrored view (so meshes keep their topology)', () => {
+    const original = face();
+    const m = mirrorLandmarks(face(), 640);
+    for (let i = 0; i < 478; i++) {
+      const j = MIRROR_INDEX_MAP[i];
+      expect([m[3 * j], m[3 * j + 1], m[3 * j + 2]]).to.deep.equal([640 - original[3 * i], original[3 * i + 1], original[3 * i + 2]]);
+    }
+    expect(MIRROR_INDEX_MAP[33]).to.equal(263);
+    expect(MIRROR_INDEX_MAP[1]).to.equal(1);
   });
 
   it('mirrorPoints2d flips x only', () => {

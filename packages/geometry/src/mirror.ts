@@ -6,6 +6,7 @@
  * the iris ranges 468-472 <-> 473-477 are swapped too: as with MediaPipe's `selfieMode`, "left" is the
  * eye on the image's left of the mirrored picture, which is the subject's left eye.
  */
+import { NUM_REFINED_LANDMARKS } from './constants.js';
 import { LEFT_EYE_INDICES, LEFT_IRIS_INDICES, RIGHT_EYE_INDICES, RIGHT_IRIS_INDICES } from './refinement.js';
 
 /** Index pairs swapped by mirroring: eye contours (symmetric by construction) and irises. */
@@ -13,6 +14,17 @@ export const MIRROR_SWAP_PAIRS: readonly (readonly [number, number])[] = [
   ...LEFT_EYE_INDICES.map((l, i) => [l, RIGHT_EYE_INDICES[i]] as const),
   ...LEFT_IRIS_INDICES.map((l, i) => [l, RIGHT_IRIS_INDICES[i]] as const),
 ];
+
+/**
+ * Where each landmark went in the mirrored view: mirrored[MIRROR_INDEX_MAP[i]] is the flipped
+ * landmark i. Drawing the mesh (triangles, texture) on mirrored landmarks goes through it: the swapped
+ * eye and iris groups would otherwise join triangles across the face.
+ */
+export const MIRROR_INDEX_MAP: Uint16Array = (() => {
+  const map = Uint16Array.from({ length: NUM_REFINED_LANDMARKS }, (_, i) => i);
+  for (const [a, b] of MIRROR_SWAP_PAIRS) [map[a], map[b]] = [b, a];
+  return map;
+})();
 
 /**
  * Interleaved (x, y, z) landmarks -> the mirrored view, in place: x' = width - x (pass 1 for

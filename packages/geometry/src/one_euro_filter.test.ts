@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { gauss, rng } from './test_support/random.js';
 import {
   FACE_LANDMARKER_ONE_EURO,
   LandmarksSmoother,
@@ -9,20 +10,6 @@ import {
 
 const DT = 1000 / 30; // ms
 
-/** Deterministic PRNG (mulberry32) and a standard-normal sample from it. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-function gauss(r: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
-}
 function std(xs: number[]): number {
   const m = xs.reduce((s, x) => s + x, 0) / xs.length;
   return Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / xs.length);

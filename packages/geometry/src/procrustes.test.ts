@@ -1,16 +1,6 @@
 import { expect } from 'chai';
+import { rng } from './test_support/random.js';
 import { det3, solveWeightedOrthogonalProcrustes, svd3 } from './procrustes.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mul3(a: ArrayLike<number>, b: ArrayLike<number>): Float64Array {
   const o = new Float64Array(9);

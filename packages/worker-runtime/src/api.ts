@@ -11,9 +11,10 @@ import type { FrameInput } from './pipeline/frame.js';
 import { PipelineSession, resultBuffers, type PipelineModelUrls } from './pipeline/session.js';
 import type { FrameResult, PipelineOptions } from './pipeline/types.js';
 import { FrameLoop, type StreamListener } from './stream/frame_loop.js';
-import { OverlayPainter, type OverlayMode } from './overlay/overlay_painter.js';
+import { OverlayPainter, type OverlayMode, type TextureBackend } from './overlay/overlay_painter.js';
 import { triangleEdges } from '@face-mesh/geometry';
 import { loadFaceGeometryMetadata } from './pipeline/face_geometry_file.js';
+import { texturedMesh } from './overlay/face_texture.js';
 
 export interface ModelInfo {
   id: number;
@@ -99,13 +100,33 @@ export interface RuntimeApi {
    */
   setOverlay(canvas: OffscreenCanvas | null, mode: OverlayMode, metadataUrl?: string): Promise<void>;
   setOverlayMode(mode: OverlayMode): Promise<void>;
+  /**
+   * The image the 'texture' mode maps onto faces (laid out like the canonical face's texture
+   * coordinates), fetched and decoded in the worker; null removes it. Rejects naming the URL when it
+   * cannot be fetched or decoded; the previous texture stays. `backend` forces WebGL2 or the Canvas2D
+   * fallback (tests, benchmarks); by default WebGL2 on a GPU, Canvas2D without one.
+   */
+  setOverlayTexture(url: string | null, options?: { backend?: TextureBackend }): Promise<void>;
 }
 
 let session: PipelineSession | undefined;
 let loop: FrameLoop | null = null;
 let painter: OverlayPainter | null = null;
+/** The texture of the 'texture' overlay mode; kept across painters (a new worker canvas). */
+let overlayTexture: ImageBitmap | null = null;
+let textureBackend: TextureBackend = 'auto';
 
-async function fetchImage(url: string): Promise<ImageBitmap> {
+/** The painter draws what the pipeline gives: the mirrored view or not, and the pose's camera. */
+function syncPainter(): void {
+  if (!painter) return;
+  const options = session?.pipeline.getOptions();
+  painter.mirrored = options?.mirror ?? false;
+  if (options) painter.fov = options.fov;
+  painter.texture = overlayTexture;
+  painter.textureBackend = textureBackend;
+}
+
+async function fetchImage(url: string, options: ImageBitmapOptions = { colorSpaceConversion: 'default' }): Promise<ImageBitmap> {
   let res: Response;
   try {
     res = await fetch(url);
@@ -114,7 +135,7 @@ async function fetchImage(url: string): Promise<ImageBitmap> {
   }
   if (!res.ok) throw new Error(`Could not fetch the image ${url}: HTTP ${res.status}`);
   try {
-    return await createImageBitmap(await res.blob(), { colorSpaceConversion: 'default' });
+    return await createImageBitmap(await res.blob(), options);
   } catch {
     throw new Error(`The image ${url} could not be decoded (is it a JPEG, PNG, WebP or GIF?).`);
   }
@@ -271,12 +292,14 @@ export const runtimeApi: RuntimeApi = {
     const next = await PipelineSession.load(urls, options);
     session?.dispose();
     session = next;
+    syncPainter();
     return next.pipeline.getOptions();
   },
 
   async setPipelineOptions(options) {
     const p = pipelineSession().pipeline;
     p.setOptions(options);
+    syncPainter();
     return p.getOptions();
   },
 
@@ -333,11 +356,14 @@ export const runtimeApi: RuntimeApi = {
   },
 
   async setOverlay(canvas, mode, metadataUrl) {
-    painter?.clear();
+    painter?.dispose();
     painter = canvas ? new OverlayPainter(canvas, mode) : null;
+    syncPainter();
     if (painter && metadataUrl) {
       // (parsed once per worker; the triangles' edges are cheap to rebuild)
-      painter.edges = triangleEdges((await loadFaceGeometryMetadata(metadataUrl)).triangles);
+      const metadata = await loadFaceGeometryMetadata(metadataUrl);
+      painter.edges = triangleEdges(metadata.triangles);
+      painter.textureMesh = texturedMesh(metadata);
     }
     if (loop) loop.painter = painter;
   },
@@ -347,5 +373,14 @@ export const runtimeApi: RuntimeApi = {
       painter.mode = mode;
       if (mode === 'none') painter.clear();
     }
+  },
+
+  async setOverlayTexture(url, options) {
+    if (options?.backend) textureBackend = options.backend;
+    // Premultiplied: how WebGL blends it onto the (premultiplied) canvas.
+    const next = url ? await fetchImage(url, { premultiplyAlpha: 'premultiply', colorSpaceConversion: 'default' }) : null;
+    overlayTexture?.close();
+    overlayTexture = next;
+    syncPainter();
   },
 };

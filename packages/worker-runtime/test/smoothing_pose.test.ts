@@ -6,20 +6,7 @@ import { expect } from 'chai';
 import { interOcularDistance, matrixToEulerAngles } from '@face-mesh/geometry';
 import type { FrameResult } from '../src/index.js';
 import { spawnRuntime, WASM_BASE, MODEL_URLS, GEOMETRY_URL } from './spawn.js';
-import { faceCrop, trackFrame, type TestImage } from './parity/frames.js';
-
-/** The image with deterministic noise of +-amplitude levels per channel (a camera's sensor noise). */
-function noisy(image: TestImage, seed: number, amplitude = 6): ImageData {
-  const src = image.imageData;
-  const out = new ImageData(new Uint8ClampedArray(src.data), src.width, src.height);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < out.data.length; i++) {
-    if ((i & 3) === 3) continue;
-    s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
-    out.data[i] += ((s >>> 0) % (2 * amplitude + 1)) - amplitude;
-  }
-  return out;
-}
+import { faceCrop, noisy, trackFrame } from './parity/frames.js';
 
 /** Mean 2D distance between two faces' points, in % of the IOD of `ref`. */
 function distanceIod(ref: Float32Array, other: Float32Array): number {

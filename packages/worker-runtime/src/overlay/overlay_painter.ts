@@ -2,21 +2,37 @@
  * Draws results on an OffscreenCanvas the page transferred to the worker, so drawing costs the main
  * thread nothing. The canvas takes the frame's size; the element lays it over the video.
  */
-import { CONTOURS, IRISES } from '@face-mesh/geometry';
+import { CONTOURS, FACE_LANDMARKER_ENVIRONMENT, IRISES, MIRROR_INDEX_MAP } from '@face-mesh/geometry';
 import type { FrameResult } from '../pipeline/types.js';
+import type { FaceTextureRenderer, TexturedMesh } from './face_texture.js';
+import { Canvas2dFaceTextureRenderer } from './face_texture_2d.js';
+import { WebGlFaceTextureRenderer } from './face_texture_webgl.js';
 
-export type OverlayMode = 'none' | 'mesh' | 'contours' | 'irises' | 'points' | 'axes';
-export const OVERLAY_MODES: readonly OverlayMode[] = ['none', 'mesh', 'contours', 'irises', 'points', 'axes'];
+export type OverlayMode = 'none' | 'mesh' | 'contours' | 'irises' | 'points' | 'axes' | 'texture';
+export const OVERLAY_MODES: readonly OverlayMode[] = ['none', 'mesh', 'contours', 'irises', 'points', 'axes', 'texture'];
+
+/**
+ * Who draws the `texture` mode: 'auto' is WebGL2 on a GPU and Canvas2D where there is no WebGL2 or
+ * it runs in software; or one of them.
+ */
+export type TextureBackend = 'auto' | 'webgl2' | 'canvas2d';
 
 const COLORS = { mesh: 'rgba(224, 224, 224, 0.55)', contour: '#30ff30', iris: '#ff3030', point: '#30c0ff', axes: ['#ff4040', '#40ff40', '#4080ff'] };
 
-/** Vertical field of view of the camera model of the facial transformation matrix (MediaPipe's 63 degrees). */
-const FOV_Y = (63 * Math.PI) / 180;
 /** Length of the drawn pose axes, in cm of the canonical face. */
 const AXIS_CM = 8;
 
 export class OverlayPainter {
   private readonly ctx: OffscreenCanvasRenderingContext2D;
+  /** The canonical mesh and the image of the `texture` mode. */
+  textureMesh: TexturedMesh | null = null;
+  texture: ImageBitmap | null = null;
+  textureBackend: TextureBackend = 'auto';
+  private textureRenderer: FaceTextureRenderer | null = null;
+  /** The results are the mirrored view's (their eye groups are swapped: meshes follow MIRROR_INDEX_MAP). */
+  mirrored = false;
+  /** Vertical field of view (degrees) of the pose's camera, for the axes. */
+  fov = FACE_LANDMARKER_ENVIRONMENT.perspectiveCamera.verticalFovDegrees;
 
   constructor(
     private readonly canvas: OffscreenCanvas,
@@ -29,7 +45,14 @@ export class OverlayPainter {
     this.ctx = ctx;
   }
 
+  /** Draws one frame's results; the time it took goes into `result.timings.overlayMs`. */
   draw(result: FrameResult): void {
+    const t0 = performance.now();
+    this.drawFrame(result);
+    if (this.mode !== 'none') result.timings.overlayMs = performance.now() - t0;
+  }
+
+  private drawFrame(result: FrameResult): void {
     const { ctx, canvas } = this;
     if (canvas.width !== result.width || canvas.height !== result.height) {
       canvas.width = result.width;
@@ -38,6 +61,10 @@ export class OverlayPainter {
       ctx.clearRect(0, 0, canvas.width, canvas.height);
     }
     if (this.mode === 'none') return;
+    if (this.mode === 'texture') {
+      this.drawTexture(result);
+      return;
+    }
     const scale = Math.max(1, Math.min(result.width, result.height) / 480);
     for (const face of result.faces) {
       const p = face.landmarks;
@@ -51,9 +78,10 @@ export class OverlayPainter {
         ctx.lineWidth = 0.5 * scale;
         ctx.beginPath();
         const e = this.edges;
+        const at = (i: number): number => 3 * (this.mirrored ? MIRROR_INDEX_MAP[i] : i);
         for (let i = 0; i < e.length; i += 2) {
-          ctx.moveTo(p[3 * e[i]], p[3 * e[i] + 1]);
-          ctx.lineTo(p[3 * e[i + 1]], p[3 * e[i + 1] + 1]);
+          ctx.moveTo(p[at(e[i])], p[at(e[i]) + 1]);
+          ctx.lineTo(p[at(e[i + 1])], p[at(e[i + 1]) + 1]);
         }
         ctx.stroke();
       }
@@ -73,9 +101,38 @@ export class OverlayPainter {
     }
   }
 
+  private drawTexture(result: FrameResult): void {
+    if (!this.texture || !this.textureMesh || result.faces.length === 0) return;
+    if (this.textureRenderer && this.textureBackend !== 'auto' && this.textureRenderer.kind !== this.textureBackend) {
+      this.textureRenderer.dispose();
+      this.textureRenderer = null;
+    }
+    this.textureRenderer ??= this.createTextureRenderer(this.textureMesh);
+    this.textureRenderer.draw(this.ctx, this.texture, result.faces.map((f) => f.landmarks), this.mirrored);
+  }
+
+  private createTextureRenderer(mesh: TexturedMesh): FaceTextureRenderer {
+    if (this.textureBackend !== 'canvas2d' && typeof OffscreenCanvas !== 'undefined') {
+      try {
+        const gl = new WebGlFaceTextureRenderer(mesh);
+        // 'auto' on a software GL: the Canvas2D renderer is faster there (see WebGlFaceTextureRenderer.software).
+        if (this.textureBackend === 'webgl2' || !gl.software) return gl;
+        gl.dispose();
+      } catch (e) {
+        if (this.textureBackend === 'webgl2') throw e;
+      }
+    }
+    return new Canvas2dFaceTextureRenderer(mesh);
+  }
+
+  /** Which renderer draws the texture ('webgl2' or 'canvas2d'), once one has drawn. */
+  get textureRendererKind(): FaceTextureRenderer['kind'] | null {
+    return this.textureRenderer?.kind ?? null;
+  }
+
   /** The pose's x (red), y (green) and z (blue) axes from the canonical face's origin, projected. */
   private drawAxes(m: Float32Array, width: number, height: number, scale: number): void {
-    const f = 1 / Math.tan(FOV_Y / 2);
+    const f = 1 / Math.tan((this.fov * Math.PI) / 360);
     const project = (x: number, y: number, z: number): [number, number] => {
       // column-major model -> camera (OpenGL: x right, y up, -z ahead), then the perspective camera
       const cx = m[0] * x + m[4] * y + m[8] * z + m[12];
@@ -99,6 +156,13 @@ export class OverlayPainter {
 
   clear(): void {
     this.ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+  }
+
+  /** Free the texture renderer's GL context and the texture (the painter is being replaced). */
+  dispose(): void {
+    this.clear();
+    this.textureRenderer?.dispose();
+    this.textureRenderer = null;
   }
 }
 

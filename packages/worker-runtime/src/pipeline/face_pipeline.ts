@@ -8,6 +8,7 @@
 import {
   DETECTOR_INPUT_SIZE,
   FACE_DETECTION_DECODE_OPTIONS,
+  FACE_LANDMARKER_ENVIRONMENT,
   MESH_INPUT_SIZE,
   associateDetectionsWithTracked,
   cropAffine,
@@ -26,7 +27,10 @@ import {
   sigmoid,
   weightedNonMaxSuppression,
   type Detection,
-  type FaceGeometryPipeline,
+  FaceGeometryPipeline,
+  measureEyes,
+  pinholeCamera,
+  type FaceGeometryMetadata,
   type PixelRect,
   type Roi,
 } from '@face-mesh/geometry';
@@ -69,7 +73,8 @@ export class FacePipeline {
   /** Face ids are never reused within a pipeline's life. */
   private nextFaceId = 1;
   private readonly smoothing = new FaceSmoothing();
-  /** Pose estimation, once the face geometry metadata is loaded (see setGeometry). */
+  /** The canonical face, once loaded (see setGeometry), and the pose estimator for the current fov. */
+  private geometryMetadata: FaceGeometryMetadata | null = null;
   private geometry: FaceGeometryPipeline | null = null;
 
   /**
@@ -92,10 +97,11 @@ export class FacePipeline {
 
   setOptions(options: Partial<PipelineOptions>): void {
     const next = validateOptions({ ...this.options, ...options });
-    if (next.transform && !this.geometry) {
-      throw new Error('The transform option needs the face geometry metadata: load the pipeline with its URL (`geometry`).');
+    if ((next.transform || next.eyes) && !this.geometryMetadata) {
+      throw new Error(`The ${next.transform ? 'transform' : 'eyes'} option needs the face geometry metadata: load the pipeline with its URL (\`geometry\`).`);
     }
     this.configureSmoothing(next);
+    if (next.fov !== this.options.fov) this.geometry = this.poseEstimator(next.fov);
     if (next.staticImageMode !== this.options.staticImageMode || next.maxFaces < this.tracked.length) this.reset();
     this.options = next;
   }
@@ -110,13 +116,20 @@ export class FacePipeline {
     this.smoothing.reset();
   }
 
-  /** The canonical face for the `transform` option. */
-  setGeometry(geometry: FaceGeometryPipeline | null): void {
-    this.geometry = geometry;
+  /** The canonical face for the `transform` and `eyes` options. */
+  setGeometry(metadata: FaceGeometryMetadata | null): void {
+    this.geometryMetadata = metadata;
+    this.geometry = this.poseEstimator(this.options.fov);
   }
 
   get hasGeometry(): boolean {
     return this.geometry !== null;
+  }
+
+  private poseEstimator(fov: number): FaceGeometryPipeline | null {
+    if (!this.geometryMetadata) return null;
+    const camera = { ...FACE_LANDMARKER_ENVIRONMENT.perspectiveCamera, verticalFovDegrees: fov };
+    return new FaceGeometryPipeline(this.geometryMetadata, { ...FACE_LANDMARKER_ENVIRONMENT, perspectiveCamera: camera });
   }
 
   /** Whether the next frame runs the detector (it reads the whole frame then). */
@@ -197,10 +210,15 @@ export class FacePipeline {
     if (!stillImage) this.tracked = next;
     // Output stages, after the next ROIs are taken from the raw landmarks in the camera's own frame.
     if (this.options.smoothing && !staticImageMode) this.smoothing.apply(faces, timestampMs, width, height);
-    if (this.options.transform && this.geometry) {
+    const { transform, eyes } = this.options;
+    if ((transform || eyes) && this.geometry) {
+      const camera = pinholeCamera(width, height, this.options.fov);
       for (const face of faces) {
         const g = this.geometry.estimate(face.normalized, width, height);
-        if (g) face.transform = { matrix: g.poseTransform, metricLandmarks: g.metricLandmarks };
+        if (g && transform) face.transform = { matrix: g.poseTransform, metricLandmarks: g.metricLandmarks };
+        // Eyes are measured in the camera's own (unmirrored) view; mirrorFace converts them.
+        const measured = eyes ? measureEyes(face.landmarks, camera, g) : null;
+        if (measured) face.eyes = measured;
       }
     }
     if (this.options.mirror) for (const face of faces) mirrorFace(face, width);
@@ -281,7 +299,8 @@ function validateOptions(o: PipelineOptions): PipelineOptions {
     const v = o[key];
     if (!(typeof v === 'number' && v >= 0 && Number.isFinite(v))) throw new RangeError(`${key} must be a number >= 0, got ${v}.`);
   }
-  for (const key of ['staticImageMode', 'mirror', 'smoothing', 'transform'] as const) {
+  if (!(typeof o.fov === 'number' && o.fov > 0 && o.fov < 180)) throw new RangeError(`fov (the vertical field of view) must be between 0 and 180 degrees, got ${o.fov}.`);
+  for (const key of ['staticImageMode', 'mirror', 'smoothing', 'transform', 'eyes'] as const) {
     if (typeof o[key] !== 'boolean') throw new RangeError(`${key} must be true or false, got ${String(o[key])}.`);
   }
   return o;

@@ -1,5 +1,5 @@
 /** The selfie view of a face result (see @face-mesh/geometry mirror.ts for the left/right rule). */
-import { mirrorLandmarks, mirrorPoints2d } from '@face-mesh/geometry';
+import { mirrorEyes, mirrorLandmarks, mirrorPoints2d } from '@face-mesh/geometry';
 import type { FaceResult } from './types.js';
 
 /** BlazeFace keypoints: 0/1 eyes and 4/5 ear tragions swap sides in the mirrored view. */
@@ -19,6 +19,7 @@ export function mirrorFace(face: FaceResult, width: number): void {
     for (let c = 0; c < 4; c++) m[c * 4] = -m[c * 4];
     for (let r = 0; r < 4; r++) m[r] = -m[r];
   }
+  if (face.eyes) mirrorEyes(face.eyes);
   if (face.detection) {
     const { box, keypoints } = face.detection;
     face.detection.box = { xMin: 1 - box.xMax, yMin: box.yMin, xMax: 1 - box.xMin, yMax: box.yMax };

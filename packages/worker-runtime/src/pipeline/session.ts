@@ -4,7 +4,6 @@
  */
 import { DetectorModel, MeshModel } from '../models.js';
 import { fetchModel } from '../loader.js';
-import { FaceGeometryPipeline } from '@face-mesh/geometry';
 import { loadFaceGeometryMetadata } from './face_geometry_file.js';
 import { FacePipeline, WindowTooSmallError } from './face_pipeline.js';
 import { frameSize, readFrame, type FrameInput } from './frame.js';
@@ -22,7 +21,7 @@ export interface PipelineModelUrls {
    * (468 landmarks, no lips/eyes/irises refinement: MediaPipe's `refineLandmarks: false`).
    */
   mesh: string;
-  /** geometry_pipeline_metadata_landmarks.binarypb: the canonical face, for the `transform` option. */
+  /** geometry_pipeline_metadata_landmarks.binarypb: the canonical face, for the `transform` and `eyes` options. */
   geometry?: string;
 }
 
@@ -43,10 +42,10 @@ export class PipelineSession {
     const [detectorGraph, meshGraph, geometry] = await Promise.all([
       fetchModel(urls.detector),
       fetchModel(urls.mesh),
-      urls.geometry ? fetchFaceGeometry(urls.geometry) : Promise.resolve(null),
+      urls.geometry ? loadFaceGeometryMetadata(urls.geometry) : Promise.resolve(null),
     ]);
-    if (options.transform && !geometry) {
-      throw new Error('The transform option needs the face geometry metadata (geometry_pipeline_metadata_landmarks.binarypb): pass its URL as `geometry`.');
+    if ((options.transform || options.eyes) && !geometry) {
+      throw new Error('The transform and eyes options need the face geometry metadata (geometry_pipeline_metadata_landmarks.binarypb): pass its URL as `geometry`.');
     }
     const detector = new DetectorModel(detectorGraph);
     let mesh: MeshModel;
@@ -110,8 +109,4 @@ function createCropSampler(): WasmCropSampler | null {
   const wasm = new WasmBackendAccess();
   const { kernels } = attachOwnKernels(wasm.memory());
   return kernels ? new WasmCropSampler(wasm, kernels) : null;
-}
-
-async function fetchFaceGeometry(url: string): Promise<FaceGeometryPipeline> {
-  return new FaceGeometryPipeline(await loadFaceGeometryMetadata(url));
 }

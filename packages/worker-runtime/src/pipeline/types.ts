@@ -1,5 +1,7 @@
 /** The pipeline's inputs and results: typed arrays throughout, no per-landmark objects. */
-import type { Box, Roi } from '@face-mesh/geometry';
+import { FACE_LANDMARKER_ENVIRONMENT, type Box, type EyesMeasurement, type Roi } from '@face-mesh/geometry';
+
+export type { EyeMeasurement, EyesMeasurement, Gaze } from '@face-mesh/geometry';
 
 /** Options of the face pipeline; the defaults are MediaPipe's (face_mesh solution). */
 export interface PipelineOptions {
@@ -32,6 +34,16 @@ export interface PipelineOptions {
    * face geometry metadata). Defaults to false.
    */
   transform: boolean;
+  /**
+   * Measure each face's eyes: distance from the camera (iris size) and gaze (needs the face geometry
+   * metadata, for the head pose). Defaults to false.
+   */
+  eyes: boolean;
+  /**
+   * Vertical field of view of the camera, degrees: the camera model of the pose (`transform`) and of
+   * the eyes. Defaults to 63 (MediaPipe FaceLandmarker's).
+   */
+  fov: number;
 }
 
 export const DEFAULT_PIPELINE_OPTIONS: Readonly<PipelineOptions> = {
@@ -45,6 +57,8 @@ export const DEFAULT_PIPELINE_OPTIONS: Readonly<PipelineOptions> = {
   smoothingBeta: 80,
   smoothingDerivateCutoff: 1,
   transform: false,
+  eyes: false,
+  fov: FACE_LANDMARKER_ENVIRONMENT.perspectiveCamera.verticalFovDegrees,
 };
 
 /** A face's pose (MediaPipe FaceGeometry), when the `transform` option is on. */
@@ -120,6 +134,11 @@ export interface FaceResult {
   detection?: FaceDetectionInfo;
   /** Head pose and metric landmarks, with the `transform` option. */
   transform?: FaceTransform;
+  /**
+   * Each eye's distance from the camera and gaze, with the `eyes` option (and the 478-point model).
+   * "left" is the iris group 468-472, like `regions.leftIris`.
+   */
+  eyes?: EyesMeasurement;
 }
 
 export interface PipelineTimings {
@@ -135,6 +154,8 @@ export interface PipelineTimings {
   meshMs: number;
   postMs: number;
   totalMs: number;
+  /** Drawing the overlay on the worker's canvas (with an overlay other than 'none'), after the pipeline. */
+  overlayMs?: number;
 }
 
 export interface FrameResult {

@@ -64,3 +64,16 @@ export function trackFrame(crop: TestImage, t: number, n = 30): TestImage {
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   return snapshot(`f${String(t).padStart(3, '0')}`, canvas, ctx);
 }
+
+/** The image with deterministic noise of +-amplitude levels per channel (a camera's sensor noise). */
+export function noisy(image: TestImage, seed: number, amplitude = 6): ImageData {
+  const src = image.imageData;
+  const out = new ImageData(new Uint8ClampedArray(src.data), src.width, src.height);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < out.data.length; i++) {
+    if ((i & 3) === 3) continue;
+    s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
+    out.data[i] += ((s >>> 0) % (2 * amplitude + 1)) - amplitude;
+  }
+  return out;
+}
