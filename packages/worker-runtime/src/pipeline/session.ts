@@ -4,7 +4,8 @@
  */
 import { DetectorModel, MeshModel } from '../models.js';
 import { fetchModel } from '../loader.js';
-import { FaceGeometryPipeline } from '@face-mesh/geometry';
+import { FaceGeometryPipeline, type FaceGeometryMetadata } from '@face-mesh/geometry';
+import type { ModelGraph } from '../tflite/model.js';
 import { loadFaceGeometryMetadata } from './face_geometry_file.js';
 import { FacePipeline } from './face_pipeline.js';
 import { readFrame, type FrameInput } from './frame.js';
@@ -22,6 +23,13 @@ export interface PipelineModelUrls {
   geometry?: string;
 }
 
+/** Both models parsed, and optionally the face geometry metadata. */
+export interface PipelineModels {
+  detector: ModelGraph;
+  mesh: ModelGraph;
+  geometry?: FaceGeometryMetadata | null;
+}
+
 export interface PipelineLoadInfo {
   loadMs: number;
   options: PipelineOptions;
@@ -35,24 +43,32 @@ export class PipelineSession {
   ) {}
 
   static async load(urls: PipelineModelUrls, options: Partial<PipelineOptions> = {}): Promise<PipelineSession> {
-    const [detectorGraph, meshGraph, geometry] = await Promise.all([
+    const [detector, mesh, geometry] = await Promise.all([
       fetchModel(urls.detector),
       fetchModel(urls.mesh),
-      urls.geometry ? fetchFaceGeometry(urls.geometry) : Promise.resolve(null),
+      urls.geometry ? loadFaceGeometryMetadata(urls.geometry) : Promise.resolve(null),
     ]);
-    if (options.transform && !geometry) {
+    return PipelineSession.fromModels({ detector, mesh, geometry }, options);
+  }
+
+  /**
+   * From models already parsed: where the files are read without fetch() (Node reads them from
+   * disk). `geometry` is the parsed face geometry metadata, needed by the `transform` option.
+   */
+  static fromModels(models: PipelineModels, options: Partial<PipelineOptions> = {}): PipelineSession {
+    if (options.transform && !models.geometry) {
       throw new Error('The transform option needs the face geometry metadata (geometry_pipeline_metadata_landmarks.binarypb): pass its URL as `geometry`.');
     }
-    const detector = new DetectorModel(detectorGraph);
+    const detector = new DetectorModel(models.detector);
     let mesh: MeshModel;
     try {
-      mesh = new MeshModel(meshGraph);
+      mesh = new MeshModel(models.mesh);
     } catch (e) {
       detector.dispose();
       throw e;
     }
     const pipeline = new FacePipeline(detector, mesh, options);
-    pipeline.setGeometry(geometry);
+    pipeline.setGeometry(models.geometry ? new FaceGeometryPipeline(models.geometry) : null);
     return new PipelineSession(detector, mesh, pipeline);
   }
 
@@ -83,6 +99,3 @@ export function resultBuffers(result: FrameResult): ArrayBuffer[] {
   return [...new Set(buffers)];
 }
 
-async function fetchFaceGeometry(url: string): Promise<FaceGeometryPipeline> {
-  return new FaceGeometryPipeline(await loadFaceGeometryMetadata(url));
-}
