@@ -9,3 +9,6 @@ export { decodeImage } from './decode.js';
 export { FaceMeshNodeError, type NodeErrorCode } from './errors.js';
 export { landmarksRecord, type LandmarksRecord } from './record.js';
 export type { FaceResult, FrameResult, PipelineOptions, RawFrame, RuntimeMode } from '@face-mesh/worker-runtime';
+export { loadDataset, DatasetError, type DatasetEntry } from './dataset.js';
+export { evaluateDataset, type EvaluateOptions } from './evaluate_command.js';
+export { bestFaceError, evaluationReport, formatReport, iodMae, stats, type EvaluationReport, type FairnessReport, type Mode, type ModeReport, type Stats } from './evaluate.js';
