@@ -1,5 +1,5 @@
 /**
- * The page behind `npm run landmarks` (tools/landmarks.mjs): starts the runtime worker from source,
+ * The page behind `npm run landmarks:browser` (tools/landmarks.mjs): starts the runtime worker from source,
  * decodes each image the way the browser does (an <img> at its natural size drawn 1:1 on a canvas,
  * so EXIF orientation and Chromium's colour management of PNG gAMA/cHRM/iCCP chunks apply exactly
  * as they do for Google's solution fed the same <img>), runs it through the face pipeline and

@@ -20,7 +20,7 @@ export class FaceMeshNodeError extends Error {
 /** The code and message of anything thrown, for crossing to the main thread and for summaries. */
 export function describeError(e: unknown): { code: NodeErrorCode; message: string } {
   if (e instanceof Error && typeof (e as { code?: unknown }).code === 'string') {
-    return { code: (e as { code: NodeErrorCode }).code, message: e.message };
+    return { code: (e as unknown as { code: NodeErrorCode }).code, message: e.message };
   }
   return { code: 'internal', message: e instanceof Error ? e.message : String(e) };
 }

@@ -43,7 +43,7 @@ async function readModel(file: string): Promise<ModelGraph> {
     throw new RuntimeError('model-load-failed', `Could not read the model ${file}: ${(e as Error).message}. Run \`npm install\` (it extracts the models into models/dist) or pass the folder holding them.`);
   }
   try {
-    return parseModel(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    return parseModel(new Uint8Array(bytes).buffer);
   } catch (e) {
     throw new RuntimeError('model-load-failed', `The model ${file} (${bytes.byteLength} bytes) is not a usable TFLite file: ${(e as Error).message}`);
   }

@@ -127,7 +127,7 @@ export class FaceMeshPool {
         },
       );
     };
-    worker.on('error', (e) => lost(`failed (${e.message})`));
+    worker.on('error', (e: Error) => lost(`failed (${e.message})`));
     worker.on('exit', (code) => lost(`exited (code ${code})`));
   }
 
