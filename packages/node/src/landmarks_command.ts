@@ -5,12 +5,12 @@ import type { PipelineOptions } from '@face-mesh/worker-runtime';
 import { UsageError, fraction, positiveInteger } from './cli_args.js';
 import { describeError } from './errors.js';
 import { expandInputs, shard, type InputImage } from './inputs.js';
-import { JsonFolder, JsonLines, type OutputSink } from './outputs.js';
+import { JsonFolder, JsonLines, JsonLinesStdout, type OutputSink } from './outputs.js';
 import { FaceMeshPool } from './pool.js';
 import { Progress } from './progress.js';
 import { landmarksRecord } from './record.js';
 
-export const LANDMARKS_USAGE = `usage: face-mesh landmarks (--out DIR | --jsonl FILE) [options] INPUT...
+export const LANDMARKS_USAGE = `usage: face-mesh landmarks [--out DIR | --jsonl FILE] [options] INPUT...
 
 Runs the face-mesh pipeline (BlazeFace + Attention Mesh on tfjs wasm, in Node worker threads) on
 every image of the INPUTs: files, folders (searched recursively for .jpg .jpeg .png .webp .gif
@@ -21,6 +21,7 @@ options:
                        its extension (for a folder or a glob: the path below it, sub-folders kept)
   --jsonl FILE         instead, one line per image appended to FILE: {"image": <name with its
                        extension>, ...}; shards written on several machines merge with cat
+                       Neither: JSONL on stdout (nothing skipped)
   --workers N          worker threads, each with its own pipeline (default: the number of cores, ${os.availableParallelism()} here)
   --max-faces N        most faces per image (default 1, MediaPipe's; e.g. 10 for group photos).
                        As in MediaPipe, the detector's N best boxes go to the mesh model and a box
@@ -74,7 +75,7 @@ function parse(argv: string[]): LandmarksArgs | 'help' {
     },
   });
   if (values.help) return 'help';
-  if (!values.out === !values.jsonl) throw new UsageError('give one of --out DIR or --jsonl FILE');
+  if (values.out && values.jsonl) throw new UsageError('give --out DIR or --jsonl FILE, not both');
   if (positionals.length === 0) throw new UsageError('no INPUT given');
   if (values.smooth && !values.video) throw new UsageError('--smooth applies to --video only (still images are never smoothed)');
   let shardSpec: [number, number] | undefined;
@@ -97,7 +98,7 @@ function parse(argv: string[]): LandmarksArgs | 'help' {
   if (minTracking !== undefined) pipeline.minTrackingConfidence = minTracking;
   const folder = values.out ? new JsonFolder(values.out) : undefined;
   return {
-    sink: folder ?? new JsonLines(values.jsonl!),
+    sink: folder ?? (values.jsonl ? new JsonLines(values.jsonl) : new JsonLinesStdout()),
     folder,
     inputs: positionals,
     workers: values.video ? 1 : positiveInteger('--workers', values.workers) ?? os.availableParallelism(),

@@ -75,3 +75,18 @@ export class JsonLines implements OutputSink {
     this.done.add(key);
   }
 }
+
+/** JSONL on stdout (no --out or --jsonl): nothing is known to be done, every image is processed. */
+export class JsonLinesStdout implements OutputSink {
+  describe(): string {
+    return 'stdout';
+  }
+
+  isDone(): boolean {
+    return false;
+  }
+
+  write(_key: string, record: object): void {
+    process.stdout.write(`${JSON.stringify(record)}\n`);
+  }
+}

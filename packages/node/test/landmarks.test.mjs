@@ -108,7 +108,7 @@ test('a progress bar on a terminal', { timeout: 120_000 }, (t) => {
 
 test('argument and input errors', { timeout: 60_000 }, () => {
   const dir = tmpDir();
-  for (const args of [[sample('sample2')], ['--out', 'o', '--jsonl', 'j', sample('sample2')], ['--out', 'o'], ['--out', 'o', '--shard', '3/2', 'x'], ['--out', 'o', '--workers', '0', 'x'], ['--out', 'o', '--bogus', 'x'], ['--out', 'o', '--smooth', 'x']]) {
+  for (const args of [['--out', 'o', '--jsonl', 'j', sample('sample2')], ['--out', 'o'], ['--out', 'o', '--shard', '3/2', 'x'], ['--out', 'o', '--workers', '0', 'x'], ['--out', 'o', '--bogus', 'x'], ['--out', 'o', '--smooth', 'x']]) {
     const r = run(args, dir);
     assert.equal(r.status, 2, `${args.join(' ')} -> 2\n${r.stderr}`);
     assert.match(r.stderr, /usage: face-mesh landmarks/);
@@ -122,6 +122,9 @@ test('argument and input errors', { timeout: 60_000 }, () => {
   assert.equal(collision.status, 1);
   assert.match(collision.stderr, /sample2\.jpg and sample2\.png would both write/);
   assert.equal(existsSync(path.join(dir, 'o')), false, 'checked before anything runs');
+  const stdout = run(['--max-faces', '10', sample('sample2')]);
+  assert.equal(stdout.status, 0, stdout.stderr);
+  assertBrowserRecord(JSON.parse(stdout.stdout), 'sample2', 'sample2.jpg');
   const help = run(['--help']);
   assert.equal(help.status, 0);
   assert.match(help.stdout, /--jsonl FILE/);
