@@ -143,9 +143,9 @@ export async function landmarksCommand(argv: string[]): Promise<number> {
   }
 
   const pool = await FaceMeshPool.create({ workers: Math.min(args.workers, todo.length), models: args.models, ...args.pipeline });
-  const options = { ...pool.pipelineOptions };
+  const options = pool.pipelineOptions;
   const mode = args.video ? 'video' : 'static';
-  console.error(`face-mesh landmarks: ${todo.length} image${todo.length === 1 ? '' : 's'}${skipped ? ` (${skipped} already done, skipped)` : ''}, ${args.video ? 'video (tracking), one thread' : `static, ${pool.size} worker thread${pool.size === 1 ? '' : 's'}`}, maxFaces ${options.maxFaces ?? 1}, tfjs wasm ${pool.mode.binary}`);
+  console.error(`face-mesh landmarks: ${todo.length} image${todo.length === 1 ? '' : 's'}${skipped ? ` (${skipped} already done, skipped)` : ''}, ${args.video ? 'video (tracking), one thread' : `static, ${pool.size} worker thread${pool.size === 1 ? '' : 's'}`}, maxFaces ${options.maxFaces}, tfjs wasm ${pool.mode.binary}`);
   const progress = new Progress(todo.length);
   const failures: string[] = [];
   let faces = 0;

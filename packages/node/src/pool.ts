@@ -43,6 +43,8 @@ export class FaceMeshPool {
     private readonly options: FaceMeshOptions,
     /** The wasm binary and threads of each worker thread. */
     readonly mode: RuntimeMode,
+    /** The pipeline options every thread runs with, defaults filled in. */
+    readonly pipelineOptions: PipelineOptions,
   ) {}
 
   /** Starts the threads and waits until every one has loaded the models. */
@@ -55,20 +57,14 @@ export class FaceMeshPool {
       for (const s of started) if (s.status === 'fulfilled') await s.value.worker.terminate();
       throw failed.reason;
     }
-    const ready = started.map((s) => (s as PromiseFulfilledResult<{ worker: Worker; mode: RuntimeMode }>).value);
-    const pool = new FaceMeshPool(faceMeshOptions, ready[0].mode);
+    const ready = started.map((s) => (s as PromiseFulfilledResult<StartedWorker>).value);
+    const pool = new FaceMeshPool(faceMeshOptions, ready[0].mode, ready[0].options);
     for (const { worker } of ready) pool.adopt(worker);
     return pool;
   }
 
   get size(): number {
     return this.slots.length;
-  }
-
-  /** The pipeline options every thread runs with. */
-  get pipelineOptions(): Partial<PipelineOptions> {
-    const { models: _models, refine: _refine, ...pipeline } = this.options;
-    return pipeline;
   }
 
   /** The image as a still image: detector, then the mesh on each face found. */
@@ -143,7 +139,13 @@ export class FaceMeshPool {
   }
 }
 
-function startWorker(options: FaceMeshOptions): Promise<{ worker: Worker; mode: RuntimeMode }> {
+interface StartedWorker {
+  worker: Worker;
+  mode: RuntimeMode;
+  options: PipelineOptions;
+}
+
+function startWorker(options: FaceMeshOptions): Promise<StartedWorker> {
   const worker = new Worker(WORKER_URL);
   return new Promise((resolve, reject) => {
     const fail = (e: Error) => {
@@ -153,7 +155,7 @@ function startWorker(options: FaceMeshOptions): Promise<{ worker: Worker; mode: 
     worker.once('error', fail);
     worker.once('message', (message: FromWorker) => {
       worker.off('error', fail);
-      if (message.type === 'ready') resolve({ worker, mode: message.mode });
+      if (message.type === 'ready') resolve({ worker, mode: message.mode, options: message.options });
       else if (message.type === 'init-error') fail(new FaceMeshNodeError(message.error.code, message.error.message));
       else fail(new Error(`unexpected first message from a worker thread: ${message.type}`));
     });

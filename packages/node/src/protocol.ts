@@ -1,5 +1,5 @@
 /** Messages between the pool (pool.ts) and its worker threads (worker.ts). */
-import type { FrameResult, RuntimeMode } from '@face-mesh/worker-runtime';
+import type { FrameResult, PipelineOptions, RuntimeMode } from '@face-mesh/worker-runtime';
 import type { FaceMeshOptions } from './face_mesh.js';
 import type { NodeErrorCode } from './errors.js';
 
@@ -22,7 +22,7 @@ export type ToWorker =
   | { type: 'task'; id: number; file: string; runs: Run[] };
 
 export type FromWorker =
-  | { type: 'ready'; mode: RuntimeMode }
+  | { type: 'ready'; mode: RuntimeMode; options: PipelineOptions }
   | { type: 'init-error'; error: ErrorPayload }
   | { type: 'result'; id: number; results: FrameResult[] }
   | { type: 'error'; id: number; error: ErrorPayload };

@@ -41,7 +41,7 @@ port.on('message', async (message: ToWorker) => {
   if (message.type === 'init') {
     try {
       faceMesh = await FaceMesh.create(message.options);
-      send({ type: 'ready', mode: faceMesh.mode });
+      send({ type: 'ready', mode: faceMesh.mode, options: faceMesh.getOptions() });
     } catch (e) {
       send({ type: 'init-error', error: describeError(e) });
     }
