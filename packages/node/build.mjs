@@ -3,7 +3,7 @@
 // tfjs-backend-wasm finds its .wasm files through Node's module resolution). Run by the root
 // scripts before anything that uses dist/; takes well under a second.
 import { build } from 'esbuild';
-import { chmodSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,5 +23,3 @@ await build({
   tsconfigRaw: { compilerOptions: { useDefineForClassFields: false, verbatimModuleSyntax: true } },
   logLevel: 'warning',
 });
-// The `face-mesh` bin: npm links it at install, possibly before this build made the file.
-chmodSync(path.join(dist, 'cli.js'), 0o755);

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /** The `face-mesh` command: `landmarks` and `evaluate` (see their usage texts). */
 import { UsageError } from './cli_args.js';
 import { describeError } from './errors.js';
