@@ -137,6 +137,10 @@ export async function landmarksCommand(argv: string[]): Promise<number> {
   const mine = args.shard ? shard(all, ...args.shard) : all;
   const todo = mine.filter((image) => !args.sink.isDone(image.key));
   const skipped = mine.length - todo.length;
+  if (mine.length === 0) {
+    console.error(`face-mesh landmarks: no image falls in shard ${args.shard?.join('/')} (${all.length} in all)`);
+    return 0;
+  }
   if (todo.length === 0) {
     console.error(`face-mesh landmarks: all ${mine.length} images are already done (${args.sink.describe(mine[0]?.key ?? '')})`);
     return 0;

@@ -152,9 +152,12 @@ function startWorker(options: FaceMeshOptions): Promise<StartedWorker> {
       void worker.terminate();
       reject(e);
     };
+    const exited = (code: number) => fail(new FaceMeshNodeError('worker-crashed', `A worker thread exited (code ${code}) while loading the pipeline.`));
     worker.once('error', fail);
+    worker.once('exit', exited);
     worker.once('message', (message: FromWorker) => {
       worker.off('error', fail);
+      worker.off('exit', exited);
       if (message.type === 'ready') resolve({ worker, mode: message.mode, options: message.options });
       else if (message.type === 'init-error') fail(new FaceMeshNodeError(message.error.code, message.error.message));
       else fail(new Error(`unexpected first message from a worker thread: ${message.type}`));
