@@ -44,4 +44,9 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `npm run landmarks` / `npm run evaluate` run in the repository's root: take relative paths from
+// where npm was invoked, as the command itself would.
+if ((process.env.npm_lifecycle_event === 'landmarks' || process.env.npm_lifecycle_event === 'evaluate') && process.env.INIT_CWD) {
+  process.chdir(process.env.INIT_CWD);
+}
 process.exitCode = await main(process.argv.slice(2));

@@ -86,8 +86,8 @@ export class FaceMesh {
   }
 
   /** Decode an image file and process it (a still image unless `stillImage: false`). */
-  async processFile(file: string, options: ProcessOptions = { stillImage: true }): Promise<FrameResult> {
-    return this.process(await decodeImage(file), options);
+  async processFile(file: string, options: ProcessOptions = {}): Promise<FrameResult> {
+    return this.process(await decodeImage(file), { stillImage: true, ...options });
   }
 
   setOptions(options: Partial<PipelineOptions>): PipelineOptions {
