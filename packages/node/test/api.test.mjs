@@ -34,7 +34,7 @@ test('decodeImage: a truncated JPEG, a file that is no image, a missing file, a 
 
 test('models missing or broken: model-load-failed naming the file, in this thread and in the pool', { timeout: 60_000 }, async () => {
   const dir = tmpDir();
-  await assert.rejects(FaceMesh.create({ models: path.join(dir, 'nowhere') }), { code: 'model-load-failed', message: /nowhere\/face_detection_short_range\.tflite/ });
+  await assert.rejects(FaceMesh.create({ models: path.join(dir, 'nowhere') }), { code: 'model-load-failed', message: /nowhere\/face_(detection_short_range|landmark_with_attention)\.tflite/ });
   const models = path.join(root, 'models/dist');
   copyFileSync(path.join(models, 'face_detection_short_range.tflite'), path.join(dir, 'face_detection_short_range.tflite'));
   writeFileSync(path.join(dir, 'face_landmark_with_attention.tflite'), readFileSync(path.join(models, 'face_landmark_with_attention.tflite')).subarray(0, 100_000));
@@ -51,5 +51,27 @@ test('FaceMesh: the plain 468-point model with refine: false, options validated'
     assert.equal(mesh.setOptions({ maxFaces: 3 }).maxFaces, 3);
   } finally {
     mesh.dispose();
+  }
+});
+
+test('FaceMeshPool: a thread that dies fails only its image, is replaced, and the rest go on', { timeout: 60_000 }, async () => {
+  const pool = await FaceMeshPool.create({ workers: 2, maxFaces: 2 });
+  try {
+    const first = pool.detect(sample('sample2'));
+    const second = pool.detect(sample('sample3'));
+    // White-box: end the thread holding the first image, as a crash would (the pool sees an exit).
+    const victim = pool.slots.find((slot) => slot.task?.file === sample('sample2'));
+    assert.ok(victim, 'the first image is in a thread');
+    await victim.worker.terminate();
+    await assert.rejects(first, { code: 'worker-crashed', message: /sample2\.jpg: the worker thread processing it exited/ });
+    assert.equal((await second).faces.length, 2, 'the other thread finished its image');
+    const after = await Promise.all([pool.detect(sample('sample2')), pool.detect(sample('sample3'))]);
+    assert.deepEqual(after.map((r) => r.faces.length), [1, 2], 'images after the crash are processed');
+    // The replacement loads its models in the background (the survivor kept working meanwhile).
+    for (let waited = 0; pool.size < 2 && waited < 20_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(pool.size, 2, 'the dead thread was replaced');
+    assert.equal((await pool.run(sample('sample3'), [{ kind: 'still' }, { kind: 'still' }])).length, 2);
+  } finally {
+    await pool.close();
   }
 });
