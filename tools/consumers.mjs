@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm run test:consumers`: the packed @face-mesh/element in real consumer apps (examples/*).
+// `npm run test:consumers`: the packed @face-mesh/element in real consumer apps (examples/*), and
+// the packed @face-mesh/node in a Node script (examples/node: its API and its face-mesh CLI).
 //
 // Packs the tarballs (tools/pack.mjs), then for each example: copies it to .consumers/<name>/,
 // installs it from its committed package-lock.json (`npm ci`, offline-friendly: the registry cache
@@ -22,7 +23,7 @@ import { chromiumArgs } from './dev-server-plugins.mjs';
 import { pack } from './pack.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const EXAMPLES = ['plain-html', 'vite', 'webpack', 'react'];
+const EXAMPLES = ['plain-html', 'vite', 'webpack', 'react', 'node'];
 const SAMPLE = path.join(root, 'node_modules/@vladmandic/face-api/demo/sample3.jpg');
 const TIMEOUT_MS = 90_000;
 const args = process.argv.slice(2);
@@ -85,18 +86,40 @@ function buildSizes(dir) {
 
 const kb = (n) => `${(n / 1024).toFixed(0)} KiB`;
 
-async function runExample(name, browser) {
-  const t0 = performance.now();
+/** Copies examples/<name> to .consumers/<name> and installs it from its committed lock. */
+function install(name) {
   const src = path.join(root, 'examples', name);
   const dir = path.join(root, '.consumers', name);
   rmSync(dir, { recursive: true, force: true });
   cpSync(src, dir, { recursive: true, filter: (f) => !/[\\/](node_modules|dist)$/.test(f) });
-  // The committed lock pins every registry package; the tarball's integrity changes with each pack.
+  // The committed lock pins every registry package; the tarballs' integrity changes with each pack.
   const lockFile = path.join(dir, 'package-lock.json');
   const lock = JSON.parse(readFileSync(lockFile, 'utf8'));
-  for (const [key, entry] of Object.entries(lock.packages)) if (key.endsWith('node_modules/@face-mesh/element')) delete entry.integrity;
+  for (const [key, entry] of Object.entries(lock.packages)) if (/node_modules\/@face-mesh\/[a-z]+$/.test(key)) delete entry.integrity;
   writeFileSync(lockFile, JSON.stringify(lock, null, 2));
   sh('npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline'], dir);
+  return dir;
+}
+
+/** examples/node: the API in worker threads and the face-mesh CLI, outside this repository. */
+function runNodeExample(name) {
+  const t0 = performance.now();
+  const dir = install(name);
+  const tInstall = performance.now();
+  copyFileSync(SAMPLE, path.join(dir, 'sample3.jpg'));
+  const api = JSON.parse(execFileSync(process.execPath, ['index.mjs', 'sample3.jpg'], { cwd: dir, encoding: 'utf8' }));
+  execFileSync('npx', ['face-mesh', 'landmarks', '--jsonl', 'out.jsonl', '--max-faces', '2', 'sample3.jpg'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const cli = JSON.parse(readFileSync(path.join(dir, 'out.jsonl'), 'utf8'));
+  // sample3 has two faces: both with 478 points, from the API and from the CLI.
+  const ok = api.faces === 2 && api.points.every((n) => n === 478) && cli.num_faces === 2 && cli.faces.every((f) => f.length === 478);
+  const text = `API ${api.faces} faces (${api.points.join(', ')} points, ${api.binary}); CLI ${cli.num_faces} faces`;
+  return { name, ok, status: { text }, logs: [], seconds: { install: (tInstall - t0) / 1000, build: 0, browser: (performance.now() - tInstall) / 1000 } };
+}
+
+async function runExample(name, browser) {
+  if (name === 'node') return runNodeExample(name);
+  const t0 = performance.now();
+  const dir = install(name);
   const tInstall = performance.now();
   sh('npm', ['run', 'build'], dir);
   const tBuild = performance.now();

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run landmarks -- --out DIR [options] IMAGE...`: face landmarks of image files on the command
+// `npm run landmarks:browser -- --out DIR [options] IMAGE...`: face landmarks of image files on the command
 // line, computed by the real worker runtime (the same TypeScript the element ships) in headless Debian
 // Chromium. See usage() below for the options and the output format.
 import { startDevServer } from '@web/dev-server';
@@ -15,7 +15,7 @@ import { chromiumArgs, crossOriginIsolation, jsToTs, tfjsFesmAlias } from './dev
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function usage() {
-  return `usage: npm run landmarks -- --out DIR [options] IMAGE...
+  return `usage: npm run landmarks:browser -- --out DIR [options] IMAGE...
 
 Runs the face-mesh pipeline (BlazeFace + Attention Mesh on tfjs wasm, in a worker, in headless
 Chromium at $CHROMIUM_PATH or /usr/bin/chromium) on each IMAGE and writes DIR/<name>.json, <name>

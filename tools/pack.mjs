@@ -8,6 +8,10 @@
 //                        face-mesh.worker.js: it is the element's private half, always the same
 //                        version, so it is not a package of its own.
 //   @face-mesh/geometry  the pure-math library (no DOM, no tfjs), compiled by tsc: ESM + .d.ts.
+//   @face-mesh/node      the Node pipeline and the face-mesh CLI: its esbuild dist (the worker
+//                        runtime and geometry bundled in; tfjs, sharp, fast-glob as dependencies),
+//                        the bin launcher and the model files in models/, where dist/ looks first.
+//                        No typings yet.
 //
 // The workspace package.json files point `exports` at src/*.ts (the dev server, the tests and tsc
 // rely on that); the published ones are written here into a staging folder (.pack/<name>/), next to
@@ -173,6 +177,37 @@ function stageGeometry() {
   return dir;
 }
 
+function stageNode() {
+  const src = path.join(root, 'packages/node');
+  const dir = path.join(STAGE, 'node');
+  const srcPkg = readJson(path.join(src, 'package.json'));
+  if (!existsSync(path.join(src, 'dist/cli.js'))) fail('packages/node/dist is missing: run npm run build:node');
+  mkdirSync(dir, { recursive: true });
+  cpSync(path.join(src, 'dist'), path.join(dir, 'dist'), { recursive: true, filter: (f) => !f.endsWith('.map') });
+  cpSync(path.join(src, 'bin'), path.join(dir, 'bin'), { recursive: true });
+  mkdirSync(path.join(dir, 'models'));
+  // What the Node runtime reads: both meshes (refine: false), the detector, the geometry (transform).
+  const models = ['face_landmark_with_attention.tflite', 'face_landmark.tflite', 'face_detection_short_range.tflite', 'geometry_pipeline_metadata_landmarks.binarypb'];
+  for (const f of models) copyFileSync(path.join(root, 'models/dist', f), path.join(dir, 'models', f));
+  copyFileSync(path.join(src, 'README.md'), path.join(dir, 'README.md'));
+  for (const f of ['LICENSE', 'NOTICE']) copyFileSync(path.join(root, f), path.join(dir, f));
+  const external = ['@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-core', 'fast-glob', 'sharp'];
+  writePackage(dir, {
+    name: srcPkg.name,
+    version: srcPkg.version,
+    description: srcPkg.description,
+    ...COMMON,
+    keywords: ['face', 'face-mesh', 'landmarks', 'mediapipe', 'tfjs', 'wasm', 'node', 'cli'],
+    engines: srcPkg.engines,
+    bin: srcPkg.bin,
+    exports: { '.': './dist/index.js', './package.json': './package.json' },
+    main: './dist/index.js',
+    files: ['dist', 'bin', 'models', 'README.md', 'LICENSE', 'NOTICE'],
+    dependencies: Object.fromEntries(external.map((name) => [name, version(name)])),
+  });
+  return dir;
+}
+
 function dirSize(dir) {
   let n = 0;
   for (const e of readdirSync(dir, { withFileTypes: true })) n += e.isDirectory() ? dirSize(path.join(dir, e.name)) : statSync(path.join(dir, e.name)).size;
@@ -185,7 +220,7 @@ export function pack({ build = true } = {}) {
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
   const result = {};
-  for (const [name, stage] of [['@face-mesh/element', stageElement], ['@face-mesh/geometry', stageGeometry]]) {
+  for (const [name, stage] of [['@face-mesh/element', stageElement], ['@face-mesh/geometry', stageGeometry], ['@face-mesh/node', stageNode]]) {
     const dir = stage();
     result[name] = { ...npmPack(dir), staged: dir, stagedBytes: dirSize(dir) };
   }

@@ -88,7 +88,8 @@ async function init(options: BackendOptions): Promise<RuntimeMode> {
   // threaded binary on one thread is no faster (17.5 vs 17.7 ms a frame) but starts Emscripten's
   // pool of 8 wasm worker threads inside ours; and Chromium was seen to leave a terminated worker's
   // thread parked when it had such nested workers.
-  const chosenThreads = chooseThreadCount(navigator.hardwareConcurrency, options.threads);
+  // (Node 20 has no navigator: one thread unless asked for more.)
+  const chosenThreads = chooseThreadCount(globalThis.navigator?.hardwareConcurrency ?? 1, options.threads);
   const oneThread = !options.binary && want === 'threaded-simd' && chosenThreads === 1;
   if (oneThread) want = 'simd';
   if (want === 'threaded-simd' && !(canSimd && canThreads)) {

@@ -1,14 +1,14 @@
 export type { BenchResult, MemoryInfo, ModelInfo, RunResult, RuntimeApi } from './api.js';
 export type { BackendOptions, RuntimeMode, WasmBinary, WasmFileName } from './backend.js';
-export { chooseThreadCount, WASM_FILE_NAMES } from './backend.js';
+export { chooseThreadCount, initWasmBackend, WASM_FILE_NAMES } from './backend.js';
 export { Executor, type ExecutorOptions, type OpProfileEntry } from './executor.js';
 export { DetectorModel, MeshModel, sigmoid, type DetectorResult, type MeshResult } from './models.js';
 export { parseModel, ModelFormatError, type ModelGraph, type OperatorInfo, type TensorInfo } from './tflite/model.js';
 export { FacePipeline } from './pipeline/face_pipeline.js';
 export { imageToTensorData, type BorderMode, type RgbaImage, type SampleOptions } from './pipeline/image_to_tensor.js';
 export { FrameError, MAX_FRAME_PIXELS, readFrame, type FrameInput, type RawFrame } from './pipeline/frame.js';
-export type { PipelineModelUrls } from './pipeline/session.js';
+export { PipelineSession, resultBuffers, type PipelineModels, type PipelineModelUrls } from './pipeline/session.js';
 export * from './pipeline/types.js';
 export type { StreamFrameResult, StreamListener } from './stream/frame_loop.js';
 export { OVERLAY_MODES, type OverlayMode } from './overlay/overlay_painter.js';
-export type { ErrorCode, ErrorInfo } from './errors.js';
+export { RuntimeError, type ErrorCode, type ErrorInfo } from './errors.js';

@@ -4,6 +4,8 @@
  */
 import { DetectorModel, MeshModel } from '../models.js';
 import { fetchModel } from '../loader.js';
+import type { FaceGeometryMetadata } from '@face-mesh/geometry';
+import type { ModelGraph } from '../tflite/model.js';
 import { loadFaceGeometryMetadata } from './face_geometry_file.js';
 import { FacePipeline, WindowTooSmallError } from './face_pipeline.js';
 import { frameSize, readFrame, type FrameInput } from './frame.js';
@@ -25,6 +27,13 @@ export interface PipelineModelUrls {
   geometry?: string;
 }
 
+/** Both models parsed, and optionally the face geometry metadata. */
+export interface PipelineModels {
+  detector: ModelGraph;
+  mesh: ModelGraph;
+  geometry?: FaceGeometryMetadata | null;
+}
+
 export interface PipelineLoadInfo {
   loadMs: number;
   options: PipelineOptions;
@@ -39,25 +48,33 @@ export class PipelineSession {
   ) {}
 
   static async load(urls: PipelineModelUrls, options: Partial<PipelineOptions> = {}): Promise<PipelineSession> {
-    const [detectorGraph, meshGraph, geometry] = await Promise.all([
+    const [detector, mesh, geometry] = await Promise.all([
       fetchModel(urls.detector),
       fetchModel(urls.mesh),
       urls.geometry ? loadFaceGeometryMetadata(urls.geometry) : Promise.resolve(null),
     ]);
-    if ((options.transform || options.eyes) && !geometry) {
+    return PipelineSession.fromModels({ detector, mesh, geometry }, options);
+  }
+
+  /**
+   * From models already parsed: where the files are read without fetch() (Node reads them from
+   * disk). `geometry` is the parsed face geometry metadata, needed by the `transform` and `eyes` options.
+   */
+  static fromModels(models: PipelineModels, options: Partial<PipelineOptions> = {}): PipelineSession {
+    if ((options.transform || options.eyes) && !models.geometry) {
       throw new Error('The transform and eyes options need the face geometry metadata (geometry_pipeline_metadata_landmarks.binarypb): pass its URL as `geometry`.');
     }
-    const detector = new DetectorModel(detectorGraph);
+    const detector = new DetectorModel(models.detector);
     let mesh: MeshModel;
     try {
-      mesh = new MeshModel(meshGraph);
+      mesh = new MeshModel(models.mesh);
     } catch (e) {
       detector.dispose();
       throw e;
     }
     const sampler = createCropSampler();
     const pipeline = new FacePipeline(detector, mesh, options, sampler);
-    pipeline.setGeometry(geometry);
+    pipeline.setGeometry(models.geometry ?? null);
     return new PipelineSession(detector, mesh, pipeline, sampler);
   }
 
