@@ -5,7 +5,8 @@
  *   1. each model alone, per wasm binary (api.bench);
  *   2. our pipeline in a worker, tracking mode and static mode, per binary, split into
  *      frame in (ImageBitmap transfer + message + readFrame), crop, mesh model, post-processing;
- *   3. Google's @mediapipe/face_mesh (useCpuInference, maxNumFaces 1, tracking, no reset);
+ *   3. Google's @mediapipe/face_mesh (useCpuInference, maxNumFaces 1, tracking, no reset), and
+ *      Google's LiteRT.js (wasm, one thread) on the same model files and input as our SIMD binary;
  *   4. the threaded binary with 1 and 2 threads, quiet and with a busy-loop process on one core;
  *   5. tensors, JS heaps and the wasm heap before and after 2,000 frames;
  *   6. the built <face-mesh> element on Chromium's fake camera: main-thread cost per frame and
@@ -20,6 +21,7 @@ import { runtimeApi } from '../packages/worker-runtime/src/api.js';
 import { faceCrop, trackFrame, type TestImage } from '../packages/worker-runtime/test/parity/frames.js';
 import { GoogleFaceMesh } from '../packages/worker-runtime/test/parity/google-face-mesh.js';
 import { MODEL_URLS, spawnRuntime, WASM_BASE } from '../packages/worker-runtime/test/spawn.js';
+import { liteRtVersion, runAnchor, spawnLiteRt } from '../packages/worker-runtime/bench/litert/anchor.js';
 import { benchInput, mp, round, stats, type Stats } from './stats.js';
 
 type Api = Comlink.Remote<RuntimeApi>;
@@ -301,6 +303,10 @@ describe('face-mesh benchmark', function () {
       ratioOursWorkerOverTheirs: round(oursTrack.workerMs.median / stats(googleMs).median),
     };
 
+    // 3b. LiteRT.js on the same model files and input as our SIMD binary (both one thread).
+    log('litert.js');
+    results.litert = await liteRtAnchor(N.models);
+
     // 4. Threads under load: threaded-simd with 1 and 2 threads, and simd, with 0 and 1 busy processes.
     const underLoad: Record<string, unknown>[] = [];
     for (const hogs of [0, 1]) {
@@ -364,12 +370,33 @@ describe('face-mesh benchmark', function () {
   });
 });
 
+/** Models alone, ours (SIMD, one thread) and LiteRT.js (wasm, one thread), same input, alternating rounds. */
+async function liteRtAnchor(runs: number) {
+  const theirs = await spawnLiteRt();
+  const { api, worker, mode } = await startRuntime({ binary: 'simd' });
+  try {
+    const models = await runAnchor(api, theirs.api, { runs, warmup: 15, input: benchInput });
+    return {
+      package: `@litertjs/core@${await liteRtVersion()}`, wasm: theirs.file, ours: mode,
+      method: 'loadAndCompile(url, {accelerator: "wasm", cpuOptions: {numThreads: 1}}) in a classic worker of this page (its single-threaded build); ms = await model.run(tensor) + reading every output into JS, the same as our api.bench; runs split into alternating rounds (ours, LiteRT.js, ...); outputs compared with ours on the same input, by tensor name',
+      models: models.map((m) => ({
+        ...m, oursMs: stats(m.oursMs), liteRtMs: m.liteRtMs ? stats(m.liteRtMs) : null,
+        ratioOursOverLiteRt: m.liteRtMs ? round(stats(m.oursMs).median / stats(m.liteRtMs).median) : null,
+      })),
+    };
+  } finally {
+    worker.terminate();
+    theirs.worker.terminate();
+  }
+}
+
 /** The markdown summary of a results object. */
 function report(r: Record<string, unknown>): string {
   const machine = r.machine as Machine & { hardwareConcurrency: number; loadavgStart: number[]; loadavgEnd: number[]; brands: { brand: string; version: string }[]; cpu: { wallSeconds: number; othersCoresAverage: number } };
   const chromium = machine.brands.find((b) => /Chromium/.test(b.brand))?.version ?? machine.browser;
   const bins = r.binaries as Record<string, { mode: RuntimeMode; models: Record<string, { ms: Stats; topOps: { op: string; ms: number }[] }>; tracking: SplitStats; static: SplitStats }>;
   const g = r.google as { frameMs: Stats; ratioOursOverTheirs: number; ratioOursWorkerOverTheirs: number; facesLost: number };
+  const lt = r.litert as Awaited<ReturnType<typeof liteRtAnchor>>;
   const mem = r.memory as { frames: number; before: Record<string, number | null>; after: Record<string, number | null> };
   const el = r.element as Awaited<ReturnType<typeof elementBench>>;
   const thr = r.mainThreadThrottled as { runs: { rate: number; mesh: Stats; detector: Stats; trackingFrame: Stats }[] };
@@ -399,6 +426,14 @@ function report(r: Record<string, unknown>): string {
   lines.push('|---|---|');
   lines.push(`| tracking frame (send(), useCpuInference) | ${mp(g.frameMs)} (faces lost ${g.facesLost}) |`);
   lines.push(`| ours / theirs, median (threaded round trip; worker time only) | ${g.ratioOursOverTheirs.toFixed(2)}; ${g.ratioOursWorkerOverTheirs.toFixed(2)} |`);
+  lines.push('');
+  lines.push(`| ${lt.package} (${lt.wasm}, 1 thread) vs ours (${lt.ours.binary}, ${lt.ours.threads} thread), models alone, same input | ours | LiteRT.js | ours / LiteRT.js (median) | max abs difference of outputs |`);
+  lines.push('|---|---|---|---|---|');
+  for (const m of lt.models) {
+    lines.push(m.liteRtMs
+      ? `| ${m.model} | ${mp(m.oursMs)} | ${mp(m.liteRtMs)} | ${m.ratioOursOverLiteRt!.toFixed(2)} | ${m.maxAbsDiff!.toExponential(1)} |`
+      : `| ${m.model} | ${mp(m.oursMs)} | not runnable (${m.reason}) | - | - |`);
+  }
   lines.push('');
   lines.push(`| <face-mesh> on the fake camera (${el.mode.binary}, ${el.mode.threads} thread(s)) | |`);
   lines.push('|---|---|');
