@@ -3,7 +3,8 @@
  * wiring of the geometry calculators: letterbox -> BlazeFace -> decode -> weighted NMS -> ROI ->
  * 192x192 crop -> Attention Mesh -> face flag gate -> refinement -> projection -> next-frame ROI.
  * In video mode the ROIs of frame t come from frame t-1's landmarks and the detector runs only
- * while fewer faces are tracked than `maxFaces`.
+ * while fewer faces are tracked than `maxFaces` (and, with some tracked, at most once per
+ * `detectionIntervalMs` of frame time).
  */
 import {
   DETECTOR_INPUT_SIZE,
@@ -64,6 +65,10 @@ export class FacePipeline {
   private tracked: TrackedFace[] = [];
   /** Face ids are never reused within a pipeline's life. */
   private nextFaceId = 1;
+  /** Frame time (ms) of the detector's last run in video mode; null: none since the last reset. */
+  private lastDetectionMs: number | null = null;
+  /** A face tracked into the last video frame was lost there: look for it again at once. */
+  private lostFace = false;
   private readonly smoothing = new FaceSmoothing();
   /** Pose estimation, once the face geometry metadata is loaded (see setGeometry). */
   private geometry: FaceGeometryPipeline | null = null;
@@ -98,6 +103,8 @@ export class FacePipeline {
   /** Forget the tracked faces: the next frame starts from the detector. */
   reset(): void {
     this.tracked = [];
+    this.lastDetectionMs = null;
+    this.lostFace = false;
     this.smoothing.reset();
   }
 
@@ -123,7 +130,8 @@ export class FacePipeline {
     const previous = previousFaces.map((t) => t.roi);
 
     let candidates: Candidate[] = previousFaces.map(({ roi, id }) => ({ roi, id }));
-    const detectorRan = previous.length < maxFaces;
+    const detectorRan = staticImageMode || this.detectorDue(previous.length, timestampMs);
+    if (detectorRan && !staticImageMode) this.lastDetectionMs = timestampMs;
     if (detectorRan) {
       const detections = this.detect(image).slice(0, maxFaces);
       const fromDetections: Candidate[] = detections.map((d) => ({ roi: detectionToRoi(d, width, height), detection: d }));
@@ -155,7 +163,10 @@ export class FacePipeline {
       faces.push(face);
       if (!staticImageMode) next.push({ roi: landmarksToRoi(face.normalized, width, height), id });
     }
-    if (!stillImage) this.tracked = next;
+    if (!stillImage) {
+      this.lostFace = previousFaces.some((p) => !faces.some((f) => f.id === p.id));
+      this.tracked = next;
+    }
     // Output stages, after the next ROIs are taken from the raw landmarks in the camera's own frame.
     if (this.options.smoothing && !staticImageMode) this.smoothing.apply(faces, timestampMs, width, height);
     if (this.options.transform && this.geometry) {
@@ -173,6 +184,19 @@ export class FacePipeline {
       detectorRan,
       timings: { detectorMs: t1 - t0, cropMs, meshMs, postMs: t2 - t1 - cropMs - meshMs, totalMs: t2 - t0 },
     };
+  }
+
+  /**
+   * Video mode: whether this frame runs the detector. Never once `maxFaces` are tracked; always
+   * with none tracked (the first face is found at once) or right after a face was lost; otherwise
+   * when `detectionIntervalMs` of frame time has passed since its last run (or the clock went back:
+   * a new source).
+   */
+  private detectorDue(trackedCount: number, timestampMs: number): boolean {
+    if (trackedCount >= this.options.maxFaces) return false;
+    if (trackedCount === 0 || this.lostFace || this.lastDetectionMs === null) return true;
+    const elapsed = timestampMs - this.lastDetectionMs;
+    return elapsed >= this.options.detectionIntervalMs || elapsed < 0;
   }
 
   /** BlazeFace on the letterboxed frame; detections in normalized image coordinates, best first. */
@@ -224,7 +248,7 @@ function validateOptions(o: PipelineOptions): PipelineOptions {
     const v = o[key];
     if (!(typeof v === 'number' && v >= 0 && v <= 1)) throw new RangeError(`${key} must be a number between 0 and 1, got ${v}.`);
   }
-  for (const key of ['smoothingMinCutoff', 'smoothingBeta', 'smoothingDerivateCutoff'] as const) {
+  for (const key of ['smoothingMinCutoff', 'smoothingBeta', 'smoothingDerivateCutoff', 'detectionIntervalMs'] as const) {
     const v = o[key];
     if (!(typeof v === 'number' && v >= 0 && Number.isFinite(v))) throw new RangeError(`${key} must be a number >= 0, got ${v}.`);
   }

@@ -1,0 +1,126 @@
+/**
+ * Detector cadence in video mode (detectionIntervalMs): with some faces tracked but fewer than
+ * maxFaces, the detector runs at most once per interval of frame time; with none tracked, and right
+ * after a face is lost, on every frame; still images always. Frames carry explicit timestamps (a
+ * camera at 25 fps: 40 ms apart), so which frames run the detector is exact.
+ */
+import { expect } from 'chai';
+import type { FrameResult, PipelineOptions } from '../src/index.js';
+import { faceCrop, type TestImage } from './parity/frames.js';
+import { MODEL_URLS, WASM_BASE, spawnRuntime } from './spawn.js';
+
+type Api = ReturnType<typeof spawnRuntime>['api'];
+
+const FRAME_MS = 40;
+const VIDEO: Partial<PipelineOptions> = { staticImageMode: false, maxFaces: 2, smoothing: false };
+
+/**
+ * A 640x480 frame with the face of the sample crop (a 320-pixel-wide strip around it) on the left,
+ * and with `second` the same face again on the right.
+ */
+function faces(crop: TestImage, second: boolean): ImageData {
+  const canvas = document.createElement('canvas');
+  canvas.width = 640;
+  canvas.height = 480;
+  const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+  ctx.fillStyle = '#808080';
+  ctx.fillRect(0, 0, 640, 480);
+  ctx.drawImage(crop.canvas, 180, 0, 320, 480, 0, 0, 320, 480);
+  if (second) ctx.drawImage(crop.canvas, 180, 0, 320, 480, 320, 0, 320, 480);
+  return ctx.getImageData(0, 0, 640, 480);
+}
+
+describe('detector cadence (detectionIntervalMs)', function () {
+  this.timeout(300_000);
+  let api: Api;
+  let worker: Worker;
+  let one: ImageData;
+  let two: ImageData;
+  let grey: ImageData;
+
+  /** Frames i = 0, 1, ... at i * FRAME_MS ms, from a fresh start; the results. */
+  async function play(options: Partial<PipelineOptions>, frames: ImageData[]): Promise<FrameResult[]> {
+    await api.setPipelineOptions({ ...VIDEO, ...options });
+    await api.resetPipeline();
+    const out: FrameResult[] = [];
+    for (let i = 0; i < frames.length; i++) out.push(await api.process(frames[i]!, { timestampMs: 1000 + i * FRAME_MS }));
+    return out;
+  }
+
+  before(async () => {
+    ({ api, worker } = spawnRuntime());
+    await api.init({ wasmBase: WASM_BASE });
+    await api.createPipeline(MODEL_URLS, VIDEO);
+    const crop = await faceCrop();
+    one = faces(crop, false);
+    two = faces(crop, true);
+    grey = new ImageData(new Uint8ClampedArray(640 * 480 * 4).fill(128), 640, 480);
+    // The frames are what the tests assume: one face, two faces (still images, detector alone).
+    await api.setPipelineOptions({ ...VIDEO, staticImageMode: true });
+    expect((await api.process(one)).faces, 'one-face frame').to.have.length(1);
+    expect((await api.process(two)).faces, 'two-face frame').to.have.length(2);
+  });
+
+  after(() => worker.terminate());
+
+  it('defaults to 0 (MediaPipe: every frame while fewer faces than maxFaces are tracked)', async () => {
+    // (before() created the pipeline without the option)
+    expect((await api.setPipelineOptions({})).detectionIntervalMs).to.equal(0);
+    const ran = (await play({}, Array(6).fill(one))).map((r) => r.detectorRan);
+    expect(ran).to.deep.equal([true, true, true, true, true, true]);
+  });
+
+  it('one face tracked, maxFaces 2, 100 ms: the detector runs on the frames 100 ms apart, and the face is tracked on all', async () => {
+    const results = await play({ detectionIntervalMs: 100 }, Array(10).fill(one));
+    // 40 ms frames: runs at 0, 120, 240, 360 ms (the first frame at least 100 ms after the last run).
+    expect(results.map((r) => r.detectorRan)).to.deep.equal([true, false, false, true, false, false, true, false, false, true]);
+    expect(results.map((r) => r.faces.length)).to.deep.equal(Array(10).fill(1));
+    expect(new Set(results.map((r) => r.faces[0]!.id)).size, 'the same face throughout').to.equal(1);
+  });
+
+  it('maxFaces 1 never runs it once the face is tracked; with no face tracked it runs on every frame', async () => {
+    expect((await play({ maxFaces: 1, detectionIntervalMs: 100 }, Array(5).fill(one))).map((r) => r.detectorRan)).to.deep.equal([true, false, false, false, false]);
+    expect((await play({ detectionIntervalMs: 1000 }, Array(5).fill(grey))).map((r) => r.detectorRan)).to.deep.equal([true, true, true, true, true]);
+  });
+
+  it('a still image in between always runs the detector and leaves the video cadence as it was', async () => {
+    await play({ detectionIntervalMs: 100 }, [one, one]);
+    expect((await api.process(one, { stillImage: true })).detectorRan).to.equal(true);
+    // Video frames go on at 80 and 120 ms: the still image did not count as a run.
+    expect((await api.process(one, { timestampMs: 1080 })).detectorRan).to.equal(false);
+    expect((await api.process(one, { timestampMs: 1120 })).detectorRan).to.equal(true);
+  });
+
+  it('a frame time that goes back (a new source) runs the detector', async () => {
+    await play({ detectionIntervalMs: 100 }, [one, one]);
+    expect((await api.process(one, { timestampMs: 500 })).detectorRan).to.equal(true);
+  });
+
+  it('a tracked face that is lost is looked for on the next frame, whatever the interval', async () => {
+    // Two faces tracked (no detector), then the right one leaves: it is lost on that frame, and the
+    // next frame runs the detector although the interval (10 s) is far from over.
+    const results = await play({ detectionIntervalMs: 10_000 }, [two, two, one, one, one]);
+    expect(results.map((r) => r.faces.length)).to.deep.equal([2, 2, 1, 1, 1]);
+    expect(results.map((r) => r.detectorRan)).to.deep.equal([true, false, false, true, false]);
+  });
+
+  it('a negative, infinite or non-number interval rejects with a RangeError naming the option', async () => {
+    for (const bad of [-1, Number.POSITIVE_INFINITY, Number.NaN, '100' as unknown as number]) {
+      const err = await api.setPipelineOptions({ detectionIntervalMs: bad }).then(() => null, (e: Error) => e);
+      expect(err?.name, String(bad)).to.equal('RangeError');
+      expect(err?.message, String(bad)).to.contain('detectionIntervalMs');
+    }
+  });
+
+  it('a second face that appears is found within the interval plus one frame, whatever the phase', async () => {
+    const interval = 100;
+    for (let appear = 1; appear <= 4; appear++) {
+      const frames = Array.from({ length: appear + 5 }, (_, i) => (i < appear ? one : two));
+      const results = await play({ detectionIntervalMs: interval }, frames);
+      const found = results.findIndex((r) => r.faces.length === 2);
+      expect(found, `second face from frame ${appear}: found`).to.be.greaterThan(-1);
+      expect((found - appear) * FRAME_MS, `second face from frame ${appear}: ms to find it`).to.be.at.most(interval + FRAME_MS);
+      expect(results[found]!.detectorRan).to.equal(true);
+    }
+  });
+});
