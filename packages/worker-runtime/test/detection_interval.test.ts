@@ -6,29 +6,13 @@
  */
 import { expect } from 'chai';
 import type { FrameResult, PipelineOptions } from '../src/index.js';
-import { faceCrop, type TestImage } from './parity/frames.js';
+import { faceCrop, sideBySideFrame } from './parity/frames.js';
 import { MODEL_URLS, WASM_BASE, spawnRuntime } from './spawn.js';
 
 type Api = ReturnType<typeof spawnRuntime>['api'];
 
 const FRAME_MS = 40;
 const VIDEO: Partial<PipelineOptions> = { staticImageMode: false, maxFaces: 2, smoothing: false };
-
-/**
- * A 640x480 frame with the face of the sample crop (a 320-pixel-wide strip around it) on the left,
- * and with `second` the same face again on the right.
- */
-function faces(crop: TestImage, second: boolean): ImageData {
-  const canvas = document.createElement('canvas');
-  canvas.width = 640;
-  canvas.height = 480;
-  const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
-  ctx.fillStyle = '#808080';
-  ctx.fillRect(0, 0, 640, 480);
-  ctx.drawImage(crop.canvas, 180, 0, 320, 480, 0, 0, 320, 480);
-  if (second) ctx.drawImage(crop.canvas, 180, 0, 320, 480, 320, 0, 320, 480);
-  return ctx.getImageData(0, 0, 640, 480);
-}
 
 describe('detector cadence (detectionIntervalMs)', function () {
   this.timeout(300_000);
@@ -52,8 +36,8 @@ describe('detector cadence (detectionIntervalMs)', function () {
     await api.init({ wasmBase: WASM_BASE });
     await api.createPipeline(MODEL_URLS, VIDEO);
     const crop = await faceCrop();
-    one = faces(crop, false);
-    two = faces(crop, true);
+    one = sideBySideFrame(crop, false).imageData;
+    two = sideBySideFrame(crop, true).imageData;
     grey = new ImageData(new Uint8ClampedArray(640 * 480 * 4).fill(128), 640, 480);
     // The frames are what the tests assume: one face, two faces (still images, detector alone).
     await api.setPipelineOptions({ ...VIDEO, staticImageMode: true });
