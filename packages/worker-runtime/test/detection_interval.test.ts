@@ -2,11 +2,12 @@
  * Detector cadence in video mode (detectionIntervalMs): with some faces tracked but fewer than
  * maxFaces, the detector runs at most once per interval of frame time; with none tracked, and right
  * after a face is lost, on every frame; still images always. Frames carry explicit timestamps (a
- * camera at 25 fps: 40 ms apart), so which frames run the detector is exact.
+ * camera at 25 fps: 40 ms apart), so which frames run the detector is exact. And with maxFaces 2, a
+ * detection of a face already tracked is not tracked a second time.
  */
 import { expect } from 'chai';
 import type { FrameResult, PipelineOptions } from '../src/index.js';
-import { faceCrop, sideBySideFrame } from './parity/frames.js';
+import { faceCrop, sideBySideFrame, trackFrame } from './parity/frames.js';
 import { MODEL_URLS, WASM_BASE, spawnRuntime } from './spawn.js';
 
 type Api = ReturnType<typeof spawnRuntime>['api'];
@@ -94,6 +95,17 @@ describe('detector cadence (detectionIntervalMs)', function () {
       expect(err?.name, String(bad)).to.equal('RangeError');
       expect(err?.message, String(bad)).to.contain('detectionIntervalMs');
     }
+  });
+
+  it('maxFaces 2, one moving face, detector on every frame: one face with one id on every frame, never tracked twice', async () => {
+    // On frame 25 of the sequence the detector's crop and the tracked one overlap by IoU < 0.5, so
+    // the association keeps both; both meshes land on the same face.
+    const crop = await faceCrop();
+    const frames = Array.from({ length: 30 }, (_, t) => trackFrame(crop, t).imageData);
+    const results = await play({ detectionIntervalMs: 0 }, [...frames, ...frames.reverse()]);
+    expect(results.map((r) => r.faces.length)).to.deep.equal(Array(60).fill(1));
+    expect(new Set(results.map((r) => r.faces[0]!.id)).size).to.equal(1);
+    expect(results.every((r) => r.detectorRan), 'the detector kept looking for a second face').to.equal(true);
   });
 
   it('a second face that appears is found within the interval plus one frame, whatever the phase', async () => {

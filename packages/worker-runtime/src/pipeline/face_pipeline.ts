@@ -7,6 +7,7 @@
  * `detectionIntervalMs` of frame time).
  */
 import {
+  ASSOCIATION_MIN_SIMILARITY,
   DETECTOR_INPUT_SIZE,
   FACE_DETECTION_DECODE_OPTIONS,
   MESH_INPUT_SIZE,
@@ -22,6 +23,7 @@ import {
   projectLandmarks,
   projectPoints2d,
   refineLandmarks,
+  roiIou,
   sigmoid,
   weightedNonMaxSuppression,
   type Detection,
@@ -146,6 +148,7 @@ export class FacePipeline {
     const next: TrackedFace[] = [];
     let cropMs = 0;
     let meshMs = 0;
+    const meshed: { candidate: Candidate; face: FaceResult; nextRoi: Roi | null }[] = [];
     for (const candidate of candidates) {
       const c0 = performance.now();
       imageToTensorData(image, cropAffine(candidate.roi, width, height), MESH_CROP, this.meshInput);
@@ -157,11 +160,20 @@ export class FacePipeline {
       const score = sigmoid(raw.faceFlag);
       // ThresholdingCalculator: present iff score > threshold (strict); otherwise no landmarks, no ROI.
       if (!(score > this.options.minTrackingConfidence)) continue;
+      const face = this.toFace(raw, candidate, candidate.id ?? 0, score, width, height);
+      meshed.push({ candidate, face, nextRoi: staticImageMode ? null : landmarksToRoi(face.normalized, width, height) });
+    }
+    // The association compares the detector's box with the tracked crop, and at IoU <= 0.5 keeps
+    // both, yet the detection can be of a tracked face: its landmarks then give (nearly) that face's
+    // ROI. Tracking it too would follow one face twice for good (two meshes a frame, two ids, and
+    // with maxFaces reached, no detector to find a real second face): drop the newcomer.
+    const trackedRois = meshed.flatMap((m) => (m.candidate.id !== undefined && m.nextRoi ? [m.nextRoi] : []));
+    for (const { candidate, face, nextRoi } of meshed) {
+      if (candidate.id === undefined && nextRoi && trackedRois.some((r) => roiIou(r, nextRoi) > ASSOCIATION_MIN_SIMILARITY)) continue;
       // A face keeps its id while it is tracked; a face from the detector gets a new one.
-      const id = candidate.id ?? this.nextFaceId++;
-      const face = this.toFace(raw, candidate, id, score, width, height);
+      face.id = candidate.id ?? this.nextFaceId++;
       faces.push(face);
-      if (!staticImageMode) next.push({ roi: landmarksToRoi(face.normalized, width, height), id });
+      if (nextRoi) next.push({ roi: nextRoi, id: face.id });
     }
     if (!stillImage) {
       this.lostFace = previousFaces.some((p) => !faces.some((f) => f.id === p.id));
