@@ -3,7 +3,7 @@
  * maxFaces, the detector runs at most once per interval of frame time; with none tracked, and right
  * after a face is lost, on every frame; still images always. Frames carry explicit timestamps (a
  * camera at 25 fps: 40 ms apart), so which frames run the detector is exact. And with maxFaces 2, a
- * detection of a face already tracked is not tracked a second time.
+ * face meshed twice (a detection beside its own tracked crop) is tracked once from the next frame.
  */
 import { expect } from 'chai';
 import type { FrameResult, PipelineOptions } from '../src/index.js';
@@ -97,15 +97,18 @@ describe('detector cadence (detectionIntervalMs)', function () {
     }
   });
 
-  it('maxFaces 2, one moving face, detector on every frame: one face with one id on every frame, never tracked twice', async () => {
-    // On frame 25 of the sequence the detector's crop and the tracked one overlap by IoU < 0.5, so
-    // the association keeps both; both meshes land on the same face.
+  it('maxFaces 2, one moving face, detector on every frame: a face meshed twice is followed once from the next frame', async () => {
+    // On frame 25 of the sequence the detector's box and the tracked crop overlap by IoU <= 0.5, so
+    // the association keeps both and the face is meshed twice (Google shows it twice too: parity
+    // test); on the next frame the association merges the two tracked crops.
     const crop = await faceCrop();
     const frames = Array.from({ length: 30 }, (_, t) => trackFrame(crop, t).imageData);
-    const results = await play({ detectionIntervalMs: 0 }, [...frames, ...frames.reverse()]);
-    expect(results.map((r) => r.faces.length)).to.deep.equal(Array(60).fill(1));
-    expect(new Set(results.map((r) => r.faces[0]!.id)).size).to.equal(1);
-    expect(results.every((r) => r.detectorRan), 'the detector kept looking for a second face').to.equal(true);
+    const results = await play({ detectionIntervalMs: 0 }, [...frames, ...[...frames].reverse()]);
+    const counts = results.map((r) => r.faces.length);
+    expect(counts.filter((n) => n === 2).length, 'frames with the face twice').to.be.greaterThan(0);
+    expect(counts.some((n, i) => n === 2 && counts[i - 1] === 2), `never on two frames in a row: ${counts.join('')}`).to.equal(false);
+    const first = results[0]!.faces[0]!.id;
+    expect(results.every((r) => r.faces.some((f) => f.id === first)), 'the first face keeps its id throughout').to.equal(true);
   });
 
   it('a second face that appears is found within the interval plus one frame, whatever the phase', async () => {

@@ -7,7 +7,6 @@
  * `detectionIntervalMs` of frame time).
  */
 import {
-  ASSOCIATION_MIN_SIMILARITY,
   DETECTOR_INPUT_SIZE,
   FACE_DETECTION_DECODE_OPTIONS,
   MESH_INPUT_SIZE,
@@ -23,7 +22,6 @@ import {
   projectLandmarks,
   projectPoints2d,
   refineLandmarks,
-  roiIou,
   sigmoid,
   weightedNonMaxSuppression,
   type Detection,
@@ -131,24 +129,25 @@ export class FacePipeline {
     const previousFaces = staticImageMode ? [] : this.tracked;
     const previous = previousFaces.map((t) => t.roi);
 
-    let candidates: Candidate[] = previousFaces.map(({ roi, id }) => ({ roi, id }));
+    const tracked: Candidate[] = previousFaces.map(({ roi, id }) => ({ roi, id }));
     const detectorRan = staticImageMode || this.detectorDue(previous.length, timestampMs);
     if (detectorRan && !staticImageMode) this.lastDetectionMs = timestampMs;
-    if (detectorRan) {
-      const detections = this.detect(image).slice(0, maxFaces);
-      const fromDetections: Candidate[] = detections.map((d) => ({ roi: detectionToRoi(d, width, height), detection: d }));
-      // AssociationNormRectCalculator: detections first, tracked ROIs win on overlap.
-      const merged = associateDetectionsWithTracked(fromDetections.map((c) => c.roi), previous);
-      const byRoi = new Map<Roi, Candidate>([...fromDetections, ...candidates].map((c) => [c.roi, c]));
-      candidates = merged.map((roi) => byRoi.get(roi) ?? { roi });
-    }
+    const detections = detectorRan ? this.detect(image).slice(0, maxFaces) : [];
+    const fromDetections: Candidate[] = detections.map((d) => ({ roi: detectionToRoi(d, width, height), detection: d }));
+    // AssociationNormRectCalculator, on every frame as in MediaPipe's graph (with no detections it
+    // still merges tracked ROIs that overlap, so a face tracked twice is followed once from the
+    // next frame): detections first, tracked ROIs win on overlap, a later tracked ROI over an earlier.
+    const merged = associateDetectionsWithTracked(fromDetections.map((c) => c.roi), previous);
+    const byRoi = new Map<Roi, Candidate>([...fromDetections, ...tracked].map((c) => [c.roi, c]));
+    const candidates = merged.map((roi) => byRoi.get(roi) ?? { roi });
     const t1 = performance.now();
 
     const faces: FaceResult[] = [];
     const next: TrackedFace[] = [];
     let cropMs = 0;
     let meshMs = 0;
-    const meshed: { candidate: Candidate; face: FaceResult; nextRoi: Roi | null }[] = [];
+    /** A tracked face failed the face flag here (one merged into another by the association was not lost). */
+    let lostFace = false;
     for (const candidate of candidates) {
       const c0 = performance.now();
       imageToTensorData(image, cropAffine(candidate.roi, width, height), MESH_CROP, this.meshInput);
@@ -159,24 +158,18 @@ export class FacePipeline {
       meshMs += c2 - c1;
       const score = sigmoid(raw.faceFlag);
       // ThresholdingCalculator: present iff score > threshold (strict); otherwise no landmarks, no ROI.
-      if (!(score > this.options.minTrackingConfidence)) continue;
-      const face = this.toFace(raw, candidate, candidate.id ?? 0, score, width, height);
-      meshed.push({ candidate, face, nextRoi: staticImageMode ? null : landmarksToRoi(face.normalized, width, height) });
-    }
-    // The association compares the detector's box with the tracked crop, and at IoU <= 0.5 keeps
-    // both, yet the detection can be of a tracked face: its landmarks then give (nearly) that face's
-    // ROI. Tracking it too would follow one face twice for good (two meshes a frame, two ids, and
-    // with maxFaces reached, no detector to find a real second face): drop the newcomer.
-    const trackedRois = meshed.flatMap((m) => (m.candidate.id !== undefined && m.nextRoi ? [m.nextRoi] : []));
-    for (const { candidate, face, nextRoi } of meshed) {
-      if (candidate.id === undefined && nextRoi && trackedRois.some((r) => roiIou(r, nextRoi) > ASSOCIATION_MIN_SIMILARITY)) continue;
+      if (!(score > this.options.minTrackingConfidence)) {
+        if (candidate.id !== undefined) lostFace = true;
+        continue;
+      }
       // A face keeps its id while it is tracked; a face from the detector gets a new one.
-      face.id = candidate.id ?? this.nextFaceId++;
+      const id = candidate.id ?? this.nextFaceId++;
+      const face = this.toFace(raw, candidate, id, score, width, height);
       faces.push(face);
-      if (nextRoi) next.push({ roi: nextRoi, id: face.id });
+      if (!staticImageMode) next.push({ roi: landmarksToRoi(face.normalized, width, height), id });
     }
     if (!stillImage) {
-      this.lostFace = previousFaces.some((p) => !faces.some((f) => f.id === p.id));
+      this.lostFace = lostFace;
       this.tracked = next;
     }
     // Output stages, after the next ROIs are taken from the raw landmarks in the camera's own frame.
