@@ -5,8 +5,11 @@
  *   1. each model alone, per wasm binary (api.bench);
  *   2. our pipeline in a worker, tracking mode and static mode, per binary, split into
  *      frame in (ImageBitmap transfer + message + readFrame), crop, mesh model, post-processing;
- *   3. Google's @mediapipe/face_mesh (useCpuInference, maxNumFaces 1, tracking, no reset);
+ *   3. Google's @mediapipe/face_mesh (useCpuInference, maxNumFaces 1, tracking, no reset), and
+ *      Google's LiteRT.js (wasm, one thread) on the same model files and input as our SIMD binary;
  *   4. the threaded binary with 1 and 2 threads, quiet and with a busy-loop process on one core;
+ *   4b. detector cadence: worker time with max-faces 2 vs 1 and one face in view (30 fps frame
+ *      times, per detection-interval), and how soon a second face that appears is found;
  *   5. tensors, JS heaps and the wasm heap before and after 2,000 frames;
  *   6. the built <face-mesh> element on Chromium's fake camera: main-thread cost per frame and
  *      capture-to-event latency;
@@ -17,10 +20,12 @@ import * as Comlink from 'comlink';
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { FrameResult, RuntimeApi, RuntimeMode, WasmBinary } from '../packages/worker-runtime/src/index.js';
 import { runtimeApi } from '../packages/worker-runtime/src/api.js';
-import { faceCrop, trackFrame, type TestImage } from '../packages/worker-runtime/test/parity/frames.js';
+import { faceCrop, sideBySideFrame, trackFrame, type TestImage } from '../packages/worker-runtime/test/parity/frames.js';
 import { GoogleFaceMesh } from '../packages/worker-runtime/test/parity/google-face-mesh.js';
 import { MODEL_URLS, spawnRuntime, WASM_BASE } from '../packages/worker-runtime/test/spawn.js';
+import { liteRtVersion, runAnchor, spawnLiteRt } from '../packages/worker-runtime/bench/litert/anchor.js';
 import { benchInput, mp, round, stats, type Stats } from './stats.js';
+import { DEFAULT_DETECTION_INTERVAL_MS } from '../packages/element/src/face-mesh.js';
 
 type Api = Comlink.Remote<RuntimeApi>;
 
@@ -301,6 +306,10 @@ describe('face-mesh benchmark', function () {
       ratioOursWorkerOverTheirs: round(oursTrack.workerMs.median / stats(googleMs).median),
     };
 
+    // 3b. LiteRT.js on the same model files and input as our SIMD binary (both one thread).
+    log('litert.js');
+    results.litert = await liteRtAnchor(N.models);
+
     // 4. Threads under load: threaded-simd with 1 and 2 threads, and simd, with 0 and 1 busy processes.
     const underLoad: Record<string, unknown>[] = [];
     for (const hogs of [0, 1]) {
@@ -320,6 +329,10 @@ describe('face-mesh benchmark', function () {
     }
     await cmd('bench-load', { processes: 0 });
     results.threadsUnderLoad = underLoad;
+
+    // 4b. Detector cadence (max-faces 2 with one face in view) and time to find a second face.
+    log('detector cadence');
+    results.detectorCadence = await detectorCadence(frames, crop, N.track, N.warm);
 
     // 6. The built element on the fake camera.
     log('element');
@@ -364,12 +377,117 @@ describe('face-mesh benchmark', function () {
   });
 });
 
+/** Camera frame rate of the cadence section's frame times. */
+const CAMERA_FPS = 30;
+/** detection-interval values compared (ms), the element's default among them. */
+const INTERVALS = [0, 100, 150, DEFAULT_DETECTION_INTERVAL_MS];
+
+/**
+ * The one-face tracking frames with frame times of a 30 fps camera, through max-faces 1 and
+ * max-faces 2 at each detection interval, in alternating rounds (SIMD, one thread: the element on 2
+ * cores). Then, per interval and per phase of the cadence, frames with one face and then two: the
+ * frame time until the second face is found, plus that frame's worker time.
+ */
+async function detectorCadence(frames: TestImage[], crop: TestImage, count: number, warm: number) {
+  const { api, worker, mode } = await startRuntime({ binary: 'simd' });
+  const frameMs = 1000 / CAMERA_FPS;
+  const timed = async (image: TestImage, timestampMs: number) => {
+    const bitmap = await createImageBitmap(image.imageData);
+    return api.process(Comlink.transfer(bitmap, [bitmap]), { timestampMs });
+  };
+  try {
+    const configs = [{ maxFaces: 1, detectionIntervalMs: 0 }, ...INTERVALS.map((detectionIntervalMs) => ({ maxFaces: 2, detectionIntervalMs }))];
+    const rows = configs.map((c) => ({ ...c, workerMs: [] as number[], detectorFrameMs: [] as number[], otherFrameMs: [] as number[], detectorRuns: 0, framesNotOneFace: 0 }));
+    const ROUNDS = 3;
+    for (let pass = 0; pass < ROUNDS; pass++) {
+      for (const row of rows) {
+        await api.setPipelineOptions({ maxFaces: row.maxFaces, detectionIntervalMs: row.detectionIntervalMs });
+        await api.resetPipeline();
+        for (let i = 0; i < warm + Math.ceil(count / ROUNDS); i++) {
+          const r = await timed(frames[seq(i, frames.length)]!, i * frameMs);
+          if (i < warm) continue;
+          const ms = r.timings.totalMs + (r.timings.readMs ?? 0);
+          row.workerMs.push(ms);
+          (r.detectorRan ? row.detectorFrameMs : row.otherFrameMs).push(ms);
+          if (r.detectorRan) row.detectorRuns++;
+          if (r.faces.length !== 1) row.framesNotOneFace++;
+        }
+      }
+    }
+    // The mean, not the median: the detector runs on some frames only, and the mean is the work per
+    // frame. On a busy machine the mean takes every outlier, so the work per frame is also given
+    // from medians: detector frames' median x their share + the other frames' median x theirs.
+    const base = stats(rows[0]!.workerMs).mean;
+    const fromMedians = (r: (typeof rows)[number]) =>
+      ((stats(r.detectorFrameMs).median || 0) * r.detectorFrameMs.length + (stats(r.otherFrameMs).median || 0) * r.otherFrameMs.length) / r.workerMs.length;
+    const baseFromMedians = fromMedians(rows[0]!);
+    const one = sideBySideFrame(crop, false);
+    const two = sideBySideFrame(crop, true);
+    const secondFace = [];
+    for (const detectionIntervalMs of INTERVALS) {
+      await api.setPipelineOptions({ maxFaces: 2, detectionIntervalMs });
+      const frameTime: number[] = [];
+      const work: number[] = [];
+      let missed = 0;
+      // The second face appears on frame `appear`, at every phase of the detector's cadence.
+      for (let appear = 1; appear <= Math.ceil(detectionIntervalMs / frameMs) + 1; appear++) {
+        await api.resetPipeline();
+        let found = false;
+        for (let i = 0; i < appear + 30 && !found; i++) {
+          const r = await timed(i < appear ? one : two, i * frameMs);
+          if (i >= appear && r.faces.length === 2) {
+            found = true;
+            frameTime.push((i - appear) * frameMs);
+            work.push(r.timings.totalMs + (r.timings.readMs ?? 0));
+          }
+        }
+        if (!found) missed++;
+      }
+      secondFace.push({ detectionIntervalMs, phases: frameTime.length + missed, missed, frameTimeMs: stats(frameTime), worstFrameTimeMs: round(Math.max(...frameTime)), findingFrameWorkerMs: stats(work) });
+    }
+    return {
+      mode, fps: CAMERA_FPS,
+      method: `the tracking frames (one moving face) with frame times ${frameMs.toFixed(1)} ms apart, processed back to back; worker ms = readFrame + pipeline; ${ROUNDS} alternating rounds per setting, ${warm} warm-up frames each. Second face: a still frame with one face, then the same with a second face beside it from frame k, for every k in one detector period: frame time from its first frame to the frame that finds it (median, worst), and that frame's worker time`,
+      rows: rows.map((r) => ({
+        maxFaces: r.maxFaces, detectionIntervalMs: r.detectionIntervalMs, detectorRuns: r.detectorRuns, framesNotOneFace: r.framesNotOneFace, frames: r.workerMs.length,
+        workerMs: stats(r.workerMs), detectorFrameMs: stats(r.detectorFrameMs), otherFrameMs: stats(r.otherFrameMs),
+        meanVsMaxFaces1: round(stats(r.workerMs).mean / base), fromMediansVsMaxFaces1: round(fromMedians(r) / baseFromMedians),
+      })),
+      secondFace,
+    };
+  } finally {
+    worker.terminate();
+  }
+}
+
+/** Models alone, ours (SIMD, one thread) and LiteRT.js (wasm, one thread), same input, alternating rounds. */
+async function liteRtAnchor(runs: number) {
+  const theirs = await spawnLiteRt();
+  const { api, worker, mode } = await startRuntime({ binary: 'simd' });
+  try {
+    const models = await runAnchor(api, theirs.api, { runs, warmup: 15, input: benchInput });
+    return {
+      package: `@litertjs/core@${await liteRtVersion()}`, wasm: theirs.file, ours: mode,
+      method: 'loadAndCompile(url, {accelerator: "wasm", cpuOptions: {numThreads: 1}}) in a classic worker of this page (its single-threaded build); ms = await model.run(tensor) + reading every output into JS, the same as our api.bench; runs split into alternating rounds (ours, LiteRT.js, ...); outputs compared with ours on the same input, by tensor name',
+      models: models.map((m) => ({
+        ...m, oursMs: stats(m.oursMs), liteRtMs: m.liteRtMs ? stats(m.liteRtMs) : null,
+        ratioOursOverLiteRt: m.liteRtMs ? round(stats(m.oursMs).median / stats(m.liteRtMs).median) : null,
+      })),
+    };
+  } finally {
+    worker.terminate();
+    theirs.worker.terminate();
+  }
+}
+
 /** The markdown summary of a results object. */
 function report(r: Record<string, unknown>): string {
   const machine = r.machine as Machine & { hardwareConcurrency: number; loadavgStart: number[]; loadavgEnd: number[]; brands: { brand: string; version: string }[]; cpu: { wallSeconds: number; othersCoresAverage: number } };
   const chromium = machine.brands.find((b) => /Chromium/.test(b.brand))?.version ?? machine.browser;
   const bins = r.binaries as Record<string, { mode: RuntimeMode; models: Record<string, { ms: Stats; topOps: { op: string; ms: number }[] }>; tracking: SplitStats; static: SplitStats }>;
   const g = r.google as { frameMs: Stats; ratioOursOverTheirs: number; ratioOursWorkerOverTheirs: number; facesLost: number };
+  const lt = r.litert as Awaited<ReturnType<typeof liteRtAnchor>>;
+  const cad = r.detectorCadence as Awaited<ReturnType<typeof detectorCadence>>;
   const mem = r.memory as { frames: number; before: Record<string, number | null>; after: Record<string, number | null> };
   const el = r.element as Awaited<ReturnType<typeof elementBench>>;
   const thr = r.mainThreadThrottled as { runs: { rate: number; mesh: Stats; detector: Stats; trackingFrame: Stats }[] };
@@ -399,6 +517,23 @@ function report(r: Record<string, unknown>): string {
   lines.push('|---|---|');
   lines.push(`| tracking frame (send(), useCpuInference) | ${mp(g.frameMs)} (faces lost ${g.facesLost}) |`);
   lines.push(`| ours / theirs, median (threaded round trip; worker time only) | ${g.ratioOursOverTheirs.toFixed(2)}; ${g.ratioOursWorkerOverTheirs.toFixed(2)} |`);
+  lines.push('');
+  lines.push(`| ${lt.package} (${lt.wasm}, 1 thread) vs ours (${lt.ours.binary}, ${lt.ours.threads} thread), models alone, same input | ours | LiteRT.js | ours / LiteRT.js (median) | max abs difference of outputs |`);
+  lines.push('|---|---|---|---|---|');
+  for (const m of lt.models) {
+    lines.push(m.liteRtMs
+      ? `| ${m.model} | ${mp(m.oursMs)} | ${mp(m.liteRtMs)} | ${m.ratioOursOverLiteRt!.toFixed(2)} | ${m.maxAbsDiff!.toExponential(1)} |`
+      : `| ${m.model} | ${mp(m.oursMs)} | not runnable (${m.reason}) | - | - |`);
+  }
+  lines.push('');
+  lines.push(`| detector cadence: one moving face, ${cad.fps} fps frame times, ${cad.mode.binary} ${cad.mode.threads} thread | worker ms per frame, mean | median / p90 | detector runs | vs max-faces 1: mean; from medians | second face: frame time to the frame that finds it, median / worst (+ that frame's worker ms, median) |`);
+  lines.push('|---|---|---|---|---|---|');
+  for (const c of cad.rows) {
+    const found = cad.secondFace.find((f) => f.detectionIntervalMs === c.detectionIntervalMs);
+    const label = c.maxFaces === 1 ? 'max-faces 1' : `max-faces 2, detection-interval ${c.detectionIntervalMs}${c.detectionIntervalMs === 0 ? ' (every frame, as MediaPipe)' : c.detectionIntervalMs === DEFAULT_DETECTION_INTERVAL_MS ? ' (default)' : ''}`;
+    const second = c.maxFaces === 1 || !found ? '-' : `${found.frameTimeMs.median.toFixed(0)} / ${found.worstFrameTimeMs.toFixed(0)} (+ ${found.findingFrameWorkerMs.median.toFixed(1)})${found.missed ? `, missed at ${found.missed} of ${found.phases} phases` : ''}`;
+    lines.push(`| ${label} | ${c.workerMs.mean.toFixed(2)} | ${mp(c.workerMs)} | ${c.detectorRuns} of ${c.frames}${c.framesNotOneFace ? ` (${c.framesNotOneFace} frames not 1 face)` : ''} | ${c.meanVsMaxFaces1.toFixed(2)}x; ${c.fromMediansVsMaxFaces1.toFixed(2)}x | ${second} |`);
+  }
   lines.push('');
   lines.push(`| <face-mesh> on the fake camera (${el.mode.binary}, ${el.mode.threads} thread(s)) | |`);
   lines.push('|---|---|');

@@ -21,7 +21,7 @@ export interface LandmarksDetail {
   faces: FaceResult[];
   /** Where the worker spent its time on this frame. */
   timings: PipelineTimings;
-  /** Whether the detector ran on this frame (it runs only while fewer faces are tracked than max-faces). */
+  /** Whether the detector ran on this frame (it runs only while fewer faces are tracked than max-faces, and with some tracked at most once per detection-interval). */
   detectorRan: boolean;
   /** Camera frames skipped so far because a newer frame arrived while the worker was busy. */
   dropped: number;

@@ -1,10 +1,14 @@
 /**
  * Benchmark (not a test): ms per inference of the mesh and detector models in the runtime worker,
  * on each wasm binary, with and without activation fusion. Prints a table and, for the fused
- * mesh model, where the time goes per op type. Run with `npm run bench:models`. On a shared 2-core
- * VM other load shows up as a long tail: compare medians, and min as the no-contention bound.
+ * mesh model, where the time goes per op type; then Google's LiteRT.js (wasm, one thread, in a
+ * classic worker of the same page) on the same files and input, against our SIMD binary on one
+ * thread, with the ratio and how far its outputs are from ours. Run with `npm run bench:models`.
+ * On a shared 2-core VM other load shows up as a long tail: compare medians, and min as the
+ * no-contention bound.
  */
 import { spawnRuntime, WASM_BASE } from '../test/spawn.js';
+import { liteRtVersion, runAnchor, spawnLiteRt } from './litert/anchor.js';
 
 const RUNS = 100;
 /** The plan executor (default), the plan on tfjs' kernels only, and the reference executor with and without fused activations. */
@@ -58,10 +62,31 @@ describe('model inference benchmark', () => {
         worker.terminate();
       }
     }
+    const anchor = await liteRtRows();
     console.log(
       `\nms per inference, ${RUNS} runs after ${WARMUP} warm-up, navigator.hardwareConcurrency ${navigator.hardwareConcurrency}\n` +
       '| binary | threads | model | executor | steps | min | median | p90 |\n|---|---|---|---|---|---|---|---|\n' +
-      rows.join('\n') + '\n' + profiles.join('\n'),
+      rows.join('\n') + '\n' + profiles.join('\n') + '\n' + anchor,
     );
   });
 });
+
+const median = (ms: number[]) => quantile([...ms].sort((a, b) => a - b), 0.5);
+
+/** LiteRT.js against our SIMD binary on one thread: a markdown table. */
+async function liteRtRows(): Promise<string> {
+  const theirs = await spawnLiteRt();
+  const ours = spawnRuntime();
+  try {
+    const mode = await ours.api.init({ wasmBase: WASM_BASE, binary: 'simd' });
+    const results = await runAnchor(ours.api, theirs.api, { runs: RUNS, warmup: WARMUP, input });
+    return `\nLiteRT.js ${await liteRtVersion()} (${theirs.file}, wasm accelerator, 1 thread, classic worker) vs ours (${mode.binary}, ${mode.threads} thread, fused), same input, ${RUNS} runs each in alternating rounds\n` +
+      '| model | ours median | LiteRT.js median | ours / LiteRT.js | max abs difference of outputs |\n|---|---|---|---|---|\n' +
+      results.map((r) => r.liteRtMs
+        ? `| ${r.model} | ${median(r.oursMs).toFixed(2)} | ${median(r.liteRtMs).toFixed(2)} | ${(median(r.oursMs) / median(r.liteRtMs)).toFixed(2)} | ${r.maxAbsDiff!.toExponential(1)} |`
+        : `| ${r.model} | ${median(r.oursMs).toFixed(2)} | not runnable: ${r.reason} | - | - |`).join('\n');
+  } finally {
+    ours.worker.terminate();
+    theirs.worker.terminate();
+  }
+}

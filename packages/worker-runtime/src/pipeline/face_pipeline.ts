@@ -3,7 +3,8 @@
  * wiring of the geometry calculators: letterbox -> BlazeFace -> decode -> weighted NMS -> ROI ->
  * 192x192 crop -> Attention Mesh -> face flag gate -> refinement -> projection -> next-frame ROI.
  * In video mode the ROIs of frame t come from frame t-1's landmarks and the detector runs only
- * while fewer faces are tracked than `maxFaces`.
+ * while fewer faces are tracked than `maxFaces` (and, with some tracked, at most once per
+ * `detectionIntervalMs` of frame time).
  */
 import {
   DETECTOR_INPUT_SIZE,
@@ -72,6 +73,10 @@ export class FacePipeline {
   private tracked: TrackedFace[] = [];
   /** Face ids are never reused within a pipeline's life. */
   private nextFaceId = 1;
+  /** Frame time (ms) of the detector's last run in video mode; null: none since the last reset. */
+  private lastDetectionMs: number | null = null;
+  /** A face tracked into the last video frame was lost there: look for it again at once. */
+  private lostFace = false;
   private readonly smoothing = new FaceSmoothing();
   /** The canonical face, once loaded (see setGeometry), and the pose estimator for the current fov. */
   private geometryMetadata: FaceGeometryMetadata | null = null;
@@ -113,6 +118,8 @@ export class FacePipeline {
   /** Forget the tracked faces: the next frame starts from the detector. */
   reset(): void {
     this.tracked = [];
+    this.lastDetectionMs = null;
+    this.lostFace = false;
     this.smoothing.reset();
   }
 
@@ -132,17 +139,14 @@ export class FacePipeline {
     return new FaceGeometryPipeline(this.geometryMetadata, { ...FACE_LANDMARKER_ENVIRONMENT, perspectiveCamera: camera });
   }
 
-  /** Whether the next frame runs the detector (it reads the whole frame then). */
-  private detectorDue(staticImageMode: boolean): boolean {
-    return staticImageMode || this.tracked.length < this.options.maxFaces;
-  }
-
   /**
    * The pixels the next frame of this size needs (the tracked faces' crops), when the detector will
    * not run on it; null when it needs the whole frame. Reading only these is the cheap way in.
    */
-  readRegion(width: number, height: number, { stillImage = false }: { stillImage?: boolean } = {}): PixelRect | null {
-    if (this.detectorDue(this.options.staticImageMode || stillImage)) return null;
+  readRegion(
+    width: number, height: number, { stillImage = false, timestampMs = performance.now() }: { stillImage?: boolean; timestampMs?: number } = {},
+  ): PixelRect | null {
+    if (this.detectorDue(this.options.staticImageMode || stillImage, timestampMs)) return null;
     let rect: PixelRect | null = null;
     for (const t of this.tracked) {
       // Even-aligned: a VideoFrame's 4:2:0 planes can only be read from even coordinates.
@@ -168,26 +172,29 @@ export class FacePipeline {
     const previousFaces = staticImageMode ? [] : this.tracked;
     const previous = previousFaces.map((t) => t.roi);
 
-    let candidates: Candidate[] = previousFaces.map(({ roi, id }) => ({ roi, id }));
-    const detectorRan = this.detectorDue(staticImageMode);
+    const tracked: Candidate[] = previousFaces.map(({ roi, id }) => ({ roi, id }));
+    const detectorRan = this.detectorDue(staticImageMode, timestampMs);
     if (isFrameWindow(image)) {
-      const needed = detectorRan ? { x: 0, y: 0, width, height } : this.readRegion(width, height);
+      const needed = detectorRan ? { x: 0, y: 0, width, height } : this.readRegion(width, height, { timestampMs });
       if (!needed || !rectInside(needed, image)) throw new WindowTooSmallError();
     }
-    if (detectorRan) {
-      const detections = this.detect(image).slice(0, maxFaces);
-      const fromDetections: Candidate[] = detections.map((d) => ({ roi: detectionToRoi(d, width, height), detection: d }));
-      // AssociationNormRectCalculator: detections first, tracked ROIs win on overlap.
-      const merged = associateDetectionsWithTracked(fromDetections.map((c) => c.roi), previous);
-      const byRoi = new Map<Roi, Candidate>([...fromDetections, ...candidates].map((c) => [c.roi, c]));
-      candidates = merged.map((roi) => byRoi.get(roi) ?? { roi });
-    }
+    if (detectorRan && !staticImageMode) this.lastDetectionMs = timestampMs;
+    const detections = detectorRan ? this.detect(image).slice(0, maxFaces) : [];
+    const fromDetections: Candidate[] = detections.map((d) => ({ roi: detectionToRoi(d, width, height), detection: d }));
+    // AssociationNormRectCalculator, on every frame as in MediaPipe's graph (with no detections it
+    // still merges tracked ROIs that overlap, so a face tracked twice is followed once from the
+    // next frame): detections first, tracked ROIs win on overlap, a later tracked ROI over an earlier.
+    const merged = associateDetectionsWithTracked(fromDetections.map((c) => c.roi), previous);
+    const byRoi = new Map<Roi, Candidate>([...fromDetections, ...tracked].map((c) => [c.roi, c]));
+    const candidates = merged.map((roi) => byRoi.get(roi) ?? { roi });
     const t1 = performance.now();
 
     const faces: FaceResult[] = [];
     const next: TrackedFace[] = [];
     let cropMs = 0;
     let meshMs = 0;
+    /** A tracked face failed the face flag here (one merged into another by the association was not lost). */
+    let lostFace = false;
     for (const candidate of candidates) {
       const c0 = performance.now();
       const inPlace = this.sampler ? this.mesh.inputByteOffset ?? null : null;
@@ -200,14 +207,20 @@ export class FacePipeline {
       meshMs += c2 - c1;
       const score = sigmoid(raw.faceFlag);
       // ThresholdingCalculator: present iff score > threshold (strict); otherwise no landmarks, no ROI.
-      if (!(score > this.options.minTrackingConfidence)) continue;
+      if (!(score > this.options.minTrackingConfidence)) {
+        if (candidate.id !== undefined) lostFace = true;
+        continue;
+      }
       // A face keeps its id while it is tracked; a face from the detector gets a new one.
       const id = candidate.id ?? this.nextFaceId++;
       const face = this.toFace(raw, candidate, id, score, width, height);
       faces.push(face);
       if (!staticImageMode) next.push({ roi: landmarksToRoi(face.normalized, width, height), id });
     }
-    if (!stillImage) this.tracked = next;
+    if (!stillImage) {
+      this.lostFace = lostFace;
+      this.tracked = next;
+    }
     // Output stages, after the next ROIs are taken from the raw landmarks in the camera's own frame.
     if (this.options.smoothing && !staticImageMode) this.smoothing.apply(faces, timestampMs, width, height);
     const { transform, eyes } = this.options;
@@ -230,6 +243,21 @@ export class FacePipeline {
       detectorRan,
       timings: { detectorMs: t1 - t0, cropMs, meshMs, postMs: t2 - t1 - cropMs - meshMs, totalMs: t2 - t0 },
     };
+  }
+
+  /**
+   * Whether this frame runs the detector (it reads the whole frame then): always for still images.
+   * In video mode, never once `maxFaces` are tracked; always with none tracked (the first face is
+   * found at once) or right after a face was lost; otherwise when `detectionIntervalMs` of frame
+   * time has passed since its last run (or the clock went back: a new source).
+   */
+  private detectorDue(staticImageMode: boolean, timestampMs: number): boolean {
+    if (staticImageMode) return true;
+    const trackedCount = this.tracked.length;
+    if (trackedCount >= this.options.maxFaces) return false;
+    if (trackedCount === 0 || this.lostFace || this.lastDetectionMs === null) return true;
+    const elapsed = timestampMs - this.lastDetectionMs;
+    return elapsed >= this.options.detectionIntervalMs || elapsed < 0;
   }
 
   /** BlazeFace on the letterboxed frame; detections in normalized image coordinates, best first. */
@@ -295,7 +323,7 @@ function validateOptions(o: PipelineOptions): PipelineOptions {
     const v = o[key];
     if (!(typeof v === 'number' && v >= 0 && v <= 1)) throw new RangeError(`${key} must be a number between 0 and 1, got ${v}.`);
   }
-  for (const key of ['smoothingMinCutoff', 'smoothingBeta', 'smoothingDerivateCutoff'] as const) {
+  for (const key of ['smoothingMinCutoff', 'smoothingBeta', 'smoothingDerivateCutoff', 'detectionIntervalMs'] as const) {
     const v = o[key];
     if (!(typeof v === 'number' && v >= 0 && Number.isFinite(v))) throw new RangeError(`${key} must be a number >= 0, got ${v}.`);
   }

@@ -82,6 +82,8 @@ export class PipelineSession {
   async process(frame: FrameInput, options?: { stillImage?: boolean; timestampMs?: number }): Promise<FrameResult> {
     const t0 = performance.now();
     // Tracking frames read only the pixels around the faces (the detector needs the whole frame).
+    // One frame time for both decisions (which pixels to read, whether the detector runs).
+    options = { ...options, timestampMs: options?.timestampMs ?? performance.now() };
     const size = frameSize(frame);
     const region = size ? this.pipeline.readRegion(size.width, size.height, options) : null;
     let image = await readFrame(frame, region ?? undefined);

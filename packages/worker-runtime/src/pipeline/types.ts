@@ -14,6 +14,13 @@ export interface PipelineOptions {
   /** Every frame is a new still image: detect every time, never track. Defaults to false. */
   staticImageMode: boolean;
   /**
+   * Video mode, while at least one face but fewer than `maxFaces` are tracked: run the detector
+   * (to find more faces) only when at least this many milliseconds of frame time have passed since
+   * its last run. 0 = on every such frame (MediaPipe's behaviour). With no face tracked, or on the
+   * frame after a tracked face was lost, it runs whatever the interval. Defaults to 0.
+   */
+  detectionIntervalMs: number;
+  /**
    * Give results in the horizontally mirrored (selfie) view: x flipped, and the left/right eye and
    * iris groups swapped so that "left" is the subject's left eye. Tracking is unaffected. Defaults to false.
    */
@@ -51,6 +58,7 @@ export const DEFAULT_PIPELINE_OPTIONS: Readonly<PipelineOptions> = {
   minDetectionConfidence: 0.5,
   minTrackingConfidence: 0.5,
   staticImageMode: false,
+  detectionIntervalMs: 0,
   mirror: false,
   smoothing: true,
   smoothingMinCutoff: 0.05,

@@ -77,3 +77,16 @@ export function noisy(image: TestImage, seed: number, amplitude = 6): ImageData 
   }
   return out;
 }
+
+/**
+ * A still 640x480 frame with the face of the crop (a 320-pixel-wide strip around it) on the left,
+ * and with `second` the same face again on the right, on a grey background.
+ */
+export function sideBySideFrame(crop: TestImage, second: boolean): TestImage {
+  const [canvas, ctx] = canvasOf(640, 480);
+  ctx.fillStyle = '#808080';
+  ctx.fillRect(0, 0, 640, 480);
+  ctx.drawImage(crop.canvas, 180, 0, 320, 480, 0, 0, 320, 480);
+  if (second) ctx.drawImage(crop.canvas, 180, 0, 320, 480, 320, 0, 320, 480);
+  return snapshot(second ? 'two_faces' : 'one_face', canvas, ctx);
+}
