@@ -103,6 +103,26 @@ export function frameSize(frame: FrameInput): { width: number; height: number } 
   return null;
 }
 
+/** A VideoFrame's RGBA bytes (or those of `rect`) through copyTo; drawn when it cannot copy. */
+async function readVideoFrame(frame: VideoFrame, width: number, height: number, rect?: PixelRect): Promise<RgbaImage | FrameWindow> {
+  // copyTo gives the visible rect at its coded resolution; when the frame is meant to be shown
+  // at another size (anamorphic video, a displayWidth/Height given), only drawing scales it.
+  const visible = frame.visibleRect;
+  if (!visible || visible.width !== width || visible.height !== height) return drawToRgba(frame, width, height);
+  const part = rect && (rect.width < width || rect.height < height) ? rect : undefined;
+  try {
+    const w = part?.width ?? width;
+    const h = part?.height ?? height;
+    const data = new Uint8Array(w * h * 4);
+    const options = { format: 'RGBA', colorSpace: 'srgb' } as VideoFrameCopyToOptions;
+    if (part) options.rect = { x: visible.x + part.x, y: visible.y + part.y, width: w, height: h };
+    await frame.copyTo(data, options);
+    return part ? { data, width: w, height: h, left: part.x, top: part.y, frameWidth: width, frameHeight: height } : { data, width, height };
+  } catch {
+    return drawToRgba(frame, width, height, part);
+  }
+}
+
 /**
  * RGBA bytes of any accepted frame: all of it, or, with `rect`, a FrameWindow of those pixels
  * (read from an ImageBitmap or VideoFrame only: a raw frame is returned whole). Does not close the
@@ -110,27 +130,26 @@ export function frameSize(frame: FrameInput): { width: number; height: number } 
  */
 export async function readFrame(frame: FrameInput, rect?: PixelRect): Promise<RgbaImage | FrameWindow> {
   const size = frameSize(frame);
-  if (isVideoFrame(frame) && size) {
-    const { width, height } = size;
-    // copyTo gives the visible rect at its coded resolution; when the frame is meant to be shown
-    // at another size (anamorphic video, a displayWidth/Height given), only drawing scales it.
-    const visible = frame.visibleRect;
-    if (!visible || visible.width !== width || visible.height !== height) return drawToRgba(frame, width, height);
-    const part = rect && (rect.width < width || rect.height < height) ? rect : undefined;
-    try {
-      const w = part?.width ?? width;
-      const h = part?.height ?? height;
-      const data = new Uint8Array(w * h * 4);
-      const options = { format: 'RGBA', colorSpace: 'srgb' } as VideoFrameCopyToOptions;
-      if (part) options.rect = { x: visible.x + part.x, y: visible.y + part.y, width: w, height: h };
-      await frame.copyTo(data, options);
-      return part ? { data, width: w, height: h, left: part.x, top: part.y, frameWidth: width, frameHeight: height } : { data, width, height };
-    } catch {
-      return drawToRgba(frame, width, height, part);
-    }
-  }
+  if (isVideoFrame(frame) && size) return readVideoFrame(frame, size.width, size.height, rect);
   if (isImageBitmap(frame) && size) {
     const part = rect && (rect.width < size.width || rect.height < size.height) ? rect : undefined;
+    // As a VideoFrame, copyTo reads the bitmap's pixels (the same bytes as drawing it) about twice
+    // as fast as drawImage + getImageData, and without resizing a canvas for each window.
+    if (typeof VideoFrame !== 'undefined') {
+      let wrapped: VideoFrame | undefined;
+      try {
+        wrapped = new VideoFrame(frame, { timestamp: 0 });
+      } catch {
+        wrapped = undefined;
+      }
+      if (wrapped) {
+        try {
+          return await readVideoFrame(wrapped, size.width, size.height, part);
+        } finally {
+          wrapped.close();
+        }
+      }
+    }
     return drawToRgba(frame, size.width, size.height, part);
   }
   if (typeof frame !== 'object' || frame === null) {
