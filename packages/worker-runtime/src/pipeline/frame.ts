@@ -104,7 +104,7 @@ export function frameSize(frame: FrameInput): { width: number; height: number } 
 }
 
 /** A VideoFrame's RGBA bytes (or those of `rect`) through copyTo; drawn when it cannot copy. */
-async function readVideoFrame(frame: VideoFrame, width: number, height: number, rect?: PixelRect): Promise<RgbaImage | FrameWindow> {
+async function readVideoFrame(frame: VideoFrame, width: number, height: number, rect?: PixelRect, into?: FrameBuffer): Promise<RgbaImage | FrameWindow> {
   // copyTo gives the visible rect at its coded resolution; when the frame is meant to be shown
   // at another size (anamorphic video, a displayWidth/Height given), only drawing scales it.
   const visible = frame.visibleRect;
@@ -113,24 +113,35 @@ async function readVideoFrame(frame: VideoFrame, width: number, height: number, 
   try {
     const w = part?.width ?? width;
     const h = part?.height ?? height;
-    const data = new Uint8Array(w * h * 4);
     const options = { format: 'RGBA', colorSpace: 'srgb' } as VideoFrameCopyToOptions;
     if (part) options.rect = { x: visible.x + part.x, y: visible.y + part.y, width: w, height: h };
-    await frame.copyTo(data, options);
+    let data: Uint8Array;
+    try {
+      data = into ? into(w * h * 4) : new Uint8Array(w * h * 4);
+      await frame.copyTo(data, options);
+    } catch (e) {
+      // A browser may refuse a view of wasm (shared) memory: copy into a plain array instead.
+      if (!into) throw e;
+      data = new Uint8Array(w * h * 4);
+      await frame.copyTo(data, options);
+    }
     return part ? { data, width: w, height: h, left: part.x, top: part.y, frameWidth: width, frameHeight: height } : { data, width, height };
   } catch {
     return drawToRgba(frame, width, height, part);
   }
 }
 
+/** Where a frame's bytes may be copied (a buffer of that many bytes), e.g. the crop sampler's. */
+export type FrameBuffer = (bytes: number) => Uint8Array;
+
 /**
  * RGBA bytes of any accepted frame: all of it, or, with `rect`, a FrameWindow of those pixels
- * (read from an ImageBitmap or VideoFrame only: a raw frame is returned whole). Does not close the
- * frame: the caller owns it.
+ * (read from an ImageBitmap or VideoFrame only: a raw frame is returned whole). `into` gives the
+ * buffer that VideoFrame.copyTo fills (else a new array). Does not close the frame: the caller owns it.
  */
-export async function readFrame(frame: FrameInput, rect?: PixelRect): Promise<RgbaImage | FrameWindow> {
+export async function readFrame(frame: FrameInput, rect?: PixelRect, into?: FrameBuffer): Promise<RgbaImage | FrameWindow> {
   const size = frameSize(frame);
-  if (isVideoFrame(frame) && size) return readVideoFrame(frame, size.width, size.height, rect);
+  if (isVideoFrame(frame) && size) return readVideoFrame(frame, size.width, size.height, rect, into);
   if (isImageBitmap(frame) && size) {
     const part = rect && (rect.width < size.width || rect.height < size.height) ? rect : undefined;
     // As a VideoFrame, copyTo reads the bitmap's pixels (the same bytes as drawing it) about twice
@@ -144,7 +155,7 @@ export async function readFrame(frame: FrameInput, rect?: PixelRect): Promise<Rg
       }
       if (wrapped) {
         try {
-          return await readVideoFrame(wrapped, size.width, size.height, part);
+          return await readVideoFrame(wrapped, size.width, size.height, part, into);
         } finally {
           wrapped.close();
         }

@@ -79,14 +79,28 @@ export class PipelineSession {
   }
 
   /** `timestampMs`: the frame's capture time, for smoothing (default: now). */
-  async process(frame: FrameInput, options?: { stillImage?: boolean; timestampMs?: number }): Promise<FrameResult> {
+  /** Frames are handled one after the other (a detect() call waits for the stream's frame in hand). */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /**
+   * One frame, after those already in hand: reading a frame is asynchronous, and two reads at once
+   * would share the sampler's frame buffer and the tracking state.
+   */
+  process(frame: FrameInput, options?: { stillImage?: boolean; timestampMs?: number }): Promise<FrameResult> {
+    const run = this.queue.then(() => this.processNow(frame, options));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async processNow(frame: FrameInput, options?: { stillImage?: boolean; timestampMs?: number }): Promise<FrameResult> {
     const t0 = performance.now();
     // Tracking frames read only the pixels around the faces (the detector needs the whole frame).
     // One frame time for both decisions (which pixels to read, whether the detector runs).
     options = { ...options, timestampMs: options?.timestampMs ?? performance.now() };
     const size = frameSize(frame);
     const region = size ? this.pipeline.readRegion(size.width, size.height, options) : null;
-    let image = await readFrame(frame, region ?? undefined);
+    const into = this.sampler ? (bytes: number) => this.sampler!.frameBuffer(bytes) : undefined;
+    let image = await readFrame(frame, region ?? undefined, into);
     let readMs = performance.now() - t0;
     let result;
     try {
@@ -95,7 +109,7 @@ export class PipelineSession {
       // The tracked faces changed while the frame was read (another call in between): read it whole.
       if (!(e instanceof WindowTooSmallError)) throw e;
       const t1 = performance.now();
-      image = await readFrame(frame);
+      image = await readFrame(frame, undefined, into);
       readMs += performance.now() - t1;
       result = this.pipeline.process(image, options);
     }

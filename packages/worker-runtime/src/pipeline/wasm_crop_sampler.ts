@@ -13,8 +13,28 @@ export class WasmCropSampler {
   private stagingBytes = 0;
   /** The bytes currently staged (a frame is sampled once for the detector and once per face). */
   private staged: RgbaImage['data'] | null = null;
+  /** A view of the staging buffer handed out by frameBuffer() for the next frame's bytes. */
+  private received: Uint8Array | null = null;
 
   constructor(private readonly wasm: WasmBackendAccess, private readonly kernels: OwnKernels) {}
+
+  /**
+   * A buffer in the backend's memory for the next frame's RGBA bytes (VideoFrame.copyTo writes there
+   * directly): sampling an image whose data is this view needs no staging copy.
+   */
+  frameBuffer(bytes: number): Uint8Array {
+    this.reserve(bytes);
+    this.received = new Uint8Array(this.wasm.module.HEAPU8.buffer, this.staging, bytes);
+    return this.received;
+  }
+
+  private reserve(bytes: number): void {
+    if (bytes <= this.stagingBytes) return;
+    if (this.staging) this.wasm.free(this.staging);
+    this.staging = this.wasm.module._malloc(bytes);
+    this.stagingBytes = this.staging ? bytes : 0;
+    if (!this.staging) throw new Error(`could not allocate ${bytes} bytes for the frame`);
+  }
 
   /** Samples `image` through `toSource` into `o.width x o.height x 3` floats at `outByteOffset`. */
   sample(image: RgbaImage | FrameWindow, toSource: Affine, o: SampleOptions, outByteOffset: number): void {
@@ -23,15 +43,11 @@ export class WasmCropSampler {
     const frameHeight = isFrameWindow(image) ? image.frameHeight : height;
     if (!(width > 0 && height > 0)) throw new Error(`Cannot sample a ${width}x${height} image.`);
     const bytes = width * height * 4;
-    if (data.length < bytes) throw new Error(`The RGBA buffer holds ${data.length} bytes; a ${width}x${height} image needs ${bytes}.`);
     if (o.border === 'zero' && (width !== frameWidth || height !== frameHeight)) throw new Error('The zero border needs the whole frame.');
+    // (The view from frameBuffer() may be detached by a memory growth since: its bytes are in place.)
     if (this.staged !== data) {
-      if (bytes > this.stagingBytes) {
-        if (this.staging) this.wasm.free(this.staging);
-        this.staging = this.wasm.module._malloc(bytes);
-        this.stagingBytes = this.staging ? bytes : 0;
-        if (!this.staging) throw new Error(`could not allocate ${bytes} bytes for the frame`);
-      }
+      if (data.length < bytes) throw new Error(`The RGBA buffer holds ${data.length} bytes; a ${width}x${height} image needs ${bytes}.`);
+      this.reserve(bytes);
       this.wasm.module.HEAPU8.set(data.length === bytes ? data : data.subarray(0, bytes), this.staging);
       this.staged = data;
     }
@@ -44,9 +60,10 @@ export class WasmCropSampler {
     );
   }
 
-  /** Forgets the staged frame (its bytes may be reused by the caller for another frame). */
+  /** A new frame starts: its bytes are in the frameBuffer() view if one was handed out for it, else not staged yet. */
   endFrame(): void {
-    this.staged = null;
+    this.staged = this.received;
+    this.received = null;
   }
 
   dispose(): void {
@@ -54,5 +71,6 @@ export class WasmCropSampler {
     this.staging = 0;
     this.stagingBytes = 0;
     this.staged = null;
+    this.received = null;
   }
 }
