@@ -134,6 +134,8 @@ describe('face pipeline through the worker API', function () {
         });
       }
       whole.forEach((r) => expect(r.timings.readPixels).to.equal(640 * 480));
+      const tracking = videoFrames.slice(1).map((r) => r.timings.readPixels! / (640 * 480));
+      console.log(`tracking frames read ${(100 * Math.min(...tracking)).toFixed(0)}-${(100 * Math.max(...tracking)).toFixed(0)}% of the frame's pixels`);
     });
 
     it('a VideoFrame whose display size differs from its pixels is read at its display size', async () => {
