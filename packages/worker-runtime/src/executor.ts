@@ -4,9 +4,10 @@
  * with nothing but array indexing: no string lookups, no shape checks beyond the kernels' own.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { GraphCompilation, OpProfile } from './graph_compilation.js';
 import { OP_KERNELS } from './ops/registry.js';
-import { describeOp, UnsupportedOpError, type CompileContext, type ConstData, type ConstLayout, type Exec } from './ops/types.js';
-import type { ModelGraph, OperatorInfo } from './tflite/model.js';
+import { describeOp, UnsupportedOpError, type Exec } from './ops/types.js';
+import type { ModelGraph } from './tflite/model.js';
 import type { ExecutorOptions, OpProfileEntry } from './executor_types.js';
 
 export type { ExecutorOptions, OpProfileEntry } from './executor_types.js';
@@ -32,73 +33,25 @@ export class Executor {
   private readonly slots: (tf.Tensor | null)[];
   private readonly inputSlot: number;
   private readonly outputSlots: Int32Array;
-  private readonly constants: tf.Tensor[] = [];
-  private profile: Float64Array | null = null;
-  private profileRuns = 0;
+  private readonly compilation: GraphCompilation;
+  private profile: OpProfile | null = null;
   private disposed = false;
 
   constructor(graph: ModelGraph, options: ExecutorOptions = {}) {
     this.graph = graph;
-    const fuse = options.fuse ?? true;
-    if (graph.inputs.length !== 1) throw new UnsupportedOpError(`expected 1 graph input, found ${graph.inputs.length}`);
-    // Fail before uploading anything if an op has no kernel.
-    for (const op of graph.operators) {
-      if (!OP_KERNELS.has(op.opName)) {
-        throw new UnsupportedOpError(`unsupported op ${op.opName}${op.custom ? ` (custom, v${op.version})` : ''} at operator #${op.index}`);
-      }
-    }
     const n = graph.tensors.length;
+    this.slots = new Array<tf.Tensor | null>(n).fill(null);
+    // Plain-layout constants may also be read straight from their slot.
+    const compilation = new GraphCompilation(graph, options.fuse ?? true, (t, c) => { this.slots[t] = c; });
+    this.compilation = compilation;
     this.inputSlot = graph.inputs[0]!;
     this.inputShape = graph.tensors[this.inputSlot]!.shape;
-    this.slots = new Array<tf.Tensor | null>(n).fill(null);
-
-    const alias = new Int32Array(n).map((_, i) => i);
-    const resolve = (t: number): number => (t < 0 ? t : alias[t]!);
-    const readers: OperatorInfo[][] = Array.from({ length: n }, () => []);
-    for (const op of graph.operators) for (const t of op.inputs) if (t >= 0) readers[t]!.push(op);
-    const isGraphOutput = new Uint8Array(n);
-    for (const t of graph.outputs) isGraphOutput[t] = 1;
-    const absorbed = new Uint8Array(graph.operators.length);
-    const constCache = new Map<string, tf.Tensor>();
-
-    const constant = (t: number, layout?: ConstLayout): tf.Tensor => {
-      const key = `${t}/${layout?.key ?? ''}`;
-      let c = constCache.get(key);
-      if (!c) {
-        const info = graph.tensors[t]!;
-        if (!info.data) throw new Error(`tensor ${t} (${info.name}) is not a constant`);
-        const { data, shape } = layout ? layout.make(info.data, info.shape) : { data: info.data, shape: info.shape };
-        c = tf.tensor(data, shape, data instanceof Int32Array ? 'int32' : 'float32');
-        constCache.set(key, c);
-        this.constants.push(c);
-        // Plain-layout constants may also be read straight from their slot.
-        if (!layout) this.slots[t] = c;
-      }
-      return c;
-    };
-
-    // DEQUANTIZE of a constant is an alias of that constant: resolve them all first, so that a conv can
-    // see that the PRELU after it has constant slopes although their DEQUANTIZE comes later in the list.
-    for (const op of graph.operators) {
-      const src = op.inputs[0] ?? -1;
-      if (op.opName === 'DEQUANTIZE' && src >= 0 && graph.tensors[src]!.data) alias[op.outputs[0]!] = src;
-    }
+    const { alias, resolve, constant, absorbed } = compilation;
 
     const steps: Step[] = [];
     for (const op of graph.operators) {
       if (absorbed[op.index]) continue;
-      const ctx: CompileContext = {
-        graph, op, fuse,
-        input: (i) => resolve(op.inputs[i] ?? -1),
-        output: (i) => op.outputs[i]!,
-        resolve,
-        info: (t) => graph.tensors[t]!,
-        constData: (t) => (t >= 0 ? graph.tensors[t]!.data : null) as ConstData | null,
-        constant,
-        soleConsumer: (t) => (readers[t]!.length === 1 && !isGraphOutput[t] ? readers[t]![0]! : null),
-        absorb: (o) => { absorbed[o.index] = 1; },
-      };
-      const compiled = OP_KERNELS.get(op.opName)!(ctx);
+      const compiled = OP_KERNELS.get(op.opName)!(compilation.contextFor(op));
       if (compiled.kind === 'alias') {
         for (const out of op.outputs) alias[out] = resolve(compiled.of);
         continue;
@@ -158,14 +111,14 @@ export class Executor {
             slots[f]!.dispose();
             slots[f] = null;
           }
-          if (profile) profile[i] += performance.now() - t0;
+          if (profile) profile.add(i, performance.now() - t0);
         }
         const out: Float32Array[] = [];
         for (let k = 0; k < this.outputSlots.length; k++) {
           const d = slots[this.outputSlots[k]!]!.dataSync();
           out.push(d instanceof Float32Array ? d : Float32Array.from(d));
         }
-        if (profile) this.profileRuns++;
+        profile?.endRun();
         return out;
       } finally {
         // Drop references (tidy frees what is left); constants keep their slots.
@@ -177,31 +130,21 @@ export class Executor {
 
   /** Starts (or restarts) per-step timing of the following runs. */
   startProfile(): void {
-    this.profile = new Float64Array(this.steps.length);
-    this.profileRuns = 0;
+    this.profile = new OpProfile(this.steps.map((s) => s.label));
   }
 
   /** Stops timing and returns the time per op type. */
   stopProfile(): OpProfileEntry[] {
-    const p = this.profile;
+    const entries = this.profile?.byLabel() ?? [];
     this.profile = null;
-    if (!p || this.profileRuns === 0) return [];
-    const byLabel = new Map<string, OpProfileEntry>();
-    this.steps.forEach((s, i) => {
-      const e = byLabel.get(s.label) ?? { label: s.label, count: 0, msPerRun: 0 };
-      e.count++;
-      e.msPerRun += p[i]! / this.profileRuns;
-      byLabel.set(s.label, e);
-    });
-    return [...byLabel.values()].sort((a, b) => b.msPerRun - a.msPerRun);
+    return entries;
   }
 
   /** Frees the constants; the executor cannot run afterwards. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const c of this.constants) c.dispose();
-    this.constants.length = 0;
+    this.compilation.disposeConstants();
     this.slots.fill(null);
   }
 }

@@ -11,8 +11,9 @@
  * both on the same inputs.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { GraphCompilation, OpProfile } from '../graph_compilation.js';
 import { OP_KERNELS } from '../ops/registry.js';
-import { describeOp, UnsupportedOpError, type CompileContext, type ConstData, type ConstLayout } from '../ops/types.js';
+import { describeOp, UnsupportedOpError, type CompileContext } from '../ops/types.js';
 import type { ModelGraph, OperatorInfo } from '../tflite/model.js';
 import type { ExecutorOptions, OpProfileEntry } from '../executor_types.js';
 import { planArena } from './arena.js';
@@ -34,14 +35,13 @@ export class PlanExecutor {
   readonly kernelNote: string | undefined;
   private readonly wasm: WasmBackendAccess;
   private readonly steps: Step[];
-  private readonly constants: tf.Tensor[] = [];
+  private readonly compilation: GraphCompilation;
   private readonly pointers: number[] = [];
   private readonly tensorIds: number[] = [];
   private arena = 0;
   private readonly inputBuffer: PlanBuffer;
   private readonly outputBuffers: PlanBuffer[];
-  private profile: Float64Array | null = null;
-  private profileRuns = 0;
+  private profile: OpProfile | null = null;
   private disposed = false;
 
   constructor(graph: ModelGraph, options: ExecutorOptions = {}) {
@@ -50,53 +50,13 @@ export class PlanExecutor {
     const fuse = options.fuse ?? true;
     const attached = options.ownKernels === false ? { kernels: null, note: 'turned off' } : attachOwnKernels(this.wasm.memory());
     this.kernelNote = attached.note;
-    if (graph.inputs.length !== 1) throw new UnsupportedOpError(`expected 1 graph input, found ${graph.inputs.length}`);
-    for (const op of graph.operators) {
-      if (!OP_KERNELS.has(op.opName)) {
-        throw new UnsupportedOpError(`unsupported op ${op.opName}${op.custom ? ` (custom, v${op.version})` : ''} at operator #${op.index}`);
-      }
-    }
+    const compilation = new GraphCompilation(graph, fuse);
+    this.compilation = compilation;
     try {
-      const n = graph.tensors.length;
       const inputTensor = graph.inputs[0]!;
       this.inputShape = graph.tensors[inputTensor]!.shape;
-      const alias = new Int32Array(n).map((_, i) => i);
-      const resolve = (t: number): number => (t < 0 ? t : alias[t]!);
-      const readers: OperatorInfo[][] = Array.from({ length: n }, () => []);
-      for (const op of graph.operators) for (const t of op.inputs) if (t >= 0) readers[t]!.push(op);
-      const isGraphOutput = new Uint8Array(n);
-      for (const t of graph.outputs) isGraphOutput[t] = 1;
-      const absorbed = new Uint8Array(graph.operators.length);
-      const constCache = new Map<string, tf.Tensor>();
-      const constant = (t: number, layout?: ConstLayout): tf.Tensor => {
-        const key = `${t}/${layout?.key ?? ''}`;
-        let c = constCache.get(key);
-        if (!c) {
-          const info = graph.tensors[t]!;
-          if (!info.data) throw new Error(`tensor ${t} (${info.name}) is not a constant`);
-          const { data, shape } = layout ? layout.make(info.data, info.shape) : { data: info.data, shape: info.shape };
-          c = tf.tensor(data, shape, data instanceof Int32Array ? 'int32' : 'float32');
-          constCache.set(key, c);
-          this.constants.push(c);
-        }
-        return c;
-      };
-      // DEQUANTIZE of a constant is that constant (as in the reference executor).
-      for (const op of graph.operators) {
-        const src = op.inputs[0] ?? -1;
-        if (op.opName === 'DEQUANTIZE' && src >= 0 && graph.tensors[src]!.data) alias[op.outputs[0]!] = src;
-      }
-      const contextFor = (op: OperatorInfo): CompileContext => ({
-        graph, op, fuse,
-        input: (i) => resolve(op.inputs[i] ?? -1),
-        output: (i) => op.outputs[i]!,
-        resolve,
-        info: (t) => graph.tensors[t]!,
-        constData: (t) => (t >= 0 ? graph.tensors[t]!.data : null) as ConstData | null,
-        constant,
-        soleConsumer: (t) => (readers[t]!.length === 1 && !isGraphOutput[t] ? readers[t]![0]! : null),
-        absorb: (o) => { absorbed[o.index] = 1; },
-      });
+      const { alias, resolve, absorbed } = compilation;
+      const contextFor = (op: OperatorInfo) => compilation.contextFor(op);
       // Channel PADs read only by a residual ADD are folded into the ADD's kernel.
       const paddedFrom = new Map<number, number>();
       if (attached.kernels && fuse) {
@@ -247,9 +207,9 @@ export class PlanExecutor {
       for (let i = 0; i < steps.length; i++) {
         const t0 = performance.now();
         steps[i]!.call();
-        profile[i] += performance.now() - t0;
+        profile.add(i, performance.now() - t0);
       }
-      this.profileRuns++;
+      profile.endRun();
     } else {
       for (let i = 0; i < steps.length; i++) steps[i]!.call();
     }
@@ -259,22 +219,13 @@ export class PlanExecutor {
   }
 
   startProfile(): void {
-    this.profile = new Float64Array(this.steps.length);
-    this.profileRuns = 0;
+    this.profile = new OpProfile(this.steps.map((s) => s.label));
   }
 
   stopProfile(): OpProfileEntry[] {
-    const p = this.profile;
+    const entries = this.profile?.byLabel() ?? [];
     this.profile = null;
-    if (!p || this.profileRuns === 0) return [];
-    const byLabel = new Map<string, OpProfileEntry>();
-    this.steps.forEach((s, i) => {
-      const e = byLabel.get(s.label) ?? { label: s.label, count: 0, msPerRun: 0 };
-      e.count++;
-      e.msPerRun += p[i]! / this.profileRuns;
-      byLabel.set(s.label, e);
-    });
-    return [...byLabel.values()].sort((a, b) => b.msPerRun - a.msPerRun);
+    return entries;
   }
 
   /** Frees the arena, the registered ids and the constants; the executor cannot run afterwards. */
@@ -287,7 +238,6 @@ export class PlanExecutor {
     this.arena = 0;
     for (const p of this.pointers) this.wasm.free(p);
     this.pointers.length = 0;
-    for (const c of this.constants) c.dispose();
-    this.constants.length = 0;
+    this.compilation.disposeConstants();
   }
 }
