@@ -21,10 +21,13 @@ await startDevServer({
     port,
     hostname: 'localhost',
     open: process.argv.includes('--open') ? '/demo/' : false,
-    middleware: [crossOriginIsolation()],
+    // The site root has no page: send it to the demo.
+    middleware: [crossOriginIsolation(), (ctx, next) => (ctx.path === '/' ? ctx.redirect('/demo/') : next())],
     watch: false,
   },
   readCliArgs: false,
   readFileConfig: false,
+  // Its message would print the site root first; ours names the demo's URL.
+  logStartMessage: false,
 });
 console.log(`\nface-mesh demo: http://localhost:${port}/demo/  (cross-origin isolated: wasm threads on)\n`);
