@@ -42,7 +42,9 @@ export const FACE_LANDMARKER_ONE_EURO: Readonly<Required<OneEuroFilterOptions>> 
 /** `min_allowed_object_scale` default (landmarks_smoothing_calculator.proto). */
 export const MIN_ALLOWED_OBJECT_SCALE = 1e-6;
 
-const EPSILON = 1e-6; // one_euro_filter.cc kEpsilon: parameters must exceed it
+/** one_euro_filter.cc kEpsilon: frequency, minCutoff and derivateCutoff must exceed it. */
+export const ONE_EURO_EPSILON = 1e-6;
+const EPSILON = ONE_EURO_EPSILON;
 
 function resolveOptions(options: OneEuroFilterOptions | undefined): Required<OneEuroFilterOptions> {
   const o = { ...FACE_LANDMARKER_ONE_EURO, ...stripUndefined(options ?? {}) };

@@ -258,6 +258,8 @@ describe('face pipeline through the worker API', function () {
         { maxFaces: 0 }, { maxFaces: 1.5 }, { maxFaces: -3 },
         { minDetectionConfidence: 1.5 }, { minDetectionConfidence: -0.1 }, { minTrackingConfidence: Number.NaN },
         { staticImageMode: 'yes' as unknown as boolean },
+        // The smoothing filter's own limits: a cutoff of 0 used to pass here and throw on every frame.
+        { smoothingMinCutoff: 0 }, { smoothingDerivateCutoff: 0 }, { smoothingMinCutoff: 1e-7 }, { smoothingBeta: -1 },
       ];
       for (const options of bad) {
         const [key] = Object.keys(options);

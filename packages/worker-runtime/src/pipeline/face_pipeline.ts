@@ -11,6 +11,7 @@ import {
   FACE_DETECTION_DECODE_OPTIONS,
   FACE_LANDMARKER_ENVIRONMENT,
   MESH_INPUT_SIZE,
+  ONE_EURO_EPSILON,
   associateDetectionsWithTracked,
   cropAffine,
   decodeDetections,
@@ -323,9 +324,14 @@ function validateOptions(o: PipelineOptions): PipelineOptions {
     const v = o[key];
     if (!(typeof v === 'number' && v >= 0 && v <= 1)) throw new RangeError(`${key} must be a number between 0 and 1, got ${v}.`);
   }
-  for (const key of ['smoothingMinCutoff', 'smoothingBeta', 'smoothingDerivateCutoff', 'detectionIntervalMs'] as const) {
+  for (const key of ['smoothingBeta', 'detectionIntervalMs'] as const) {
     const v = o[key];
     if (!(typeof v === 'number' && v >= 0 && Number.isFinite(v))) throw new RangeError(`${key} must be a number >= 0, got ${v}.`);
+  }
+  // What the One-Euro filter accepts (a cutoff of 0 would divide by zero in it on every frame).
+  for (const key of ['smoothingMinCutoff', 'smoothingDerivateCutoff'] as const) {
+    const v = o[key];
+    if (!(typeof v === 'number' && v > ONE_EURO_EPSILON && Number.isFinite(v))) throw new RangeError(`${key} must be a number > 0, got ${v}.`);
   }
   if (!(typeof o.fov === 'number' && o.fov > 0 && o.fov < 180)) throw new RangeError(`fov (the vertical field of view) must be between 0 and 180 degrees, got ${o.fov}.`);
   for (const key of ['staticImageMode', 'mirror', 'smoothing', 'transform', 'eyes'] as const) {
