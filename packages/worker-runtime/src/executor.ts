@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { OP_KERNELS } from './ops/registry.js';
+import { checkPlan } from './plan_check.js';
 import { describeOp, UnsupportedOpError, type CompileContext, type ConstData, type ConstLayout, type Exec } from './ops/types.js';
 import type { ModelGraph, OperatorInfo } from './tflite/model.js';
 import type { ExecutorOptions, OpProfileEntry } from './executor_types.js';
@@ -40,6 +41,7 @@ export class Executor {
   constructor(graph: ModelGraph, options: ExecutorOptions = {}) {
     this.graph = graph;
     const fuse = options.fuse ?? true;
+    checkPlan(graph); // indices, op order, shapes and kernel parameters, before anything is uploaded
     if (graph.inputs.length !== 1) throw new UnsupportedOpError(`expected 1 graph input, found ${graph.inputs.length}`);
     // Fail before uploading anything if an op has no kernel.
     for (const op of graph.operators) {

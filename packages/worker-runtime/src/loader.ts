@@ -1,5 +1,6 @@
 /** Fetching a model file, with errors that name the URL and say what is wrong. */
 import { RuntimeError } from './errors.js';
+import { checkPlan } from './plan_check.js';
 import { parseModel, type ModelGraph } from './tflite/model.js';
 
 export async function fetchModel(url: string): Promise<ModelGraph> {
@@ -14,7 +15,9 @@ export async function fetchModel(url: string): Promise<ModelGraph> {
   }
   const bytes = await response.arrayBuffer();
   try {
-    return parseModel(bytes);
+    const graph = parseModel(bytes);
+    checkPlan(graph);
+    return graph;
   } catch (e) {
     throw new RuntimeError('model-load-failed', `The model ${url} (${bytes.byteLength} bytes) is not a usable TFLite file: ${e instanceof Error ? e.message : String(e)}. It may be truncated or replaced (e.g. an HTML error page); serve the file from the built models/ folder unchanged.`);
   }
