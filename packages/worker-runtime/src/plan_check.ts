@@ -52,8 +52,8 @@ export function checkPlan(graph: ModelGraph): void {
       constData: (i) => (op.inputs[i]! >= 0 ? consts[op.inputs[i]!]! : null),
       declared: (i) => tensors[op.outputs[i]!]!.shape,
     };
-    const out = rule(ctx);
     if (op.outputs.length !== 1) throw new ModelFormatError(`${describeOp(op)}: expected 1 output, found ${op.outputs.length}`);
+    const out = rule(ctx);
     const t = op.outputs[0]!;
     if (!inRange(t)) throw new ModelFormatError(`${describeOp(op)} writes tensor ${t} of ${tensors.length}`);
     if (shapes[t]) throw new ModelFormatError(`${describeOp(op)} writes ${name(t)}, which is a constant, a graph input or another operator's output`);
