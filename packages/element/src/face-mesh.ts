@@ -19,6 +19,7 @@ import {
 import { canTransferTrackFrames, streamTrack, streamVideoElement, type FrameSource } from './frame-source.js';
 import { frameTransferList, toFaceMeshError, type DetectInput } from './frame-input.js';
 import { CrashSupervisor, startRuntime, type RuntimeClient } from './runtime-client.js';
+import { RepeatedErrors } from './error-repeats.js';
 import { styles } from './styles.js';
 
 type SourceKind = 'camera' | 'image' | 'video';
@@ -60,6 +61,7 @@ export class FaceMeshElement extends LitElement {
     paused: { type: Boolean, reflect: true },
     threads: { type: String, reflect: true },
     assetBase: { type: String, attribute: 'asset-base', reflect: true },
+    modelIntegrity: { type: String, attribute: 'model-integrity', reflect: true },
     facingMode: { type: String, attribute: 'facing-mode', reflect: true },
     src: { type: String, reflect: true },
     autostart: { type: Boolean, reflect: true },
@@ -121,6 +123,13 @@ export class FaceMeshElement extends LitElement {
    * the package's `face-mesh.js`, wherever the app's bundler emitted them.
    */
   declare assetBase: string;
+  /**
+   * 'on' (default): the worker checks the SHA-256 of every wasm binary and model file against the
+   * ones this build ships and refuses any other ('wasm-integrity', 'model-integrity'). 'off': load
+   * whatever `asset-base` serves, unchecked (your own model files, on purpose). The files are still
+   * parsed with every format check.
+   */
+  declare modelIntegrity: 'on' | 'off';
   /** Which camera: 'user' (front) or 'environment' (back). Default 'user'. */
   declare facingMode: FacingMode;
   /** An image or video URL to use instead of the camera. */
@@ -154,6 +163,8 @@ export class FaceMeshElement extends LitElement {
   private startedSrc = '';
   /** Worker crashes: the first restarts the worker, a second stops. */
   private readonly crashes = new CrashSupervisor();
+  /** The live source's errors: one event per run of identical ones, then a count. */
+  private readonly liveErrors = new RepeatedErrors((detail) => this.dispatchEvent(new FaceMeshErrorEvent(detail)));
 
   constructor() {
     super();
@@ -165,6 +176,7 @@ export class FaceMeshElement extends LitElement {
     this.paused = false;
     this.threads = 'auto';
     this.assetBase = '';
+    this.modelIntegrity = 'on';
     this.facingMode = 'user';
     this.src = '';
     this.autostart = false;
@@ -192,7 +204,8 @@ export class FaceMeshElement extends LitElement {
    * reset (`running`) belongs to this update instead of scheduling another one.
    */
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if ((changed.has('threads') && changed.get('threads') !== undefined) || (changed.has('assetBase') && changed.get('assetBase') !== undefined)) {
+    const restart = (['threads', 'assetBase', 'modelIntegrity'] as const).some((k) => changed.has(k) && changed.get(k) !== undefined);
+    if (restart) {
       // The wasm mode and the asset URLs are fixed per worker: start a new one.
       // (wantsSource, not running: a start still under way when the attribute changes counts too)
       const wanted = this.wantsSource;
@@ -273,7 +286,8 @@ export class FaceMeshElement extends LitElement {
         const url = new URL(this.src, document.baseURI).href;
         const client = this.client!;
         const result = await client.guard(client.api.processUrl(url)).catch((e: unknown) => {
-          throw e instanceof FaceMeshError ? e : new FaceMeshError('source-failed', e instanceof Error ? e.message : String(e));
+          // The worker's codes (frame-too-large for an image bomb) win over the generic one.
+          throw toFaceMeshError(e, 'source-failed');
         });
         if (generation === this.generation) this.emitResult({ ...result, timestamp: performance.now(), dropped: 0 });
         return;
@@ -349,7 +363,7 @@ export class FaceMeshElement extends LitElement {
     // Never let a worker go unowned (each element owns at most one).
     this.client?.close();
     const t0 = performance.now();
-    const client = startRuntime(this.assetBase || FaceMeshElement.assetBase);
+    const client = startRuntime(this.assetBase || FaceMeshElement.assetBase, { integrity: this.modelIntegrity !== 'off' });
     this.client = client;
     client.onCrash = (message) => this.onWorkerCrash(client, message);
     const ready = (async (): Promise<ReadyDetail> => {
@@ -358,8 +372,12 @@ export class FaceMeshElement extends LitElement {
         throw toFaceMeshError(e, 'wasm-unsupported');
       });
       this.dispatchEvent(new LoadProgressEvent({ stage: 'models', progress: 0.3 }));
-      await client.guard(client.api.createPipeline(this.modelUrls(client), this.pipelineOptions())).catch((e: unknown) => {
-        throw e instanceof FaceMeshError ? e : new FaceMeshError('model-load-failed', e instanceof Error ? e.message : String(e));
+      // 0.3 .. 0.95 as the model bytes arrive.
+      const onProgress = Comlink.proxy((fraction: number) => {
+        if (this.client === client) this.dispatchEvent(new LoadProgressEvent({ stage: 'models', progress: 0.3 + 0.65 * fraction }));
+      });
+      await client.guard(client.api.createPipeline(this.modelUrls(client), this.pipelineOptions(), onProgress)).catch((e: unknown) => {
+        throw toFaceMeshError(e, 'model-load-failed');
       });
       await client.guard(this.attachOverlay(client));
       const detail: ReadyDetail = { ...mode, loadMs: performance.now() - t0 };
@@ -400,8 +418,11 @@ export class FaceMeshElement extends LitElement {
     const video = this.renderRoot.querySelector('video');
     if (!client || !video || this.frameSource) return;
     const listener: StreamListener = {
-      onResult: (r) => this.emitResult(r),
-      onError: (e) => this.dispatchEvent(new FaceMeshErrorEvent(e as ErrorDetail)),
+      onResult: (r) => {
+        this.liveErrors.end();
+        this.emitResult(r);
+      },
+      onError: (e) => this.liveErrors.error(e as ErrorDetail),
     };
     const track = this.mediaStream?.getVideoTracks()[0];
     if (this.sourceKind === 'camera' && track && canTransferTrackFrames()) {
@@ -422,6 +443,7 @@ export class FaceMeshElement extends LitElement {
   private stopFrames(): void {
     this.frameSource?.stop();
     this.frameSource = null;
+    this.liveErrors.end();
   }
 
   private emitResult(r: StreamFrameResult | (FrameResult & { timestamp: number; dropped: number })): void {

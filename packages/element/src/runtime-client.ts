@@ -7,7 +7,9 @@
  */
 import * as Comlink from 'comlink';
 import type { BackendOptions, PipelineModelUrls, RuntimeApi, RuntimeMode, WasmFileName } from '@face-mesh/worker-runtime';
+import { ASSET_SHA256, type AssetFileName } from './asset-checksums.js';
 import { FaceMeshError } from './events.js';
+import { isTrustedTypesError, trustedWorkerUrl } from './trusted-types.js';
 
 /**
  * Where the unbundled dist keeps `wasm/` and `models/`: the folder this module was loaded from. (An
@@ -65,6 +67,20 @@ function assetsUnder(base: URL): AssetUrls {
   };
 }
 
+/** The SHA-256 of each file this build ships, by the URL the worker will load it from. */
+function assetHashes(assets: AssetUrls): Record<string, string> {
+  const byUrl: Record<string, string> = {};
+  const add = (url: string, file: AssetFileName) => { byUrl[new URL(url, location.href).href] = ASSET_SHA256[file]; };
+  for (const file of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'] as const) {
+    add(assets.wasmFiles?.[file] ?? new URL(file, assets.wasmBase).href, file);
+  }
+  add(assets.modelUrls.detector, 'face_detection_short_range.tflite');
+  add(assets.modelUrls.mesh, 'face_landmark_with_attention.tflite');
+  add(assets.plainMeshUrl, 'face_landmark.tflite');
+  add(assets.geometryUrl, 'geometry_pipeline_metadata_landmarks.binarypb');
+  return byUrl;
+}
+
 /**
  * How workers are started and watched. `workerUrl`: the module worker script ('', the default: the
  * `face-mesh.worker.js` next to this bundle, through `new Worker(new URL(...))`, which bundlers
@@ -76,7 +92,14 @@ export const runtimeSettings = {
   workerUrl: '',
   pingIntervalMs: 3_000,
   pingTimeoutMs: 10_000,
+  /** A download (wasm, model, `src` image) that delivers no bytes for this long fails, naming its URL. */
+  fetchStallMs: 30_000,
 };
+
+/** Starting options: `integrity: false` loads the asset files without checking their SHA-256. */
+export interface RuntimeStartOptions {
+  integrity?: boolean;
+}
 
 export interface RuntimeClient {
   api: Comlink.Remote<RuntimeApi>;
@@ -103,22 +126,44 @@ export interface RuntimeClient {
 }
 
 /**
+ * The module worker. The default keeps the literal `new Worker(new URL('./face-mesh.worker.js',
+ * import.meta.url))` that bundlers look for; on a page enforcing Trusted Types that throws, and the
+ * same URL goes through the `face-mesh` policy instead (trusted-types.ts).
+ */
+function startWorker(): Worker {
+  const options: WorkerOptions = { type: 'module', name: 'face-mesh' };
+  const trusted = (url: string) => new Worker(trustedWorkerUrl(new URL(url, location.href).href) as unknown as URL, options);
+  if (runtimeSettings.workerUrl) {
+    try {
+      return new Worker(runtimeSettings.workerUrl, options);
+    } catch (e) {
+      if (isTrustedTypesError(e)) return trusted(runtimeSettings.workerUrl);
+      throw e;
+    }
+  }
+  try {
+    return new Worker(new URL('./face-mesh.worker.js', import.meta.url), options);
+  } catch (e) {
+    if (isTrustedTypesError(e)) return trusted(new URL('./face-mesh.worker.js', import.meta.url).href);
+    throw e;
+  }
+}
+
+/**
  * Start a worker. `assetBase`: a folder holding `wasm/` and `models/`; '' or none (the default): the
  * files next to this bundle (wherever the app's bundler put them).
  */
 /** Workers started and not yet terminated by this module (tests compare it with the browser's list). */
 export const liveWorkers = new Set<Worker>();
 
-export function startRuntime(assetBase = ''): RuntimeClient {
+export function startRuntime(assetBase = '', start: RuntimeStartOptions = {}): RuntimeClient {
   let base: URL | null = null;
   if (assetBase) {
     base = new URL(assetBase, location.href);
     if (!base.pathname.endsWith('/')) base.pathname += '/';
   }
   const assets = base ? assetsUnder(base) : bundledAssets();
-  const worker = runtimeSettings.workerUrl
-    ? new Worker(runtimeSettings.workerUrl, { type: 'module', name: 'face-mesh' })
-    : new Worker(new URL('./face-mesh.worker.js', import.meta.url), { type: 'module', name: 'face-mesh' });
+  const worker = startWorker();
   liveWorkers.add(worker);
   const api = Comlink.wrap<RuntimeApi>(worker);
 
@@ -175,7 +220,8 @@ export function startRuntime(assetBase = ''): RuntimeClient {
     geometryUrl: assets.geometryUrl,
     init: (options = {}) => {
       const files = assets.wasmFiles ? { wasmFiles: assets.wasmFiles } : {};
-      return client.guard(api.init({ ...options, wasmBase: assets.wasmBase, ...files }));
+      const sha256 = start.integrity === false ? {} : assetHashes(assets);
+      return client.guard(api.init({ ...options, wasmBase: assets.wasmBase, ...files, sha256, fetchStallMs: runtimeSettings.fetchStallMs }));
     },
     guard: <T>(promise: Promise<T>) => Promise.race([promise, deadPromise]),
     onCrash: null,

@@ -6,7 +6,9 @@ import { RuntimeError } from './errors.js';
 import { Executor } from './executor.js';
 import type { ExecutorOptions, OpProfileEntry } from './executor_types.js';
 import { fetchModel } from './loader.js';
-import type { FrameInput } from './pipeline/frame.js';
+import { fetchAsset } from './fetch_asset.js';
+import { checkFrameSize, FrameError, type FrameInput } from './pipeline/frame.js';
+import { imageSize } from './pipeline/image_size.js';
 import { PipelineSession, resultBuffers, type PipelineModelUrls } from './pipeline/session.js';
 import type { FrameResult, PipelineOptions } from './pipeline/types.js';
 import { FrameLoop, type StreamListener } from './stream/frame_loop.js';
@@ -69,8 +71,11 @@ export interface RuntimeApi {
   /** Tensor count and bytes (tf.memory()) and the wasm heap's size, for leak checks and benchmarks. */
   memoryInfo(): Promise<MemoryInfo>;
 
-  /** Load both models and start the face pipeline (one per worker; a second call replaces it). */
-  createPipeline(urls: PipelineModelUrls, options?: Partial<PipelineOptions>): Promise<PipelineOptions>;
+  /**
+   * Load both models and start the face pipeline (one per worker; a second call replaces it).
+   * `onProgress` (a Comlink.proxy) gets the fraction of the model bytes downloaded so far.
+   */
+  createPipeline(urls: PipelineModelUrls, options?: Partial<PipelineOptions>, onProgress?: (fraction: number) => void): Promise<PipelineOptions>;
   setPipelineOptions(options: Partial<PipelineOptions>): Promise<PipelineOptions>;
   /**
    * One frame through the pipeline; the result's arrays are transferred, not copied. With
@@ -104,19 +109,32 @@ let session: PipelineSession | undefined;
 let loop: FrameLoop | null = null;
 let painter: OverlayPainter | null = null;
 
+/** Compressed image files larger than this are refused before they are read to the end. */
+const MAX_IMAGE_BYTES = 256 << 20;
+
+/**
+ * Fetch (stall timeout, size cap) and decode an image, refusing one over MAX_FRAME_PIXELS from its
+ * header, before decoding (a small file can decode to gigabytes): 'frame-too-large'.
+ */
 async function fetchImage(url: string): Promise<ImageBitmap> {
-  let res: Response;
-  try {
-    res = await fetch(url);
-  } catch (e) {
-    throw new Error(`Could not fetch the image ${url}: ${e instanceof Error ? e.message : String(e)}`);
+  const bytes = await fetchAsset(url, {
+    what: 'the image', code: 'source-failed', integrityCode: 'source-failed', maxBytes: MAX_IMAGE_BYTES, hint: 'Check the src URL.',
+  });
+  const size = imageSize(bytes);
+  if (size) {
+    try {
+      checkFrameSize(size.width, size.height);
+    } catch (e) {
+      throw e instanceof FrameError ? new FrameError(e.code, `The image ${url} (${size.format}): ${e.message}`) : e;
+    }
   }
-  if (!res.ok) throw new Error(`Could not fetch the image ${url}: HTTP ${res.status}`);
+  let bitmap: ImageBitmap;
   try {
-    return await createImageBitmap(await res.blob(), { colorSpaceConversion: 'default' });
+    bitmap = await createImageBitmap(new Blob([bytes]), { colorSpaceConversion: 'default' });
   } catch {
-    throw new Error(`The image ${url} could not be decoded (is it a JPEG, PNG, WebP or GIF?).`);
+    throw new RuntimeError('source-failed', `The image ${url} could not be decoded (is it a JPEG, PNG, WebP or GIF?).`);
   }
+  return bitmap;
 }
 
 /** Why the wasm backend did not start: a binary that cannot be fetched, or a browser that cannot run it. */
@@ -202,7 +220,8 @@ export const runtimeApi: RuntimeApi = {
       const mode = await initWasmBackend(options);
       return note ? { ...mode, note } : mode;
     } catch (e) {
-      throw await wasmError(options, e);
+      // Our own download errors (stalled, refused checksum) say more than a probe can.
+      throw e instanceof RuntimeError ? e : await wasmError(options, e);
     }
   },
 
@@ -264,8 +283,13 @@ export const runtimeApi: RuntimeApi = {
     return { numTensors, numBytes, wasmHeapBytes: heap ? heap.buffer.byteLength : null, framesHeld: loop?.held ?? 0, framesDropped: loop?.dropped ?? 0 };
   },
 
-  async createPipeline(urls, options) {
-    const next = await PipelineSession.load(urls, options);
+  async createPipeline(urls, options, onProgress) {
+    let next: PipelineSession;
+    try {
+      next = await PipelineSession.load(urls, options, onProgress);
+    } finally {
+      (onProgress as Partial<Comlink.ProxyMethods> | undefined)?.[Comlink.releaseProxy]?.();
+    }
     session?.dispose();
     session = next;
     return next.pipeline.getOptions();

@@ -5,6 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { RuntimeError } from './errors.js';
+import { assetPolicy, fetchAsset } from './fetch_asset.js';
 
 export type WasmBinary = 'threaded-simd' | 'simd' | 'plain';
 
@@ -27,6 +29,14 @@ export interface BackendOptions {
   threads?: 'auto' | 'off' | number;
   /** Force a binary (tests and benchmarks); by default the best the browser supports. */
   binary?: WasmBinary;
+  /**
+   * Expected SHA-256 (hex) of asset files by absolute URL: wasm binaries, models, the face geometry.
+   * A listed file whose bytes differ is refused ('wasm-integrity', 'model-integrity'). The element
+   * lists the files it ships unless `model-integrity="off"`.
+   */
+  sha256?: Record<string, string>;
+  /** Abort a download (any asset) that delivers no bytes for this long. Default 30 s. */
+  fetchStallMs?: number;
 }
 
 export interface RuntimeMode {
@@ -55,6 +65,34 @@ export function chooseThreadCount(hardwareConcurrency: number, requested: Backen
 }
 
 let initialized: Promise<RuntimeMode> | undefined;
+
+/** Why the wasm download failed (tfjs only reports "make sure the server can serve the .wasm file"). */
+export let wasmFetchError: RuntimeError | null = null;
+
+/**
+ * tfjs fetches the binary through its platform's fetch when asked to (setWasmPaths(..., true)): we
+ * route that through fetchAsset (stall timeout, SHA-256) and hand tfjs the checked bytes. A refusal
+ * becomes a failed response, which tfjs turns into an abort; init() then reports wasmFetchError.
+ */
+function fetchWasmThroughAssetPolicy(): void {
+  const platform = tf.env().platform;
+  const platformFetch = platform.fetch.bind(platform);
+  platform.fetch = async (path: string, init?: RequestInit) => {
+    if (!/\.wasm($|[?#])/.test(path)) return platformFetch(path, init);
+    const url = new URL(path, self.location.href).href;
+    try {
+      const bytes = await fetchAsset(url, {
+        what: 'the WebAssembly binary', code: 'wasm-load-failed', integrityCode: 'wasm-integrity', maxBytes: 64 << 20,
+        hint: 'Check that asset-base points at the folder holding wasm/ and models/ (npm run build puts them next to the bundle).',
+      });
+      return new Response(bytes, { status: 200, headers: { 'Content-Type': 'application/wasm' } });
+    } catch (e) {
+      wasmFetchError = e instanceof RuntimeError ? e : new RuntimeError('wasm-load-failed', String(e));
+      // An empty body too: tfjs reads it even after reporting the failure.
+      return new Response(new Uint8Array(0), { status: 599, statusText: 'refused' });
+    }
+  };
+}
 
 /** Initialize once per worker (the wasm module cannot be re-created with other flags). */
 export function initWasmBackend(options: BackendOptions): Promise<RuntimeMode> {
@@ -96,9 +134,13 @@ async function init(options: BackendOptions): Promise<RuntimeMode> {
   }
   // A folder prefix or a per-file map: either keeps the threaded-SIMD binary available (a single
   // wasm path would not).
-  if (options.wasmFiles) setWasmPaths({ ...options.wasmFiles });
-  else setWasmPaths(options.wasmBase.endsWith('/') ? options.wasmBase : options.wasmBase + '/');
+  assetPolicy.sha256 = new Map(Object.entries(options.sha256 ?? {}));
+  if (options.fetchStallMs) assetPolicy.stallMs = options.fetchStallMs;
+  fetchWasmThroughAssetPolicy();
+  if (options.wasmFiles) setWasmPaths({ ...options.wasmFiles }, true);
+  else setWasmPaths(options.wasmBase.endsWith('/') ? options.wasmBase : options.wasmBase + '/', true);
   const ok = await tf.setBackend('wasm');
+  if (wasmFetchError) throw wasmFetchError;
   if (!ok) throw new Error(`The wasm backend failed to start: check that ${options.wasmBase} serves the tfjs-backend-wasm*.wasm files.`);
   await tf.ready();
   const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');

@@ -24,7 +24,8 @@ export class FrameError extends Error {
   }
 }
 
-function checkSize(width: number, height: number): void {
+/** Throws bad-frame, empty-frame or frame-too-large (over MAX_FRAME_PIXELS) for this size. */
+export function checkFrameSize(width: number, height: number): void {
   if (!Number.isFinite(width) || !Number.isFinite(height) || !Number.isInteger(width) || !Number.isInteger(height)) {
     throw new FrameError('bad-frame', `The frame's size must be whole pixels, got ${width}x${height}.`);
   }
@@ -78,7 +79,7 @@ export async function readFrame(frame: FrameInput): Promise<RgbaImage> {
     }
     const width = frame.displayWidth;
     const height = frame.displayHeight;
-    checkSize(width, height);
+    checkFrameSize(width, height);
     // copyTo gives the visible rect at its coded resolution; when the frame is meant to be shown
     // at another size (anamorphic video, a displayWidth/Height given), only drawing scales it.
     const visible = frame.visibleRect;
@@ -95,7 +96,7 @@ export async function readFrame(frame: FrameInput): Promise<RgbaImage> {
     if (frame.width === 0 && frame.height === 0) {
       throw new FrameError('closed-frame', 'The ImageBitmap is closed (or was transferred away).');
     }
-    checkSize(frame.width, frame.height);
+    checkFrameSize(frame.width, frame.height);
     return drawToRgba(frame, frame.width, frame.height);
   }
   if (typeof frame !== 'object' || frame === null) {
@@ -105,7 +106,7 @@ export async function readFrame(frame: FrameInput): Promise<RgbaImage> {
   if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray)) {
     throw new FrameError('bad-frame', `A raw frame's data must be a Uint8Array or Uint8ClampedArray of RGBA bytes, got ${typeName(data)}. (Expected an ImageData, ImageBitmap, VideoFrame or {data, width, height}.)`);
   }
-  checkSize(width, height);
+  checkFrameSize(width, height);
   if (data.length < width * height * 4) {
     throw new FrameError('bad-frame', `The frame's data holds ${data.length} bytes; RGBA ${width}x${height} needs ${width * height * 4} (4 bytes a pixel, rows of ${width * 4} bytes without padding).`);
   }
