@@ -2,8 +2,8 @@
  * SHA-256 of every file the element ships and loads: the model files (models/checksums.json, which
  * `npm install` checks the extracted files against) and tfjs-backend-wasm's binaries (the pinned
  * @tensorflow/tfjs-backend-wasm). The page passes these, by URL, to the worker, which refuses a file
- * whose bytes differ (`model-integrity`, `wasm-integrity`). packages/worker-runtime/test/node/
- * asset_checksums.test.mjs keeps this table equal to models/checksums.json and the installed binaries.
+ * whose bytes differ (`model-integrity`, `wasm-integrity`). models/asset-checksums.test.mjs
+ * keeps this table equal to models/checksums.json and the installed binaries.
  */
 export const ASSET_SHA256 = {
   'face_landmark_with_attention.tflite': '883b7411747bac657c30c462d305d312e9dec6adbf8b85e2f5d8d722fca9455d',

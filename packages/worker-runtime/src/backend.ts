@@ -66,15 +66,15 @@ export function chooseThreadCount(hardwareConcurrency: number, requested: Backen
 
 let initialized: Promise<RuntimeMode> | undefined;
 
-/** Why the wasm download failed (tfjs only reports "make sure the server can serve the .wasm file"). */
-export let wasmFetchError: RuntimeError | null = null;
-
 /**
  * tfjs fetches the binary through its platform's fetch when asked to (setWasmPaths(..., true)): we
- * route that through fetchAsset (stall timeout, SHA-256) and hand tfjs the checked bytes. A refusal
- * becomes a failed response, which tfjs turns into an abort; init() then reports wasmFetchError.
+ * route that through fetchAsset (stall timeout, SHA-256) and hand tfjs the checked bytes. tfjs does
+ * not handle a failed fetch on that path (its init would never settle), so a refusal rejects the
+ * returned promise, which init() races against tfjs' start-up.
  */
-function fetchWasmThroughAssetPolicy(): void {
+function fetchWasmThroughAssetPolicy(): Promise<never> {
+  let refuse: (e: RuntimeError) => void = () => {};
+  const refused = new Promise<never>((_, reject) => { refuse = reject; });
   const platform = tf.env().platform;
   const platformFetch = platform.fetch.bind(platform);
   platform.fetch = async (path: string, init?: RequestInit) => {
@@ -87,11 +87,12 @@ function fetchWasmThroughAssetPolicy(): void {
       });
       return new Response(bytes, { status: 200, headers: { 'Content-Type': 'application/wasm' } });
     } catch (e) {
-      wasmFetchError = e instanceof RuntimeError ? e : new RuntimeError('wasm-load-failed', String(e));
-      // An empty body too: tfjs reads it even after reporting the failure.
-      return new Response(new Uint8Array(0), { status: 599, statusText: 'refused' });
+      refuse(e instanceof RuntimeError ? e : new RuntimeError('wasm-load-failed', String(e)));
+      // Nothing is ever instantiated from this (the worker is dropped when init fails).
+      return new Promise<Response>(() => {});
     }
   };
+  return refused;
 }
 
 /** Initialize once per worker (the wasm module cannot be re-created with other flags). */
@@ -136,11 +137,10 @@ async function init(options: BackendOptions): Promise<RuntimeMode> {
   // wasm path would not).
   assetPolicy.sha256 = new Map(Object.entries(options.sha256 ?? {}));
   if (options.fetchStallMs) assetPolicy.stallMs = options.fetchStallMs;
-  fetchWasmThroughAssetPolicy();
+  const refused = fetchWasmThroughAssetPolicy();
   if (options.wasmFiles) setWasmPaths({ ...options.wasmFiles }, true);
   else setWasmPaths(options.wasmBase.endsWith('/') ? options.wasmBase : options.wasmBase + '/', true);
-  const ok = await tf.setBackend('wasm');
-  if (wasmFetchError) throw wasmFetchError;
+  const ok = await Promise.race([tf.setBackend('wasm'), refused]);
   if (!ok) throw new Error(`The wasm backend failed to start: check that ${options.wasmBase} serves the tfjs-backend-wasm*.wasm files.`);
   await tf.ready();
   const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');

@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadSources } from './load_sources.mjs';
-import { bytes, i8, i32, str, table, tinyModel, u32, ints } from './tflite_writer.mjs';
+import { aliasedTablesModel, flexBomb, flexBombModel } from './hostile_models.mjs';
+import { bytes, i8, i32, str, table, tinyModel } from './tflite_writer.mjs';
 
 const { parseModel, checkPlan, decodeFlexBuffer, ModelFormatError } = await loadSources('parser-limits', {
   parseModel: 'tflite/model', ModelFormatError: 'tflite/model', checkPlan: 'plan_check', decodeFlexBuffer: 'tflite/flexbuffer',
@@ -26,28 +27,6 @@ test('the tiny model (PAD then ADD) loads and passes the plan check', () => {
   assert.deepEqual(Array.from(g.tensors[1].data), [0, 0, 1, 1, 1, 1, 0, 0]);
 });
 
-/**
- * A FlexBuffer of `levels` untyped vectors, each holding `width` references to the previous one
- * (the first holds ints): a few hundred bytes whose full expansion has width^levels leaves.
- */
-function flexBomb(levels, width) {
-  const out = [];
-  // level 0: a vector of `width` 1-byte ints; layout per vector: [len][slots...][types...]
-  out.push(width, ...Array(width).fill(7), ...Array(width).fill(1 << 2));
-  let prev = 1; // position of the first slot of the previous vector
-  for (let l = 1; l < levels; l++) {
-    out.push(width);
-    const start = out.length;
-    for (let k = 0; k < width; k++) out.push(start + k - prev); // back to the previous vector's slots
-    out.push(...Array(width).fill((10 << 2) | 0)); // VECTOR, width 1
-    prev = start;
-  }
-  // root: an offset back to the last vector, then its packed type and the root width (1)
-  out.push(out.length - prev, (10 << 2) | 0, 1);
-  if (out.some((b) => b > 255)) throw new Error('flexBomb: offsets do not fit one byte');
-  return Uint8Array.from(out);
-}
-
 test('FlexBuffer: vectors of the previous vector (exponential expansion) stop at the depth limit or the budget, at once', () => {
   // Sanity: 2 levels of 3 decode to [[7,7,7] x 3].
   assert.deepEqual(decodeFlexBuffer(flexBomb(2, 3)), [[7, 7, 7], [7, 7, 7], [7, 7, 7]]);
@@ -59,22 +38,12 @@ test('FlexBuffer: vectors of the previous vector (exponential expansion) stop at
 });
 
 test('FlexBuffer bomb inside a model: model-level error, within a second', () => {
-  const bomb = flexBomb(30, 4);
-  const file = tinyModel((p) => {
-    p.opcodes = [table([i8(32), str('TransformLandmarks'), i32(2), i32(32)]), table([i8(0), null, i32(1), i32(0)])];
-    p.ops[0].custom = bomb;
-  });
+  const file = flexBombModel();
   refused(() => parseModel(file), /corrupt FlexBuffer/);
 });
 
 test('aliased tables: thousands of tensor entries pointing at one tensor with a 16 KB constant are refused, not copied each time', () => {
-  const big = new Uint8Array(16384);
-  const shared = table([ints([4096]), i8(0), u32(3), str('shared')]);
-  const file = tinyModel((p) => {
-    p.extraBuffers = [table([bytes(big)])];
-    const own = p.tensors.map((t) => table([ints(t.shape), i8(t.type), u32(t.buffer), str(t.name)]));
-    p.tensorNodes = [...own, ...Array(4000).fill(shared)];
-  });
+  const file = aliasedTablesModel();
   assert.ok(file.length < 64 * 1024, `file is ${file.length} bytes`);
   const before = process.memoryUsage().arrayBuffers;
   refused(() => parseModel(file), /refers to the same data over and over/);
