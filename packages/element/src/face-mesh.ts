@@ -61,7 +61,7 @@ export class FaceMeshElement extends LitElement {
     paused: { type: Boolean, reflect: true },
     threads: { type: String, reflect: true },
     assetBase: { type: String, attribute: 'asset-base', reflect: true },
-    modelIntegrity: { type: String, attribute: 'model-integrity', reflect: true },
+    assetIntegrity: { type: String, attribute: 'asset-integrity', reflect: true },
     facingMode: { type: String, attribute: 'facing-mode', reflect: true },
     src: { type: String, reflect: true },
     autostart: { type: Boolean, reflect: true },
@@ -129,7 +129,7 @@ export class FaceMeshElement extends LitElement {
    * whatever `asset-base` serves, unchecked (your own model files, on purpose). The files are still
    * parsed with every format check.
    */
-  declare modelIntegrity: 'on' | 'off';
+  declare assetIntegrity: 'on' | 'off';
   /** Which camera: 'user' (front) or 'environment' (back). Default 'user'. */
   declare facingMode: FacingMode;
   /** An image or video URL to use instead of the camera. */
@@ -176,7 +176,7 @@ export class FaceMeshElement extends LitElement {
     this.paused = false;
     this.threads = 'auto';
     this.assetBase = '';
-    this.modelIntegrity = 'on';
+    this.assetIntegrity = 'on';
     this.facingMode = 'user';
     this.src = '';
     this.autostart = false;
@@ -204,7 +204,7 @@ export class FaceMeshElement extends LitElement {
    * reset (`running`) belongs to this update instead of scheduling another one.
    */
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const restart = (['threads', 'assetBase', 'modelIntegrity'] as const).some((k) => changed.has(k) && changed.get(k) !== undefined);
+    const restart = (['threads', 'assetBase', 'assetIntegrity'] as const).some((k) => changed.has(k) && changed.get(k) !== undefined);
     if (restart) {
       // The wasm mode and the asset URLs are fixed per worker: start a new one.
       // (wantsSource, not running: a start still under way when the attribute changes counts too)
@@ -363,7 +363,7 @@ export class FaceMeshElement extends LitElement {
     // Never let a worker go unowned (each element owns at most one).
     this.client?.close();
     const t0 = performance.now();
-    const client = startRuntime(this.assetBase || FaceMeshElement.assetBase, { integrity: this.modelIntegrity !== 'off' });
+    const client = startRuntime(this.assetBase || FaceMeshElement.assetBase, { integrity: this.assetIntegrity !== 'off' });
     this.client = client;
     client.onCrash = (message) => this.onWorkerCrash(client, message);
     const ready = (async (): Promise<ReadyDetail> => {

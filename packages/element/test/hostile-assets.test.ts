@@ -43,7 +43,7 @@ describe('<face-mesh> with hostile or broken assets', function () {
     for (const el of document.querySelectorAll('face-mesh')) el.remove();
   });
 
-  it('a model file with one byte changed: model-integrity naming the URL and both SHA-256; model-integrity="off" runs it', async () => {
+  it('a model file with one byte changed: model-integrity naming the URL and both SHA-256; asset-integrity="off" runs it', async () => {
     const base = await assetVariant('flipped-model', { flip: ['models/face_landmark_with_attention.tflite'] });
     const el = create({ 'asset-base': base });
     const err = await startError(el);
@@ -51,11 +51,11 @@ describe('<face-mesh> with hostile or broken assets', function () {
     expect(err.rejected).to.equal('model-integrity');
     expect(err.message).to.contain(`${ORIGIN}${base}models/face_landmark_with_attention.tflite`);
     expect(err.message).to.match(/has SHA-256 [0-9a-f]{64}, but this build of face-mesh ships 883b7411747bac657c30c462d305d312e9dec6adbf8b85e2f5d8d722fca9455d/);
-    expect(err.message).to.contain('model-integrity="off"');
+    expect(err.message).to.contain('asset-integrity="off"');
     el.remove();
 
     // On purpose: the changed file (one weight bit) is a valid model, and runs.
-    const own = create({ 'asset-base': base, 'model-integrity': 'off' });
+    const own = create({ 'asset-base': base, 'asset-integrity': 'off' });
     const r = await own.detect(await createImageBitmap(face));
     expect(r.faces).to.have.length(1);
   });
@@ -72,7 +72,7 @@ describe('<face-mesh> with hostile or broken assets', function () {
   for (const kind of ['aliased-tables', 'flex-bomb'] as const) {
     it(`a hostile model (${kind}) with the check off: model-load-failed naming the URL and the problem`, async () => {
       const base = await assetVariant(`hostile-${kind}`, { hostile: { 'models/face_detection_short_range.tflite': kind } });
-      const el = create({ 'asset-base': base, 'model-integrity': 'off' });
+      const el = create({ 'asset-base': base, 'asset-integrity': 'off' });
       const err = await startError(el);
       expect(err.code).to.equal('model-load-failed');
       expect(err.message).to.contain(`${ORIGIN}${base}models/face_detection_short_range.tflite`);

@@ -32,7 +32,7 @@ export interface BackendOptions {
   /**
    * Expected SHA-256 (hex) of asset files by absolute URL: wasm binaries, models, the face geometry.
    * A listed file whose bytes differ is refused ('wasm-integrity', 'model-integrity'). The element
-   * lists the files it ships unless `model-integrity="off"`.
+   * lists the files it ships unless `asset-integrity="off"`.
    */
   sha256?: Record<string, string>;
   /** Abort a download (any asset) that delivers no bytes for this long. Default 30 s. */

@@ -93,7 +93,7 @@ export async function fetchAsset(url: string, o: FetchAssetOptions): Promise<Uin
 async function checkIntegrity(url: string, bytes: Uint8Array<ArrayBuffer>, o: FetchAssetOptions): Promise<void> {
   const want = assetPolicy.sha256.get(url);
   if (!want) return;
-  const off = 'To run your own files on purpose, set model-integrity="off" on the element (see README, Security).';
+  const off = 'To run your own files on purpose, set asset-integrity="off" on the element (see README, Security).';
   if (typeof crypto === 'undefined' || !crypto.subtle) {
     throw new RuntimeError(o.integrityCode, `Cannot check ${o.what} ${url}: this page is not a secure context (https or localhost), so the browser offers no Web Crypto. Serve the page over https. ${off}`);
   }
