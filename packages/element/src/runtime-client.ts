@@ -125,27 +125,26 @@ export interface RuntimeClient {
   close(): void;
 }
 
+/** Set once a worker start met Trusted Types enforcement: later starts go straight to the policy. */
+let trustedTypesEnforced = false;
+
 /**
  * The module worker. The default keeps the literal `new Worker(new URL('./face-mesh.worker.js',
- * import.meta.url))` that bundlers look for; on a page enforcing Trusted Types that throws, and the
- * same URL goes through the `face-mesh` policy instead (trusted-types.ts).
+ * import.meta.url))` that bundlers look for; on a page enforcing Trusted Types that throws (the
+ * browser reports one violation, once per page), and the same URL goes through the `face-mesh`
+ * policy instead (trusted-types.ts), from then on directly.
  */
 function startWorker(): Worker {
   const options: WorkerOptions = { type: 'module', name: 'face-mesh' };
   const trusted = (url: string) => new Worker(trustedWorkerUrl(new URL(url, location.href).href) as unknown as URL, options);
-  if (runtimeSettings.workerUrl) {
-    try {
-      return new Worker(runtimeSettings.workerUrl, options);
-    } catch (e) {
-      if (isTrustedTypesError(e)) return trusted(runtimeSettings.workerUrl);
-      throw e;
-    }
-  }
+  const custom = runtimeSettings.workerUrl;
+  if (trustedTypesEnforced) return trusted(custom || new URL('./face-mesh.worker.js', import.meta.url).href);
   try {
-    return new Worker(new URL('./face-mesh.worker.js', import.meta.url), options);
+    return custom ? new Worker(custom, options) : new Worker(new URL('./face-mesh.worker.js', import.meta.url), options);
   } catch (e) {
-    if (isTrustedTypesError(e)) return trusted(new URL('./face-mesh.worker.js', import.meta.url).href);
-    throw e;
+    if (!isTrustedTypesError(e)) throw e;
+    trustedTypesEnforced = true;
+    return trusted(custom || new URL('./face-mesh.worker.js', import.meta.url).href);
   }
 }
 

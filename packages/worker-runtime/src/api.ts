@@ -214,7 +214,7 @@ export const runtimeApi: RuntimeApi = {
     let note: string | undefined;
     if (options.threads !== 'off' && globalThis.crossOriginIsolated === true && !(await blobScriptsAllowed())) {
       options = { ...options, threads: 'off' };
-      note = "wasm threads are off: the page's Content-Security-Policy does not allow blob: scripts (threads need script-src blob: and worker-src blob:).";
+      note = "wasm threads are off: the page's Content-Security-Policy does not allow blob: scripts (threads need script-src blob: and worker-src blob:, and no Trusted Types enforcement for the worker).";
     }
     try {
       const mode = await initWasmBackend(options);
