@@ -140,7 +140,8 @@ function startWorker(): Worker {
   const custom = runtimeSettings.workerUrl;
   if (trustedTypesEnforced) return trusted(custom || new URL('./face-mesh.worker.js', import.meta.url).href);
   try {
-    return custom ? new Worker(custom, options) : new Worker(new URL('./face-mesh.worker.js', import.meta.url), options);
+    // The options stay an inline literal: Vite refuses worker options it cannot read statically.
+    return custom ? new Worker(custom, options) : new Worker(new URL('./face-mesh.worker.js', import.meta.url), { type: 'module', name: 'face-mesh' });
   } catch (e) {
     if (!isTrustedTypesError(e)) throw e;
     trustedTypesEnforced = true;
