@@ -368,11 +368,14 @@ export class FaceMeshElement extends LitElement {
     client.onCrash = (message) => this.onWorkerCrash(client, message);
     const ready = (async (): Promise<ReadyDetail> => {
       this.dispatchEvent(new LoadProgressEvent({ stage: 'wasm', progress: 0 }));
-      const mode = await client.init({ threads: this.threadsOption() }).catch((e: unknown) => {
+      // 0 .. 0.3 as the wasm binary's bytes arrive, 0.3 .. 0.95 as the models' do.
+      const wasmProgress = (fraction: number) => {
+        if (this.client === client && fraction > 0) this.dispatchEvent(new LoadProgressEvent({ stage: 'wasm', progress: 0.3 * fraction }));
+      };
+      const mode = await client.init({ threads: this.threadsOption() }, wasmProgress).catch((e: unknown) => {
         throw toFaceMeshError(e, 'wasm-unsupported');
       });
       this.dispatchEvent(new LoadProgressEvent({ stage: 'models', progress: 0.3 }));
-      // 0.3 .. 0.95 as the model bytes arrive.
       const onProgress = Comlink.proxy((fraction: number) => {
         if (this.client === client) this.dispatchEvent(new LoadProgressEvent({ stage: 'models', progress: 0.3 + 0.65 * fraction }));
       });

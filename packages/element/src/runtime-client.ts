@@ -110,8 +110,11 @@ export interface RuntimeClient {
   plainMeshUrl: string;
   /** The canonical face geometry (mesh triangles for the overlay). */
   geometryUrl: string;
-  /** Start tfjs on wasm in the worker, with the binaries from `${assetBase}wasm/` (or the bundled ones). */
-  init(options?: Omit<BackendOptions, 'wasmBase' | 'wasmFiles'>): Promise<RuntimeMode>;
+  /**
+   * Start tfjs on wasm in the worker, with the binaries from `${assetBase}wasm/` (or the bundled ones);
+   * `onProgress` gets the fraction of the binary's bytes received.
+   */
+  init(options?: Omit<BackendOptions, 'wasmBase' | 'wasmFiles' | 'sha256' | 'fetchStallMs'>, onProgress?: (fraction: number) => void): Promise<RuntimeMode>;
   /**
    * `call` settles like `promise`, or rejects when the worker crashes (code 'worker-crashed') or is
    * closed (code 'aborted') first: a call to a dead worker would otherwise never settle.
@@ -218,10 +221,11 @@ export function startRuntime(assetBase = '', start: RuntimeStartOptions = {}): R
     modelUrls: assets.modelUrls,
     plainMeshUrl: assets.plainMeshUrl,
     geometryUrl: assets.geometryUrl,
-    init: (options = {}) => {
+    init: (options = {}, onProgress) => {
       const files = assets.wasmFiles ? { wasmFiles: assets.wasmFiles } : {};
       const sha256 = start.integrity === false ? {} : assetHashes(assets);
-      return client.guard(api.init({ ...options, wasmBase: assets.wasmBase, ...files, sha256, fetchStallMs: runtimeSettings.fetchStallMs }));
+      const progress = onProgress ? Comlink.proxy(onProgress) : undefined;
+      return client.guard(api.init({ ...options, wasmBase: assets.wasmBase, ...files, sha256, fetchStallMs: runtimeSettings.fetchStallMs }, progress));
     },
     guard: <T>(promise: Promise<T>) => Promise.race([promise, deadPromise]),
     onCrash: null,

@@ -58,7 +58,7 @@ export interface RuntimeApi {
    * 'wasm-load-failed' (the binary could not be fetched; the message names its URL) or
    * 'wasm-unsupported' (the browser cannot run it).
    */
-  init(options: BackendOptions): Promise<RuntimeMode>;
+  init(options: BackendOptions, onProgress?: (fraction: number) => void): Promise<RuntimeMode>;
   /** Answers at once: the page's heartbeat, to notice a worker that died or hangs. */
   ping(): Promise<true>;
   /** Fetch, parse and compile a .tflite model; errors name the URL and the problem. */
@@ -192,6 +192,11 @@ async function blobScriptsAllowed(): Promise<boolean> {
   }
 }
 
+/** Progress callbacks come from the page as Comlink proxies: release each when its call is done. */
+function releaseProgress(callback: unknown): void {
+  (callback as Partial<Comlink.ProxyMethods> | undefined)?.[Comlink.releaseProxy]?.();
+}
+
 function pipelineSession(): PipelineSession {
   if (!session) throw new Error('The face pipeline is not loaded: call createPipeline() first.');
   return session;
@@ -207,7 +212,7 @@ function model(id: number): Executor {
 }
 
 export const runtimeApi: RuntimeApi = {
-  async init(options) {
+  async init(options, onProgress) {
     // tfjs' wasm threads are blob: workers that importScripts() a blob: script. A Content-Security-
     // Policy without blob: in script-src blocks that, and the thread pool dies at start-up; run on
     // one thread instead, and say why.
@@ -217,11 +222,13 @@ export const runtimeApi: RuntimeApi = {
       note = "wasm threads are off: the page's Content-Security-Policy does not allow blob: scripts (threads need script-src blob: and worker-src blob:, and no Trusted Types enforcement for the worker).";
     }
     try {
-      const mode = await initWasmBackend(options);
+      const mode = await initWasmBackend(options, onProgress);
       return note ? { ...mode, note } : mode;
     } catch (e) {
       // Our own download errors (stalled, refused checksum) say more than a probe can.
       throw e instanceof RuntimeError ? e : await wasmError(options, e);
+    } finally {
+      releaseProgress(onProgress);
     }
   },
 
@@ -288,7 +295,7 @@ export const runtimeApi: RuntimeApi = {
     try {
       next = await PipelineSession.load(urls, options, onProgress);
     } finally {
-      (onProgress as Partial<Comlink.ProxyMethods> | undefined)?.[Comlink.releaseProxy]?.();
+      releaseProgress(onProgress);
     }
     session?.dispose();
     session = next;

@@ -72,7 +72,7 @@ let initialized: Promise<RuntimeMode> | undefined;
  * not handle a failed fetch on that path (its init would never settle), so a refusal rejects the
  * returned promise, which init() races against tfjs' start-up.
  */
-function fetchWasmThroughAssetPolicy(): Promise<never> {
+function fetchWasmThroughAssetPolicy(onProgress?: (fraction: number) => void): Promise<never> {
   let refuse: (e: RuntimeError) => void = () => {};
   const refused = new Promise<never>((_, reject) => { refuse = reject; });
   const platform = tf.env().platform;
@@ -83,6 +83,7 @@ function fetchWasmThroughAssetPolicy(): Promise<never> {
     try {
       const bytes = await fetchAsset(url, {
         what: 'the WebAssembly binary', code: 'wasm-load-failed', integrityCode: 'wasm-integrity', maxBytes: 64 << 20,
+        onProgress: onProgress && ((loaded, total) => total && onProgress(Math.min(1, loaded / total))),
         hint: 'Check that asset-base points at the folder holding wasm/ and models/ (npm run build puts them next to the bundle).',
       });
       return new Response(bytes, { status: 200, headers: { 'Content-Type': 'application/wasm' } });
@@ -96,12 +97,12 @@ function fetchWasmThroughAssetPolicy(): Promise<never> {
 }
 
 /** Initialize once per worker (the wasm module cannot be re-created with other flags). */
-export function initWasmBackend(options: BackendOptions): Promise<RuntimeMode> {
-  initialized ??= init(options);
+export function initWasmBackend(options: BackendOptions, onProgress?: (fraction: number) => void): Promise<RuntimeMode> {
+  initialized ??= init(options, onProgress);
   return initialized;
 }
 
-async function init(options: BackendOptions): Promise<RuntimeMode> {
+async function init(options: BackendOptions, onProgress?: (fraction: number) => void): Promise<RuntimeMode> {
   const start = performance.now();
   const isolated = globalThis.crossOriginIsolated === true;
   const env = tf.env();
@@ -137,7 +138,7 @@ async function init(options: BackendOptions): Promise<RuntimeMode> {
   // wasm path would not).
   assetPolicy.sha256 = new Map(Object.entries(options.sha256 ?? {}));
   if (options.fetchStallMs) assetPolicy.stallMs = options.fetchStallMs;
-  const refused = fetchWasmThroughAssetPolicy();
+  const refused = fetchWasmThroughAssetPolicy(onProgress);
   if (options.wasmFiles) setWasmPaths({ ...options.wasmFiles }, true);
   else setWasmPaths(options.wasmBase.endsWith('/') ? options.wasmBase : options.wasmBase + '/', true);
   const ok = await Promise.race([tf.setBackend('wasm'), refused]);
