@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { ASSETS, BUILT_WORKER, createFaceMesh, faceBitmap, nextEvent, ONE_THREAD } from './helpers.js';
 import type { ErrorDetail, FaceMeshElement, ProgressDetail } from '../src/index.js';
-import { runtimeSettings } from '../src/runtime-client.js';
+import { runtimeSettings, type RuntimeClient } from '../src/runtime-client.js';
 import '../src/define.js';
 
 const ORIGIN = location.origin;
@@ -175,5 +175,38 @@ describe('<face-mesh src> image bombs', function () {
     } finally {
       URL.revokeObjectURL(url);
     }
+  });
+});
+
+describe('<face-mesh> live source failing on every frame', function () {
+  this.timeout(120_000);
+  before(() => {
+    runtimeSettings.workerUrl = BUILT_WORKER;
+  });
+  afterEach(() => {
+    for (const el of document.querySelectorAll('face-mesh')) el.remove();
+  });
+
+  it('the same error on every frame of a video: one event, then one with the count when the source stops', async () => {
+    const el = create({ src: '/demo/media/sample-clip.webm' });
+    await nextEvent(el, 'landmarks');
+    const errors: ErrorDetail[] = [];
+    el.addEventListener('error', (e) => errors.push((e as unknown as CustomEvent<ErrorDetail>).detail));
+    let frames = 0;
+    el.addEventListener('landmarks', () => frames++);
+    // Take the pipeline away under the running video: every frame now fails the same way.
+    const client = (el as unknown as { client: RuntimeClient }).client;
+    await client.api.disposePipeline();
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(frames, 'no frame goes through').to.equal(0);
+    expect(errors.length, JSON.stringify(errors)).to.equal(1);
+    expect(errors[0]!.message).to.contain('The face pipeline is not loaded');
+    expect(errors[0]!.repeated).to.equal(undefined);
+    el.stop();
+    console.log(`after stop: ${JSON.stringify(errors.map((e) => [e.code, e.repeated]))}`);
+    expect(errors.length).to.equal(2);
+    expect(errors[1]!.code).to.equal(errors[0]!.code);
+    expect(errors[1]!.repeated, 'identical errors counted, not dispatched').to.be.greaterThan(10);
+    expect(errors[1]!.message).to.match(/\(\d+ more times since the last report\)$/);
   });
 });
