@@ -2,6 +2,7 @@
 // downloaded browser), served cross-origin isolated except under the `noncoi` folders.
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { PassThrough } from 'node:stream';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { chromiumArgs, contentSecurityPolicy, crossOriginIsolation, jsToTs, tfjsFesmAlias } from './tools/dev-server-plugins.mjs';
 import { ensureTestClip } from './tools/test-clip.mjs';
 import { retainingPaths } from './tools/heap-retainers.mjs';
+import { aliasedTablesModel, flexBombModel } from './packages/worker-runtime/test/node/hostile_models.mjs';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'face-mesh-wtr-'));
@@ -18,6 +20,34 @@ process.on('exit', () => rmSync(userDataDir, { recursive: true, force: true }));
 export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:";
 /** The same with blob: scripts allowed, which tfjs' wasm threads need (served under `/csp-blob/`). */
 export const STRICT_CSP_BLOB = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' blob:; worker-src 'self' blob:";
+
+/** A page that enforces Trusted Types for scripts (served under `/tt/`), allowing our policy and lit's. */
+export const TRUSTED_TYPES_CSP = "require-trusted-types-for 'script'; trusted-types face-mesh lit-html";
+
+/** Hostile model files for `asset-variant` (packages/worker-runtime/test/node/hostile_models.mjs). */
+const HOSTILE_MODELS = { 'aliased-tables': aliasedTablesModel, 'flex-bomb': flexBombModel };
+
+/**
+ * `/stall/<anything>`: the built assets (packages/element/dist/), except that files under models/
+ * send their headers and 16 bytes, then nothing (a stalled connection), for the fetch-timeout tests.
+ */
+async function stallingAssets(ctx, next) {
+  if (!ctx.path.startsWith('/stall/')) return next();
+  const rest = ctx.path.slice('/stall/'.length);
+  if (!rest.startsWith('models/')) {
+    ctx.url = '/packages/element/dist/' + rest;
+    return next();
+  }
+  const body = new PassThrough();
+  ctx.status = 200;
+  ctx.set('Content-Type', 'application/octet-stream');
+  ctx.set('Content-Length', '1000000');
+  ctx.set('Cross-Origin-Resource-Policy', 'same-origin');
+  ctx.body = body;
+  body.write(Buffer.alloc(16));
+  // Never more; the stream ends after a minute so the server can shut down.
+  setTimeout(() => body.destroy(), 60_000).unref();
+}
 
 /** Requests the page (and its workers) made since `record-requests` start, per test session. */
 const recordings = new Map();
@@ -100,6 +130,13 @@ const commands = {
         writeFileSync(path.join(dir, f), bytes.subarray(0, Math.floor(bytes.length / 2)));
       }
       for (const f of payload.text ?? []) writeFileSync(path.join(dir, f), 'This is not a model, just text.\n'.repeat(100));
+      for (const f of payload.flip ?? []) {
+        // One byte in the middle changed: the same size, usually still a valid file, another SHA-256.
+        const bytes = readFileSync(path.join(dir, f));
+        bytes[bytes.length >> 1] ^= 0x01;
+        writeFileSync(path.join(dir, f), bytes);
+      }
+      for (const [f, kind] of Object.entries(payload.hostile ?? {})) writeFileSync(path.join(dir, f), HOSTILE_MODELS[kind]());
       return `/.wtr-tmp/assets/${name}/`;
     }
     if (command === 'record-requests') {
@@ -203,6 +240,6 @@ export default {
   ],
   // Google's solution (the parity reference) logs every WebGL context it makes; keep the report readable.
   filterBrowserLogs: ({ args }) => !/gl_context|XNNPACK delegate|Lit is in dev mode/.test(String(args[0])),
-  middleware: [contentSecurityPolicy('/csp/', STRICT_CSP), contentSecurityPolicy('/csp-blob/', STRICT_CSP_BLOB), jsToTs(root), crossOriginIsolation(['/packages/worker-runtime/test/noncoi/'])],
+  middleware: [stallingAssets, contentSecurityPolicy('/tt/', TRUSTED_TYPES_CSP), contentSecurityPolicy('/csp/', STRICT_CSP), contentSecurityPolicy('/csp-blob/', STRICT_CSP_BLOB), jsToTs(root), crossOriginIsolation(['/packages/worker-runtime/test/noncoi/'])],
   plugins: [commands, tfjsFesmAlias, esbuildPlugin({ ts: true, target: 'es2022', tsconfig: path.join(root, 'tsconfig.json') })],
 };

@@ -50,6 +50,11 @@ export interface ErrorDetail {
   code: FaceMeshErrorCode;
   /** What went wrong and what to do about it. */
   message: string;
+  /**
+   * Set when the same error repeated on a live source: how many identical errors were not dispatched
+   * since the previous event for it (the first occurrence is dispatched without this field).
+   */
+  repeated?: number;
 }
 
 export interface FaceCountDetail {

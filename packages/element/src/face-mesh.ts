@@ -19,6 +19,7 @@ import {
 import { canTransferTrackFrames, streamTrack, streamVideoElement, type FrameSource } from './frame-source.js';
 import { frameTransferList, toFaceMeshError, type DetectInput } from './frame-input.js';
 import { CrashSupervisor, startRuntime, type RuntimeClient } from './runtime-client.js';
+import { RepeatedErrors } from './error-repeats.js';
 import { styles } from './styles.js';
 
 type SourceKind = 'camera' | 'image' | 'video';
@@ -68,6 +69,7 @@ export class FaceMeshElement extends LitElement {
     paused: { type: Boolean, reflect: true },
     threads: { type: String, reflect: true },
     assetBase: { type: String, attribute: 'asset-base', reflect: true },
+    assetIntegrity: { type: String, attribute: 'asset-integrity', reflect: true },
     facingMode: { type: String, attribute: 'facing-mode', reflect: true },
     src: { type: String, reflect: true },
     autostart: { type: Boolean, reflect: true },
@@ -155,6 +157,13 @@ export class FaceMeshElement extends LitElement {
    * the package's `face-mesh.js`, wherever the app's bundler emitted them.
    */
   declare assetBase: string;
+  /**
+   * 'on' (default): the worker checks the SHA-256 of every wasm binary and model file against the
+   * ones this build ships and refuses any other ('wasm-integrity', 'model-integrity'). 'off': load
+   * whatever `asset-base` serves, unchecked (your own model files, on purpose). The files are still
+   * parsed with every format check.
+   */
+  declare assetIntegrity: 'on' | 'off';
   /** Which camera: 'user' (front) or 'environment' (back). Default 'user'. */
   declare facingMode: FacingMode;
   /** An image or video URL to use instead of the camera. */
@@ -188,6 +197,8 @@ export class FaceMeshElement extends LitElement {
   private startedSrc = '';
   /** Worker crashes: the first restarts the worker, a second stops. */
   private readonly crashes = new CrashSupervisor();
+  /** The live source's errors: one event per run of identical ones, then a count. */
+  private readonly liveErrors = new RepeatedErrors((detail) => this.dispatchEvent(new FaceMeshErrorEvent(detail)));
 
   constructor() {
     super();
@@ -200,6 +211,7 @@ export class FaceMeshElement extends LitElement {
     this.paused = false;
     this.threads = 'auto';
     this.assetBase = '';
+    this.assetIntegrity = 'on';
     this.facingMode = 'user';
     this.src = '';
     this.autostart = false;
@@ -230,7 +242,8 @@ export class FaceMeshElement extends LitElement {
    * reset (`running`) belongs to this update instead of scheduling another one.
    */
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if ((changed.has('threads') && changed.get('threads') !== undefined) || (changed.has('assetBase') && changed.get('assetBase') !== undefined)) {
+    const restart = (['threads', 'assetBase', 'assetIntegrity'] as const).some((k) => changed.has(k) && changed.get(k) !== undefined);
+    if (restart) {
       // The wasm mode and the asset URLs are fixed per worker: start a new one.
       // (wantsSource, not running: a start still under way when the attribute changes counts too)
       const wanted = this.wantsSource;
@@ -314,7 +327,8 @@ export class FaceMeshElement extends LitElement {
         const url = new URL(this.src, document.baseURI).href;
         const client = this.client!;
         const result = await client.guard(client.api.processUrl(url)).catch((e: unknown) => {
-          throw e instanceof FaceMeshError ? e : new FaceMeshError('source-failed', e instanceof Error ? e.message : String(e));
+          // The worker's codes (frame-too-large for an image bomb) win over the generic one.
+          throw toFaceMeshError(e, 'source-failed');
         });
         if (generation === this.generation) this.emitResult({ ...result, timestamp: performance.now(), dropped: 0 });
         return;
@@ -390,17 +404,24 @@ export class FaceMeshElement extends LitElement {
     // Never let a worker go unowned (each element owns at most one).
     this.client?.close();
     const t0 = performance.now();
-    const client = startRuntime(this.assetBase || FaceMeshElement.assetBase);
+    const client = startRuntime(this.assetBase || FaceMeshElement.assetBase, { integrity: this.assetIntegrity !== 'off' });
     this.client = client;
     client.onCrash = (message) => this.onWorkerCrash(client, message);
     const ready = (async (): Promise<ReadyDetail> => {
       this.dispatchEvent(new LoadProgressEvent({ stage: 'wasm', progress: 0 }));
-      const mode = await client.init({ threads: this.threadsOption() }).catch((e: unknown) => {
+      // 0 .. 0.3 as the wasm binary's bytes arrive, 0.3 .. 0.95 as the models' do.
+      const wasmProgress = (fraction: number) => {
+        if (this.client === client && fraction > 0) this.dispatchEvent(new LoadProgressEvent({ stage: 'wasm', progress: 0.3 * fraction }));
+      };
+      const mode = await client.init({ threads: this.threadsOption() }, wasmProgress).catch((e: unknown) => {
         throw toFaceMeshError(e, 'wasm-unsupported');
       });
       this.dispatchEvent(new LoadProgressEvent({ stage: 'models', progress: 0.3 }));
-      await client.guard(client.api.createPipeline(this.modelUrls(client), this.pipelineOptions())).catch((e: unknown) => {
-        throw e instanceof FaceMeshError ? e : new FaceMeshError('model-load-failed', e instanceof Error ? e.message : String(e));
+      const onProgress = Comlink.proxy((fraction: number) => {
+        if (this.client === client) this.dispatchEvent(new LoadProgressEvent({ stage: 'models', progress: 0.3 + 0.65 * fraction }));
+      });
+      await client.guard(client.api.createPipeline(this.modelUrls(client), this.pipelineOptions(), onProgress)).catch((e: unknown) => {
+        throw toFaceMeshError(e, 'model-load-failed');
       });
       await client.guard(this.attachOverlay(client));
       const detail: ReadyDetail = { ...mode, loadMs: performance.now() - t0 };
@@ -451,8 +472,11 @@ export class FaceMeshElement extends LitElement {
     const video = this.renderRoot.querySelector('video');
     if (!client || !video || this.frameSource) return;
     const listener: StreamListener = {
-      onResult: (r) => this.emitResult(r),
-      onError: (e) => this.dispatchEvent(new FaceMeshErrorEvent(e as ErrorDetail)),
+      onResult: (r) => {
+        this.liveErrors.end();
+        this.emitResult(r);
+      },
+      onError: (e) => this.liveErrors.error(e as ErrorDetail),
     };
     const track = this.mediaStream?.getVideoTracks()[0];
     if (this.sourceKind === 'camera' && track && canTransferTrackFrames()) {
@@ -473,6 +497,7 @@ export class FaceMeshElement extends LitElement {
   private stopFrames(): void {
     this.frameSource?.stop();
     this.frameSource = null;
+    this.liveErrors.end();
   }
 
   private emitResult(r: StreamFrameResult | (FrameResult & { timestamp: number; dropped: number })): void {

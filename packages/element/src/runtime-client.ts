@@ -7,7 +7,9 @@
  */
 import * as Comlink from 'comlink';
 import type { BackendOptions, PipelineModelUrls, RuntimeApi, RuntimeMode, WasmFileName } from '@face-mesh/worker-runtime';
+import { ASSET_SHA256, type AssetFileName } from './asset-checksums.js';
 import { FaceMeshError } from './events.js';
+import { isTrustedTypesError, trustedWorkerUrl } from './trusted-types.js';
 
 /**
  * Where the unbundled dist keeps `wasm/` and `models/`: the folder this module was loaded from. (An
@@ -65,6 +67,20 @@ function assetsUnder(base: URL): AssetUrls {
   };
 }
 
+/** The SHA-256 of each file this build ships, by the URL the worker will load it from. */
+function assetHashes(assets: AssetUrls): Record<string, string> {
+  const byUrl: Record<string, string> = {};
+  const add = (url: string, file: AssetFileName) => { byUrl[new URL(url, location.href).href] = ASSET_SHA256[file]; };
+  for (const file of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'] as const) {
+    add(assets.wasmFiles?.[file] ?? new URL(file, assets.wasmBase).href, file);
+  }
+  add(assets.modelUrls.detector, 'face_detection_short_range.tflite');
+  add(assets.modelUrls.mesh, 'face_landmark_with_attention.tflite');
+  add(assets.plainMeshUrl, 'face_landmark.tflite');
+  add(assets.geometryUrl, 'geometry_pipeline_metadata_landmarks.binarypb');
+  return byUrl;
+}
+
 /**
  * How workers are started and watched. `workerUrl`: the module worker script ('', the default: the
  * `face-mesh.worker.js` next to this bundle, through `new Worker(new URL(...))`, which bundlers
@@ -76,7 +92,14 @@ export const runtimeSettings = {
   workerUrl: '',
   pingIntervalMs: 3_000,
   pingTimeoutMs: 10_000,
+  /** A download (wasm, model, `src` image) that delivers no bytes for this long fails, naming its URL. */
+  fetchStallMs: 30_000,
 };
+
+/** Starting options: `integrity: false` loads the asset files without checking their SHA-256. */
+export interface RuntimeStartOptions {
+  integrity?: boolean;
+}
 
 export interface RuntimeClient {
   api: Comlink.Remote<RuntimeApi>;
@@ -87,8 +110,11 @@ export interface RuntimeClient {
   plainMeshUrl: string;
   /** The canonical face geometry (mesh triangles for the overlay). */
   geometryUrl: string;
-  /** Start tfjs on wasm in the worker, with the binaries from `${assetBase}wasm/` (or the bundled ones). */
-  init(options?: Omit<BackendOptions, 'wasmBase' | 'wasmFiles'>): Promise<RuntimeMode>;
+  /**
+   * Start tfjs on wasm in the worker, with the binaries from `${assetBase}wasm/` (or the bundled ones);
+   * `onProgress` gets the fraction of the binary's bytes received.
+   */
+  init(options?: Omit<BackendOptions, 'wasmBase' | 'wasmFiles' | 'sha256' | 'fetchStallMs'>, onProgress?: (fraction: number) => void): Promise<RuntimeMode>;
   /**
    * `call` settles like `promise`, or rejects when the worker crashes (code 'worker-crashed') or is
    * closed (code 'aborted') first: a call to a dead worker would otherwise never settle.
@@ -102,6 +128,30 @@ export interface RuntimeClient {
   close(): void;
 }
 
+/** Set once a worker start met Trusted Types enforcement: later starts go straight to the policy. */
+let trustedTypesEnforced = false;
+
+/**
+ * The module worker. The default keeps the literal `new Worker(new URL('./face-mesh.worker.js',
+ * import.meta.url))` that bundlers look for; on a page enforcing Trusted Types that throws (the
+ * browser reports one violation, once per page), and the same URL goes through the `face-mesh`
+ * policy instead (trusted-types.ts), from then on directly.
+ */
+function startWorker(): Worker {
+  const options: WorkerOptions = { type: 'module', name: 'face-mesh' };
+  const trusted = (url: string) => new Worker(trustedWorkerUrl(new URL(url, location.href).href) as unknown as URL, options);
+  const custom = runtimeSettings.workerUrl;
+  if (trustedTypesEnforced) return trusted(custom || new URL('./face-mesh.worker.js', import.meta.url).href);
+  try {
+    // The options stay an inline literal: Vite refuses worker options it cannot read statically.
+    return custom ? new Worker(custom, options) : new Worker(new URL('./face-mesh.worker.js', import.meta.url), { type: 'module', name: 'face-mesh' });
+  } catch (e) {
+    if (!isTrustedTypesError(e)) throw e;
+    trustedTypesEnforced = true;
+    return trusted(custom || new URL('./face-mesh.worker.js', import.meta.url).href);
+  }
+}
+
 /**
  * Start a worker. `assetBase`: a folder holding `wasm/` and `models/`; '' or none (the default): the
  * files next to this bundle (wherever the app's bundler put them).
@@ -109,16 +159,14 @@ export interface RuntimeClient {
 /** Workers started and not yet terminated by this module (tests compare it with the browser's list). */
 export const liveWorkers = new Set<Worker>();
 
-export function startRuntime(assetBase = ''): RuntimeClient {
+export function startRuntime(assetBase = '', start: RuntimeStartOptions = {}): RuntimeClient {
   let base: URL | null = null;
   if (assetBase) {
     base = new URL(assetBase, location.href);
     if (!base.pathname.endsWith('/')) base.pathname += '/';
   }
   const assets = base ? assetsUnder(base) : bundledAssets();
-  const worker = runtimeSettings.workerUrl
-    ? new Worker(runtimeSettings.workerUrl, { type: 'module', name: 'face-mesh' })
-    : new Worker(new URL('./face-mesh.worker.js', import.meta.url), { type: 'module', name: 'face-mesh' });
+  const worker = startWorker();
   liveWorkers.add(worker);
   const api = Comlink.wrap<RuntimeApi>(worker);
 
@@ -173,9 +221,11 @@ export function startRuntime(assetBase = ''): RuntimeClient {
     modelUrls: assets.modelUrls,
     plainMeshUrl: assets.plainMeshUrl,
     geometryUrl: assets.geometryUrl,
-    init: (options = {}) => {
+    init: (options = {}, onProgress) => {
       const files = assets.wasmFiles ? { wasmFiles: assets.wasmFiles } : {};
-      return client.guard(api.init({ ...options, wasmBase: assets.wasmBase, ...files }));
+      const sha256 = start.integrity === false ? {} : assetHashes(assets);
+      const progress = onProgress ? Comlink.proxy(onProgress) : undefined;
+      return client.guard(api.init({ ...options, wasmBase: assets.wasmBase, ...files, sha256, fetchStallMs: runtimeSettings.fetchStallMs }, progress));
     },
     guard: <T>(promise: Promise<T>) => Promise.race([promise, deadPromise]),
     onCrash: null,

@@ -172,16 +172,19 @@ describe('<face-mesh> failure modes', function () {
   });
 
   describe('broken assets', () => {
-    const cases: { name: string; change: { remove?: string[]; truncate?: string[]; text?: string[] }; code: string; file: string; says: RegExp }[] = [
+    // A truncated or replaced file fails its SHA-256 first (hostile-assets.test.ts); with the check off
+    // (asset-integrity="off", own files) the parser is what refuses it.
+    const cases: { name: string; change: { remove?: string[]; truncate?: string[]; text?: string[] }; code: string; file: string; says: RegExp; attrs?: Record<string, string> }[] = [
       { name: 'missing-model', change: { remove: ['models/face_landmark_with_attention.tflite'] }, code: 'model-load-failed', file: 'models/face_landmark_with_attention.tflite', says: /HTTP 404/ },
-      { name: 'truncated-model', change: { truncate: ['models/face_detection_short_range.tflite'] }, code: 'model-load-failed', file: 'models/face_detection_short_range.tflite', says: /not a usable TFLite file.*truncated/ },
-      { name: 'text-model', change: { text: ['models/face_landmark_with_attention.tflite'] }, code: 'model-load-failed', file: 'models/face_landmark_with_attention.tflite', says: /not a usable TFLite file/ },
+      { name: 'truncated-model', change: { truncate: ['models/face_detection_short_range.tflite'] }, code: 'model-load-failed', file: 'models/face_detection_short_range.tflite', says: /not a usable TFLite file.*truncated/, attrs: { 'asset-integrity': 'off' } },
+      { name: 'truncated-model-checked', change: { truncate: ['models/face_detection_short_range.tflite'] }, code: 'model-integrity', file: 'models/face_detection_short_range.tflite', says: /\(114516 bytes\) has SHA-256 [0-9a-f]{64}, but this build of face-mesh ships 3bc182eb/ },
+      { name: 'text-model', change: { text: ['models/face_landmark_with_attention.tflite'] }, code: 'model-load-failed', file: 'models/face_landmark_with_attention.tflite', says: /not a usable TFLite file/, attrs: { 'asset-integrity': 'off' } },
       { name: 'missing-wasm', change: { remove: ['wasm/tfjs-backend-wasm.wasm', 'wasm/tfjs-backend-wasm-simd.wasm', 'wasm/tfjs-backend-wasm-threaded-simd.wasm'] }, code: 'wasm-load-failed', file: 'wasm/tfjs-backend-wasm-simd.wasm', says: /HTTP 404.*asset-base/ },
     ];
     for (const c of cases) {
       it(`${c.name}: error ${c.code} naming ${c.file}; a good asset-base works afterwards`, async () => {
         const base = await assetVariant(c.name, c.change);
-        const el = create({ 'asset-base': base });
+        const el = create({ 'asset-base': base, ...c.attrs });
         const error = nextError(el);
         const started = await rejection(el.start());
         const detail = await error;

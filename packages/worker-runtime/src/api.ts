@@ -7,7 +7,9 @@ import { createExecutor, type ModelExecutor } from './model_executor.js';
 import { PlanExecutor } from './plan/plan_executor.js';
 import type { ExecutorOptions, OpProfileEntry } from './executor_types.js';
 import { fetchModel } from './loader.js';
-import type { FrameInput } from './pipeline/frame.js';
+import { fetchAsset } from './fetch_asset.js';
+import { checkFrameSize, FrameError, type FrameInput } from './pipeline/frame.js';
+import { imageSize } from './pipeline/image_size.js';
 import { PipelineSession, resultBuffers, type PipelineModelUrls } from './pipeline/session.js';
 import type { FrameResult, PipelineOptions } from './pipeline/types.js';
 import { FrameLoop, type StreamListener } from './stream/frame_loop.js';
@@ -58,7 +60,7 @@ export interface RuntimeApi {
    * 'wasm-load-failed' (the binary could not be fetched; the message names its URL) or
    * 'wasm-unsupported' (the browser cannot run it).
    */
-  init(options: BackendOptions): Promise<RuntimeMode>;
+  init(options: BackendOptions, onProgress?: (fraction: number) => void): Promise<RuntimeMode>;
   /** Answers at once: the page's heartbeat, to notice a worker that died or hangs. */
   ping(): Promise<true>;
   /** Fetch, parse and compile a .tflite model; errors name the URL and the problem. */
@@ -71,8 +73,11 @@ export interface RuntimeApi {
   /** Tensor count and bytes (tf.memory()) and the wasm heap's size, for leak checks and benchmarks. */
   memoryInfo(): Promise<MemoryInfo>;
 
-  /** Load both models and start the face pipeline (one per worker; a second call replaces it). */
-  createPipeline(urls: PipelineModelUrls, options?: Partial<PipelineOptions>): Promise<PipelineOptions>;
+  /**
+   * Load both models and start the face pipeline (one per worker; a second call replaces it).
+   * `onProgress` (a Comlink.proxy) gets the fraction of the model bytes downloaded so far.
+   */
+  createPipeline(urls: PipelineModelUrls, options?: Partial<PipelineOptions>, onProgress?: (fraction: number) => void): Promise<PipelineOptions>;
   setPipelineOptions(options: Partial<PipelineOptions>): Promise<PipelineOptions>;
   /**
    * One frame through the pipeline; the result's arrays are transferred, not copied. With
@@ -126,19 +131,32 @@ function syncPainter(): void {
   painter.textureBackend = textureBackend;
 }
 
+/** Compressed image files larger than this are refused before they are read to the end. */
+const MAX_IMAGE_BYTES = 256 << 20;
+
+/**
+ * Fetch (stall timeout, size cap) and decode an image, refusing one over MAX_FRAME_PIXELS from its
+ * header, before decoding (a small file can decode to gigabytes): 'frame-too-large'.
+ */
 async function fetchImage(url: string, options: ImageBitmapOptions = { colorSpaceConversion: 'default' }): Promise<ImageBitmap> {
-  let res: Response;
-  try {
-    res = await fetch(url);
-  } catch (e) {
-    throw new Error(`Could not fetch the image ${url}: ${e instanceof Error ? e.message : String(e)}`);
+  const bytes = await fetchAsset(url, {
+    what: 'the image', code: 'source-failed', integrityCode: 'source-failed', maxBytes: MAX_IMAGE_BYTES, hint: 'Check the src URL.',
+  });
+  const size = imageSize(bytes);
+  if (size) {
+    try {
+      checkFrameSize(size.width, size.height);
+    } catch (e) {
+      throw e instanceof FrameError ? new FrameError(e.code, `The image ${url} (${size.format}): ${e.message}`) : e;
+    }
   }
-  if (!res.ok) throw new Error(`Could not fetch the image ${url}: HTTP ${res.status}`);
+  let bitmap: ImageBitmap;
   try {
-    return await createImageBitmap(await res.blob(), options);
+    bitmap = await createImageBitmap(new Blob([bytes]), options);
   } catch {
-    throw new Error(`The image ${url} could not be decoded (is it a JPEG, PNG, WebP or GIF?).`);
+    throw new RuntimeError('source-failed', `The image ${url} could not be decoded (is it a JPEG, PNG, WebP or GIF?).`);
   }
+  return bitmap;
 }
 
 /** Why the wasm backend did not start: a binary that cannot be fetched, or a browser that cannot run it. */
@@ -196,6 +214,11 @@ async function blobScriptsAllowed(): Promise<boolean> {
   }
 }
 
+/** Progress callbacks come from the page as Comlink proxies: release each when its call is done. */
+function releaseProgress(callback: unknown): void {
+  (callback as Partial<Comlink.ProxyMethods> | undefined)?.[Comlink.releaseProxy]?.();
+}
+
 function pipelineSession(): PipelineSession {
   if (!session) throw new Error('The face pipeline is not loaded: call createPipeline() first.');
   return session;
@@ -211,20 +234,23 @@ function model(id: number): ModelExecutor {
 }
 
 export const runtimeApi: RuntimeApi = {
-  async init(options) {
+  async init(options, onProgress) {
     // tfjs' wasm threads are blob: workers that importScripts() a blob: script. A Content-Security-
     // Policy without blob: in script-src blocks that, and the thread pool dies at start-up; run on
     // one thread instead, and say why.
     let note: string | undefined;
     if (options.threads !== 'off' && globalThis.crossOriginIsolated === true && !(await blobScriptsAllowed())) {
       options = { ...options, threads: 'off' };
-      note = "wasm threads are off: the page's Content-Security-Policy does not allow blob: scripts (threads need script-src blob: and worker-src blob:).";
+      note = "wasm threads are off: the page's Content-Security-Policy does not allow blob: scripts (threads need script-src blob: and worker-src blob:, and no Trusted Types enforcement for the worker).";
     }
     try {
-      const mode = await initWasmBackend(options);
+      const mode = await initWasmBackend(options, onProgress);
       return note ? { ...mode, note } : mode;
     } catch (e) {
-      throw await wasmError(options, e);
+      // Our own download errors (stalled, refused checksum) say more than a probe can.
+      throw e instanceof RuntimeError ? e : await wasmError(options, e);
+    } finally {
+      releaseProgress(onProgress);
     }
   },
 
@@ -288,8 +314,13 @@ export const runtimeApi: RuntimeApi = {
     return { numTensors, numBytes, wasmHeapBytes: heap ? heap.buffer.byteLength : null, framesHeld: loop?.held ?? 0, framesDropped: loop?.dropped ?? 0 };
   },
 
-  async createPipeline(urls, options) {
-    const next = await PipelineSession.load(urls, options);
+  async createPipeline(urls, options, onProgress) {
+    let next: PipelineSession;
+    try {
+      next = await PipelineSession.load(urls, options, onProgress);
+    } finally {
+      releaseProgress(onProgress);
+    }
     session?.dispose();
     session = next;
     syncPainter();

@@ -7,6 +7,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { attachOwnKernels, turnOffOwnKernels } from './plan/own_kernels.js';
 import { WasmBackendAccess } from './plan/wasm_backend.js';
+import { RuntimeError } from './errors.js';
+import { assetPolicy, fetchAsset } from './fetch_asset.js';
 
 export type WasmBinary = 'threaded-simd' | 'simd' | 'plain';
 
@@ -34,6 +36,14 @@ export interface BackendOptions {
   ownKernels?: boolean;
   /** Force a binary (tests and benchmarks); by default the best the browser supports. */
   binary?: WasmBinary;
+  /**
+   * Expected SHA-256 (hex) of asset files by absolute URL: wasm binaries, models, the face geometry.
+   * A listed file whose bytes differ is refused ('wasm-integrity', 'model-integrity'). The element
+   * lists the files it ships unless `asset-integrity="off"`.
+   */
+  sha256?: Record<string, string>;
+  /** Abort a download (any asset) that delivers no bytes for this long. Default 30 s. */
+  fetchStallMs?: number;
 }
 
 export interface RuntimeMode {
@@ -69,13 +79,43 @@ export function chooseThreadCount(hardwareConcurrency: number, requested: Backen
 
 let initialized: Promise<RuntimeMode> | undefined;
 
+/**
+ * tfjs fetches the binary through its platform's fetch when asked to (setWasmPaths(..., true)): we
+ * route that through fetchAsset (stall timeout, SHA-256) and hand tfjs the checked bytes. tfjs does
+ * not handle a failed fetch on that path (its init would never settle), so a refusal rejects the
+ * returned promise, which init() races against tfjs' start-up.
+ */
+function fetchWasmThroughAssetPolicy(onProgress?: (fraction: number) => void): Promise<never> {
+  let refuse: (e: RuntimeError) => void = () => {};
+  const refused = new Promise<never>((_, reject) => { refuse = reject; });
+  const platform = tf.env().platform;
+  const platformFetch = platform.fetch.bind(platform);
+  platform.fetch = async (path: string, init?: RequestInit) => {
+    if (!/\.wasm($|[?#])/.test(path)) return platformFetch(path, init);
+    const url = new URL(path, self.location.href).href;
+    try {
+      const bytes = await fetchAsset(url, {
+        what: 'the WebAssembly binary', code: 'wasm-load-failed', integrityCode: 'wasm-integrity', maxBytes: 64 << 20,
+        onProgress: onProgress && ((loaded, total) => total && onProgress(Math.min(1, loaded / total))),
+        hint: 'Check that asset-base points at the folder holding wasm/ and models/ (npm run build puts them next to the bundle).',
+      });
+      return new Response(bytes, { status: 200, headers: { 'Content-Type': 'application/wasm' } });
+    } catch (e) {
+      refuse(e instanceof RuntimeError ? e : new RuntimeError('wasm-load-failed', String(e)));
+      // Nothing is ever instantiated from this (the worker is dropped when init fails).
+      return new Promise<Response>(() => {});
+    }
+  };
+  return refused;
+}
+
 /** Initialize once per worker (the wasm module cannot be re-created with other flags). */
-export function initWasmBackend(options: BackendOptions): Promise<RuntimeMode> {
-  initialized ??= init(options);
+export function initWasmBackend(options: BackendOptions, onProgress?: (fraction: number) => void): Promise<RuntimeMode> {
+  initialized ??= init(options, onProgress);
   return initialized;
 }
 
-async function init(options: BackendOptions): Promise<RuntimeMode> {
+async function init(options: BackendOptions, onProgress?: (fraction: number) => void): Promise<RuntimeMode> {
   const start = performance.now();
   const isolated = globalThis.crossOriginIsolated === true;
   const env = tf.env();
@@ -110,9 +150,12 @@ async function init(options: BackendOptions): Promise<RuntimeMode> {
   }
   // A folder prefix or a per-file map: either keeps the threaded-SIMD binary available (a single
   // wasm path would not).
-  if (options.wasmFiles) setWasmPaths({ ...options.wasmFiles });
-  else setWasmPaths(options.wasmBase.endsWith('/') ? options.wasmBase : options.wasmBase + '/');
-  const ok = await tf.setBackend('wasm');
+  assetPolicy.sha256 = new Map(Object.entries(options.sha256 ?? {}));
+  if (options.fetchStallMs) assetPolicy.stallMs = options.fetchStallMs;
+  const refused = fetchWasmThroughAssetPolicy(onProgress);
+  if (options.wasmFiles) setWasmPaths({ ...options.wasmFiles }, true);
+  else setWasmPaths(options.wasmBase.endsWith('/') ? options.wasmBase : options.wasmBase + '/', true);
+  const ok = await Promise.race([tf.setBackend('wasm'), refused]);
   if (!ok) throw new Error(`The wasm backend failed to start: check that ${options.wasmBase} serves the tfjs-backend-wasm*.wasm files.`);
   await tf.ready();
   const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');

@@ -7,8 +7,14 @@ export type ErrorCode =
   | 'closed-frame'
   | 'bad-frame'
   | 'model-load-failed'
+  /** A model file's SHA-256 is not the one this build ships (replaced or corrupted). */
+  | 'model-integrity'
   /** A wasm binary could not be fetched (missing file, wrong asset-base, offline). */
   | 'wasm-load-failed'
+  /** A wasm binary's SHA-256 is not the one this build ships. */
+  | 'wasm-integrity'
+  /** An image or video `src` could not be fetched. */
+  | 'source-failed'
   /** The binary was there but this browser cannot run it (no WebAssembly, no SIMD, ...). */
   | 'wasm-unsupported'
   | 'not-ready'

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { OP_KERNELS } from './ops/registry.js';
+import { checkPlan } from './plan_check.js';
 import { UnsupportedOpError, type CompileContext, type ConstData, type ConstLayout } from './ops/types.js';
 import type { ModelGraph, OperatorInfo } from './tflite/model.js';
 import type { OpProfileEntry } from './executor_types.js';
@@ -22,6 +23,7 @@ export class GraphCompilation {
 
   /** `onConstant`: called with each plain-layout constant uploaded (the reference executor keeps them in slots). */
   constructor(readonly graph: ModelGraph, readonly fuse: boolean, private readonly onConstant?: (tensor: number, value: tf.Tensor) => void) {
+    checkPlan(graph); // indices, op order, shapes and kernel parameters, before anything is uploaded
     if (graph.inputs.length !== 1) throw new UnsupportedOpError(`expected 1 graph input, found ${graph.inputs.length}`);
     // Fail before uploading anything if an op has no kernel.
     for (const op of graph.operators) {

@@ -1,20 +1,26 @@
 /** Fetching a model file, with errors that name the URL and say what is wrong. */
 import { RuntimeError } from './errors.js';
+import { fetchAsset } from './fetch_asset.js';
+import { checkPlan } from './plan_check.js';
 import { parseModel, type ModelGraph } from './tflite/model.js';
 
-export async function fetchModel(url: string): Promise<ModelGraph> {
-  let response: Response;
+/** No model we run is near this (the largest is 2.5 MB). */
+export const MAX_MODEL_BYTES = 64 << 20;
+
+/**
+ * Download (stall timeout, size cap, SHA-256 when the page gave one), parse and check a model. Errors
+ * are RuntimeErrors: 'model-load-failed' or 'model-integrity', naming the URL. The parse and the
+ * checks are bounded by the file's size, so a hostile file fails within about a second.
+ */
+export async function fetchModel(url: string, onProgress?: (loaded: number, total: number | null) => void): Promise<ModelGraph> {
+  const bytes = await fetchAsset(url, {
+    what: 'the model', code: 'model-load-failed', integrityCode: 'model-integrity', maxBytes: MAX_MODEL_BYTES, onProgress,
+    hint: 'Check that asset-base points at the folder holding models/ (npm run build puts them next to the bundle).',
+  });
   try {
-    response = await fetch(url);
-  } catch (e) {
-    throw new RuntimeError('model-load-failed', `Could not fetch the model ${url}: ${e instanceof Error ? e.message : String(e)}. Check that asset-base points at the folder holding models/.`);
-  }
-  if (!response.ok) {
-    throw new RuntimeError('model-load-failed', `Could not fetch the model ${url}: HTTP ${`${response.status} ${response.statusText}`.trim()}. Check that asset-base points at the folder holding models/ (npm run build puts them next to the bundle).`);
-  }
-  const bytes = await response.arrayBuffer();
-  try {
-    return parseModel(bytes);
+    const graph = parseModel(bytes);
+    checkPlan(graph);
+    return graph;
   } catch (e) {
     throw new RuntimeError('model-load-failed', `The model ${url} (${bytes.byteLength} bytes) is not a usable TFLite file: ${e instanceof Error ? e.message : String(e)}. It may be truncated or replaced (e.g. an HTML error page); serve the file from the built models/ folder unchanged.`);
   }

@@ -255,7 +255,8 @@ describe('executor: load-time errors', () => {
   });
 
   it('rejects version 1 of a MediaPipe custom op (different semantics)', () => {
-    const g = makeGraph([{ shape: [1, 4, 2] }, { shape: [1, 4, 4] }, { shape: [1, 4, 2] }],
+    // (the matrix a constant: the load-time plan check refuses reads of tensors nothing produces first)
+    const g = makeGraph([{ shape: [1, 4, 2] }, { shape: [1, 4, 4], data: new Float32Array(16) }, { shape: [1, 4, 2] }],
       [{ op: 'TransformLandmarks', custom: true, version: 1, inputs: [0, 1], outputs: [2] }], [0], [2]);
     expect(() => new Executor(g)).to.throw(/operator #0 \(TransformLandmarks v1\).*version 2/);
   });

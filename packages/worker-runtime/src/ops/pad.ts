@@ -1,12 +1,13 @@
 /** PAD with zeros; the paddings tensor is a constant [rank, 2] read once. */
 import * as tf from '@tensorflow/tfjs-core';
 import { bindKernel } from './kernel.js';
-import { constInts, singleOutput, type CompiledOp, type CompileContext } from './types.js';
+import { readPaddings } from './shapes.js';
+import { singleOutput, type CompiledOp, type CompileContext } from './types.js';
 
 export function compilePad(ctx: CompileContext): CompiledOp {
-  const flat = constInts(ctx, 1);
-  const paddings: [number, number][] = [];
-  for (let i = 0; i < flat.length; i += 2) paddings.push([flat[i]!, flat[i + 1]!]);
+  // Checked: a constant [rank, 2] of non-negative sizes (the kernel would allocate whatever it says).
+  const p = ctx.input(1);
+  const paddings = readPaddings(ctx.op, p >= 0 ? ctx.constData(p) : null, p >= 0 ? ctx.info(p).shape : [], ctx.info(ctx.input(0)).shape.length);
   const attrs = { paddings, constantValue: 0 };
   const pad = bindKernel(tf.PadV2);
   return {

@@ -4,6 +4,7 @@
  * a later call retries.
  */
 import { parseFaceGeometryMetadata, type FaceGeometryMetadata } from '@face-mesh/geometry';
+import { fetchAsset } from '../fetch_asset.js';
 
 const loaded = new Map<string, Promise<FaceGeometryMetadata>>();
 
@@ -18,14 +19,10 @@ export function loadFaceGeometryMetadata(url: string): Promise<FaceGeometryMetad
 }
 
 async function fetchAndParse(url: string): Promise<FaceGeometryMetadata> {
-  let res: Response;
-  try {
-    res = await fetch(url);
-  } catch (e) {
-    throw new Error(`Could not fetch the face geometry ${url}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  if (!res.ok) throw new Error(`Could not fetch the face geometry ${url}: HTTP ${res.status}`);
-  const bytes = await res.arrayBuffer();
+  const bytes = await fetchAsset(url, {
+    what: 'the face geometry', code: 'model-load-failed', integrityCode: 'model-integrity', maxBytes: 16 << 20,
+    hint: 'Check that asset-base points at the folder holding models/.',
+  });
   try {
     return parseFaceGeometryMetadata(bytes);
   } catch (e) {

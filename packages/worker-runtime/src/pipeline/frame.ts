@@ -25,7 +25,8 @@ export class FrameError extends Error {
   }
 }
 
-function checkSize(width: number, height: number): void {
+/** Throws bad-frame, empty-frame or frame-too-large (over MAX_FRAME_PIXELS) for this size. */
+export function checkFrameSize(width: number, height: number): void {
   if (!Number.isFinite(width) || !Number.isFinite(height) || !Number.isInteger(width) || !Number.isInteger(height)) {
     throw new FrameError('bad-frame', `The frame's size must be whole pixels, got ${width}x${height}.`);
   }
@@ -90,14 +91,14 @@ export function frameSize(frame: FrameInput): { width: number; height: number } 
     if (frame.format === null && frame.codedWidth === 0) {
       throw new FrameError('closed-frame', 'The VideoFrame is closed (or detached): pass frames before closing them.');
     }
-    checkSize(frame.displayWidth, frame.displayHeight);
+    checkFrameSize(frame.displayWidth, frame.displayHeight);
     return { width: frame.displayWidth, height: frame.displayHeight };
   }
   if (isImageBitmap(frame)) {
     if (frame.width === 0 && frame.height === 0) {
       throw new FrameError('closed-frame', 'The ImageBitmap is closed (or was transferred away).');
     }
-    checkSize(frame.width, frame.height);
+    checkFrameSize(frame.width, frame.height);
     return { width: frame.width, height: frame.height };
   }
   return null;
@@ -170,7 +171,7 @@ export async function readFrame(frame: FrameInput, rect?: PixelRect, into?: Fram
   if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray)) {
     throw new FrameError('bad-frame', `A raw frame's data must be a Uint8Array or Uint8ClampedArray of RGBA bytes, got ${typeName(data)}. (Expected an ImageData, ImageBitmap, VideoFrame or {data, width, height}.)`);
   }
-  checkSize(width, height);
+  checkFrameSize(width, height);
   if (data.length < width * height * 4) {
     throw new FrameError('bad-frame', `The frame's data holds ${data.length} bytes; RGBA ${width}x${height} needs ${width * height * 4} (4 bytes a pixel, rows of ${width * 4} bytes without padding).`);
   }

@@ -47,10 +47,12 @@ export class PipelineSession {
     private readonly sampler: WasmCropSampler | null,
   ) {}
 
-  static async load(urls: PipelineModelUrls, options: Partial<PipelineOptions> = {}): Promise<PipelineSession> {
+  /** `onProgress`: the fraction of the two models' bytes received (from their Content-Length), now and then. */
+  static async load(urls: PipelineModelUrls, options: Partial<PipelineOptions> = {}, onProgress?: (fraction: number) => void): Promise<PipelineSession> {
+    const progress = onProgress ? byteProgress(2, onProgress) : () => undefined;
     const [detector, mesh, geometry] = await Promise.all([
-      fetchModel(urls.detector),
-      fetchModel(urls.mesh),
+      fetchModel(urls.detector, progress(0)),
+      fetchModel(urls.mesh, progress(1)),
       urls.geometry ? loadFaceGeometryMetadata(urls.geometry) : Promise.resolve(null),
     ]);
     return PipelineSession.fromModels({ detector, mesh, geometry }, options);
@@ -123,6 +125,27 @@ export class PipelineSession {
     this.mesh.dispose();
     this.sampler?.dispose();
   }
+}
+
+/**
+ * Progress over `files` parallel downloads: a reporter per file, calling `report` with the fraction
+ * of the bytes received (files without a Content-Length count once done), at most every 2%.
+ */
+function byteProgress(files: number, report: (fraction: number) => void): (file: number) => (loaded: number, total: number | null) => void {
+  const loaded = new Array<number>(files).fill(0);
+  const totals = new Array<number | null>(files).fill(null);
+  let last = 0;
+  return (file) => (bytes, total) => {
+    loaded[file] = bytes;
+    totals[file] = total ?? bytes;
+    if (totals.some((t) => t === null)) return; // wait until every size is known
+    const sum = (a: (number | null)[]) => a.reduce<number>((s, v) => s + (v ?? 0), 0);
+    const fraction = Math.min(1, sum(loaded) / sum(totals));
+    if (fraction - last >= 0.02 || fraction === 1) {
+      last = fraction;
+      report(fraction);
+    }
+  };
 }
 
 /** Every ArrayBuffer a result holds, to hand to Comlink.transfer (no copies across the boundary). */

@@ -12,13 +12,35 @@ export class FlatBufferError extends Error {
 /** A table position: the absolute offset of the table's start in the buffer. */
 export type TableRef = number;
 
+/**
+ * How much a reader may materialize (string bytes, vector elements, decoded constants, FlexBuffer
+ * values), in bytes, for a file of `length` bytes. A valid model touches each piece of data once
+ * (float16 constants are upcast: twice their size), so a few times the file is plenty; a file whose
+ * entries all point at the same data (aliased tables, FlexBuffer vectors of the previous vector)
+ * would otherwise make work and memory grow quadratically or exponentially with its size.
+ */
+export const workBudgetFor = (length: number): number => 4 * length + (1 << 20);
+
 export class FlatBufferReader {
   readonly bytes: Uint8Array;
   private readonly view: DataView;
+  /** What is left of the work budget (see workBudgetFor). */
+  private budget: number;
 
-  constructor(bytes: Uint8Array) {
+  constructor(bytes: Uint8Array, budget = workBudgetFor(bytes.byteLength)) {
     this.bytes = bytes;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.budget = budget;
+  }
+
+  /** Counts `bytes` of materialized data against the budget; throws when it runs out. */
+  spend(bytes: number, what: string): void {
+    this.budget -= bytes;
+    if (this.budget < 0) {
+      throw new FlatBufferError(
+        `${what}: the file refers to the same data over and over (more than ${workBudgetFor(this.bytes.byteLength)} bytes of decoded data from ${this.bytes.byteLength} bytes)`,
+      );
+    }
   }
 
   get length(): number {
@@ -87,6 +109,7 @@ export class FlatBufferReader {
   int32Vector(table: TableRef, index: number, what: string): Int32Array | null {
     const v = this.vector(table, index, 4, what);
     if (!v) return null;
+    this.spend(4 * v[1], what);
     const out = new Int32Array(v[1]);
     for (let i = 0; i < v[1]; i++) out[i] = this.view.getInt32(v[0] + 4 * i, true);
     return out;
@@ -101,6 +124,7 @@ export class FlatBufferReader {
   tableVector(table: TableRef, index: number, what: string): TableRef[] {
     const v = this.vector(table, index, 4, what);
     if (!v) return [];
+    this.spend(4 * v[1], what);
     const out: TableRef[] = [];
     for (let i = 0; i < v[1]; i++) out.push(this.deref(v[0] + 4 * i));
     return out;
@@ -112,6 +136,7 @@ export class FlatBufferReader {
     const s = this.deref(f);
     const n = this.u32(s);
     this.check(s + 4, n, 'string');
+    this.spend(n, 'string');
     return new TextDecoder().decode(this.bytes.subarray(s + 4, s + 4 + n));
   }
 

@@ -1,8 +1,25 @@
 /**
  * FlexBuffers decoder for TFLite `custom_options` (the custom ops' parameters are a FlexBuffer
  * map). Decodes into plain JS values: ints/uints/floats -> number, bools, strings, keys, blobs ->
- * Uint8Array, typed and untyped vectors -> arrays, maps -> objects. Reads are bounds-checked.
+ * Uint8Array, typed and untyped vectors -> arrays, maps -> objects. Reads are bounds-checked, and
+ * the work is bounded: vectors may point at earlier vectors (the format allows sharing), so a few
+ * hundred bytes can describe a tree with 2^100 paths. Nesting deeper than MAX_FLEX_DEPTH and
+ * decoding more than the budget (values and string bytes; by default a few times the buffer's
+ * size, what any real options map needs) fail with a FlexBufferError.
  */
+
+export class FlexBufferError extends Error {
+  override name = 'FlexBufferError';
+}
+
+/** Custom options are a map of scalars and vectors (depth 2); nothing legitimate nests this deep. */
+export const MAX_FLEX_DEPTH = 16;
+
+/** Decoding work allowed for a buffer of `length` bytes (values + string bytes). */
+export const flexBudgetFor = (length: number): number => 4 * length + 256;
+
+/** Shared between decodes (e.g. all the ops of one model file): `left` goes down as values are made. */
+export interface FlexBudget { left: number }
 
 export type FlexValue = null | number | boolean | string | Uint8Array | FlexValue[] | { [key: string]: FlexValue };
 
@@ -15,14 +32,28 @@ const T = {
 
 class Reader {
   private readonly view: DataView;
-  constructor(private readonly bytes: Uint8Array) {
+  private depth = 0;
+  constructor(private readonly bytes: Uint8Array, private readonly budget: FlexBudget) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   private check(o: number, n: number): void {
-    if (o < 0 || o + n > this.bytes.byteLength) {
-      throw new Error(`corrupt FlexBuffer: read of ${n} bytes at ${o} outside ${this.bytes.byteLength}`);
+    if (!(o >= 0 && o + n <= this.bytes.byteLength)) {
+      throw new FlexBufferError(`corrupt FlexBuffer: read of ${n} bytes at ${o} outside ${this.bytes.byteLength}`);
     }
+  }
+
+  private spend(n: number): void {
+    this.budget.left -= n;
+    if (this.budget.left < 0) {
+      throw new FlexBufferError(`corrupt FlexBuffer: it decodes to far more values than its ${this.bytes.byteLength} bytes hold (shared vectors referring to each other)`);
+    }
+  }
+
+  /** A vector's `n` slots of `width` bytes (plus `typeBytes` type bytes) lie inside the buffer. */
+  private checkVector(target: number, n: number, width: number, typeBytes: number): void {
+    this.check(target, n * width + typeBytes);
+    this.spend(n);
   }
 
   int(o: number, w: number): number {
@@ -33,7 +64,7 @@ class Reader {
       case 4: return this.view.getInt32(o, true);
       case 8: return Number(this.view.getBigInt64(o, true));
     }
-    throw new Error(`corrupt FlexBuffer: int width ${w}`);
+    throw new FlexBufferError(`corrupt FlexBuffer: int width ${w}`);
   }
 
   uint(o: number, w: number): number {
@@ -44,14 +75,14 @@ class Reader {
       case 4: return this.view.getUint32(o, true);
       case 8: return Number(this.view.getBigUint64(o, true));
     }
-    throw new Error(`corrupt FlexBuffer: uint width ${w}`);
+    throw new FlexBufferError(`corrupt FlexBuffer: uint width ${w}`);
   }
 
   float(o: number, w: number): number {
     this.check(o, w);
     if (w === 4) return this.view.getFloat32(o, true);
     if (w === 8) return this.view.getFloat64(o, true);
-    throw new Error(`corrupt FlexBuffer: float width ${w}`);
+    throw new FlexBufferError(`corrupt FlexBuffer: float width ${w}`);
   }
 
   cstring(o: number): string {
@@ -61,16 +92,28 @@ class Reader {
       if (this.bytes[e] === 0) break;
       e++;
     }
+    this.spend(e - o);
     return new TextDecoder().decode(this.bytes.subarray(o, e));
   }
 
   sized(o: number, n: number): Uint8Array {
     this.check(o, n);
+    this.spend(n);
     return this.bytes.subarray(o, o + n);
   }
 
   /** The value stored at `o` (slot width `parentWidth`) with packed type byte `packed`. */
   value(o: number, parentWidth: number, packed: number): FlexValue {
+    this.spend(1);
+    if (++this.depth > MAX_FLEX_DEPTH) throw new FlexBufferError(`corrupt FlexBuffer: nested deeper than ${MAX_FLEX_DEPTH} levels`);
+    try {
+      return this.valueAt(o, parentWidth, packed);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private valueAt(o: number, parentWidth: number, packed: number): FlexValue {
     const type = packed >> 2;
     const width = 1 << (packed & 3);
     switch (type) {
@@ -93,6 +136,7 @@ class Reader {
       case T.VECTOR: {
         const n = this.uint(target - width, width);
         const types = target + n * width;
+        this.checkVector(target, n, width, n);
         const out: FlexValue[] = [];
         for (let i = 0; i < n; i++) out.push(this.value(target + i * width, width, this.uint(types + i, 1)));
         return out;
@@ -105,10 +149,11 @@ class Reader {
       const k = type - T.VECTOR_INT2;
       return this.typedVector(target, width, T.VECTOR_INT + (k % 3), 2 + Math.floor(k / 3));
     }
-    throw new Error(`unsupported FlexBuffer type ${type}`);
+    throw new FlexBufferError(`unsupported FlexBuffer type ${type}`);
   }
 
   private typedVector(target: number, width: number, type: number, n: number): FlexValue[] {
+    this.checkVector(target, n, width, 0);
     const out: FlexValue[] = [];
     for (let i = 0; i < n; i++) {
       const p = target + i * width;
@@ -133,6 +178,8 @@ class Reader {
     const keysSlot = target - 3 * width;
     const keys = keysSlot - this.uint(keysSlot, width);
     const types = target + n * width;
+    this.checkVector(target, n, width, n);
+    this.check(keys, n * keysWidth);
     const out: { [key: string]: FlexValue } = {};
     for (let i = 0; i < n; i++) {
       const k = keys + i * keysWidth;
@@ -143,19 +190,22 @@ class Reader {
   }
 }
 
-/** Decodes a whole FlexBuffer (root = last bytes: value, packed type, root width). */
-export function decodeFlexBuffer(bytes: Uint8Array): FlexValue {
-  if (bytes.byteLength < 3) throw new Error(`corrupt FlexBuffer: only ${bytes.byteLength} bytes`);
+/**
+ * Decodes a whole FlexBuffer (root = last bytes: value, packed type, root width). `budget`: the work
+ * allowed, shared with other decodes when given (default: flexBudgetFor this buffer).
+ */
+export function decodeFlexBuffer(bytes: Uint8Array, budget: FlexBudget = { left: flexBudgetFor(bytes.byteLength) }): FlexValue {
+  if (bytes.byteLength < 3) throw new FlexBufferError(`corrupt FlexBuffer: only ${bytes.byteLength} bytes`);
   const rootWidth = bytes[bytes.byteLength - 1]!;
   const packed = bytes[bytes.byteLength - 2]!;
-  return new Reader(bytes).value(bytes.byteLength - 2 - rootWidth, rootWidth, packed);
+  return new Reader(bytes, budget).value(bytes.byteLength - 2 - rootWidth, rootWidth, packed);
 }
 
 /** Decodes custom options that must be a map (what TFLite custom ops use). */
-export function decodeFlexBufferMap(bytes: Uint8Array): Record<string, FlexValue> {
-  const v = decodeFlexBuffer(bytes);
+export function decodeFlexBufferMap(bytes: Uint8Array, budget?: FlexBudget): Record<string, FlexValue> {
+  const v = decodeFlexBuffer(bytes, budget);
   if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof Uint8Array) {
-    throw new Error('custom options are not a FlexBuffer map');
+    throw new FlexBufferError('custom options are not a FlexBuffer map');
   }
   return v;
 }

@@ -1,9 +1,14 @@
 /**
  * parseModel: a .tflite file -> a plain graph description (tensors with their constant data,
  * operators by name, graph inputs/outputs). Float16 constants are upcast to float32 here, once.
+ *
+ * The file may come from anywhere (asset-base), so nothing in it is trusted: every offset is bounds
+ * checked, every tensor index, shape and buffer reference is checked before anything is allocated,
+ * data that several entries share is decoded once, and the total decoded is capped at a few times
+ * the file's size (workBudgetFor). Every failure is a ModelFormatError.
  */
 import { FlatBufferError, FlatBufferReader } from './flatbuffer.js';
-import { decodeFlexBufferMap, type FlexValue } from './flexbuffer.js';
+import { decodeFlexBufferMap, flexBudgetFor, FlexBufferError, type FlexBudget, type FlexValue } from './flexbuffer.js';
 import { float16ToFloat32 } from './fp16.js';
 import { BUILTIN_OPS, CUSTOM_OP_CODE, TENSOR_TYPES, decodeBuiltinOptions, type BuiltinOptions, type TensorType } from './schema.js';
 
@@ -49,6 +54,11 @@ export class ModelFormatError extends Error {
 
 const elementCount = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 
+/** Highest tensor rank accepted (TFLite kernels go up to 6; ours use 4). */
+export const MAX_RANK = 8;
+/** Largest dimension accepted in a shape (2^24: far above any image or feature map). */
+export const MAX_DIMENSION = 1 << 24;
+
 export function parseModel(bytes: ArrayBuffer | Uint8Array): ModelGraph {
   const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   const fb = new FlatBufferReader(u8);
@@ -60,9 +70,28 @@ export function parseModel(bytes: ArrayBuffer | Uint8Array): ModelGraph {
   try {
     return readModel(fb);
   } catch (e) {
-    if (e instanceof FlatBufferError) throw new ModelFormatError(`truncated or corrupt TFLite file: ${e.message}`);
+    if (e instanceof FlatBufferError || e instanceof FlexBufferError) throw new ModelFormatError(`truncated or corrupt TFLite file: ${e.message}`);
     throw e;
   }
+}
+
+/** A tensor index list from the file: each in [0, count), or -1 (an omitted optional input) when `optional`. */
+function checkIndices(list: number[], count: number, optional: boolean, what: string): number[] {
+  for (const t of list) {
+    if (!(t < count && (t >= 0 || (optional && t === -1)))) {
+      throw new ModelFormatError(`${what} refers to tensor ${t}; the subgraph has tensors 0..${count - 1}${optional ? ' (and -1 for an omitted input)' : ''}`);
+    }
+  }
+  return list;
+}
+
+function checkShape(shape: number[], what: string): number[] {
+  if (shape.length > MAX_RANK) throw new ModelFormatError(`${what} has rank ${shape.length}; at most ${MAX_RANK} is supported`);
+  for (const d of shape) {
+    // -1: a dimension only known at run time (RESHAPE targets); anything else must be a real size.
+    if (d < -1 || d > MAX_DIMENSION) throw new ModelFormatError(`${what} has shape [${shape}]: dimension ${d} is out of range`);
+  }
+  return shape;
 }
 
 function readModel(fb: FlatBufferReader): ModelGraph {
@@ -78,6 +107,7 @@ function readModel(fb: FlatBufferReader): ModelGraph {
   });
 
   // Buffer: 0 data [ubyte], 1 offset (u64, from file start, for >2 GB models), 2 size.
+  // (Views into the file: nothing is copied until a tensor's constant is decoded, once per buffer.)
   const buffers: (Uint8Array | null)[] = fb.tableVector(m, 4, 'buffers').map((b) => {
     const data = fb.byteVector(b, 0, 'buffer data');
     if (data && data.byteLength > 0) return data;
@@ -92,57 +122,93 @@ function readModel(fb: FlatBufferReader): ModelGraph {
   if (subgraphs.length === 0) throw new ModelFormatError('TFLite file has no subgraph');
   const sg = subgraphs[0]!;
   // SubGraph: 0 tensors, 1 inputs, 2 outputs, 3 operators, 4 name.
+  // Constants decoded once per (buffer, type): tensors sharing a buffer share the array. Each
+  // tensor's constant still counts against the budget, since the executor uploads it per tensor.
+  const decoded = new Map<string, Float32Array | Int32Array>();
   const tensors = fb.tableVector(sg, 0, 'tensors').map((t, index): TensorInfo => {
     // Tensor: 0 shape, 1 type, 2 buffer, 3 name.
-    const shape = Array.from(fb.int32Vector(t, 0, 'tensor shape') ?? []);
+    const name = fb.string(t, 3) ?? `tensor_${index}`;
+    const shape = checkShape(Array.from(fb.int32Vector(t, 0, 'tensor shape') ?? []), `tensor ${index} (${name})`);
     const typeCode = fb.fieldI8(t, 1, 0);
     const type: TensorType = TENSOR_TYPES[typeCode] ?? `TYPE_${typeCode}`;
-    const name = fb.string(t, 3) ?? `tensor_${index}`;
     const bufferIndex = fb.fieldU32(t, 2, 0);
     const raw = bufferIndex > 0 ? buffers[bufferIndex] : null;
-    if (raw === undefined) throw new ModelFormatError(`tensor ${index} (${name}) refers to missing buffer ${bufferIndex}`);
-    return { index, name, shape, type, data: raw ? decodeConstant(raw, type, shape, `tensor ${index} (${name})`) : null };
+    if (raw === undefined) throw new ModelFormatError(`tensor ${index} (${name}) refers to missing buffer ${bufferIndex} (the file has ${buffers.length})`);
+    if (!raw) return { index, name, shape, type, data: null };
+    const what = `tensor ${index} (${name})`;
+    const size = constantSize(raw, type, shape, what);
+    fb.spend(size, what);
+    const key = `${bufferIndex}/${type}`;
+    let data = decoded.get(key);
+    if (!data) {
+      data = decodeConstant(raw, type);
+      decoded.set(key, data);
+    }
+    return { index, name, shape, type, data };
   });
+  const tensorCount = tensors.length;
+  const flex: FlexCache = { budget: { left: flexBudgetFor(fb.length) }, byRange: new Map() };
 
   const operators = fb.tableVector(sg, 3, 'operators').map((o, index): OperatorInfo => {
     // Operator: 0 opcode_index, 1 inputs, 2 outputs, 3 builtin_options_type, 4 builtin_options, 5 custom_options.
     const codeIndex = fb.fieldU32(o, 0, 0);
     const code = opCodes[codeIndex];
     if (!code) throw new ModelFormatError(`operator ${index} uses opcode_index ${codeIndex} of ${opCodes.length}`);
-    const inputs = Array.from(fb.int32Vector(o, 1, 'operator inputs') ?? []);
-    const outputs = Array.from(fb.int32Vector(o, 2, 'operator outputs') ?? []);
-    for (const t of [...inputs, ...outputs]) {
-      if (t >= tensors.length) throw new ModelFormatError(`operator ${index} (${code.name}) refers to tensor ${t} of ${tensors.length}`);
-    }
-    const customBytes = fb.byteVector(o, 5, 'custom_options');
+    const what = `operator ${index} (${code.name})`;
+    const inputs = checkIndices(Array.from(fb.int32Vector(o, 1, 'operator inputs') ?? []), tensorCount, true, `${what} input`);
+    const outputs = checkIndices(Array.from(fb.int32Vector(o, 2, 'operator outputs') ?? []), tensorCount, false, `${what} output`);
     return {
       index, opName: code.name, custom: code.custom, version: code.version, inputs, outputs,
       options: decodeBuiltinOptions(fb, fb.fieldU8(o, 3, 0), fb.table(o, 4)),
-      customOptions: customBytes && customBytes.byteLength > 0 ? decodeFlexBufferMap(customBytes) : {},
+      customOptions: customOptions(fb, o, flex),
     };
   });
 
+  const inputs = checkIndices(Array.from(fb.int32Vector(sg, 1, 'subgraph inputs') ?? []), tensorCount, false, 'a graph input');
+  const outputs = checkIndices(Array.from(fb.int32Vector(sg, 2, 'subgraph outputs') ?? []), tensorCount, false, 'a graph output');
   return {
     schemaVersion: fb.fieldU32(m, 0, 0),
     description: fb.string(m, 3) ?? '',
     opCodes,
     tensors,
     operators,
-    inputs: Array.from(fb.int32Vector(sg, 1, 'subgraph inputs') ?? []),
-    outputs: Array.from(fb.int32Vector(sg, 2, 'subgraph outputs') ?? []),
+    inputs,
+    outputs,
   };
 }
 
-function decodeConstant(raw: Uint8Array, type: TensorType, shape: number[], what: string): Float32Array | Int32Array {
-  const n = elementCount(shape);
-  const size = type === 'FLOAT16' ? 2 : 4;
+/** Decoded custom options per byte range (operators sharing one options vector share the result), and one budget for the file. */
+interface FlexCache { budget: FlexBudget; byRange: Map<string, Record<string, FlexValue>> }
+
+/** An operator's FlexBuffer options (field 5). */
+function customOptions(fb: FlatBufferReader, op: number, cache: FlexCache): Record<string, FlexValue> {
+  const bytes = fb.byteVector(op, 5, 'custom_options');
+  if (!bytes || bytes.byteLength === 0) return {};
+  const key = `${bytes.byteOffset}/${bytes.byteLength}`;
+  let map = cache.byRange.get(key);
+  if (!map) {
+    map = decodeFlexBufferMap(bytes, cache.budget);
+    cache.byRange.set(key, map);
+  }
+  return map;
+}
+
+/** Bytes the decoded constant takes (float32 or int32), after checking its type and size. */
+function constantSize(raw: Uint8Array, type: TensorType, shape: number[], what: string): number {
   if (type !== 'FLOAT16' && type !== 'FLOAT32' && type !== 'INT32') {
     throw new ModelFormatError(`${what}: constant of type ${type} is not supported (only FLOAT16, FLOAT32, INT32)`);
   }
+  if (shape.some((d) => d < 0)) throw new ModelFormatError(`${what}: a constant's shape [${shape}] must be fully known`);
+  const n = elementCount(shape);
+  const size = type === 'FLOAT16' ? 2 : 4;
   if (raw.byteLength !== n * size) {
     throw new ModelFormatError(`${what}: buffer has ${raw.byteLength} bytes, shape [${shape}] of ${type} needs ${n * size}`);
   }
-  if (type === 'FLOAT16') return float16ToFloat32(raw, 0, n);
+  return 4 * n;
+}
+
+function decodeConstant(raw: Uint8Array, type: TensorType): Float32Array | Int32Array {
+  if (type === 'FLOAT16') return float16ToFloat32(raw, 0, raw.byteLength / 2);
   // slice(): a 4-byte aligned copy (buffer data in the file need not be aligned).
   const copy = raw.slice().buffer;
   return type === 'FLOAT32' ? new Float32Array(copy) : new Int32Array(copy);

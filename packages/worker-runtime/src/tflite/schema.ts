@@ -2,7 +2,7 @@
  * The slice of tensorflow/lite/schema/schema.fbs we read: enum names and the builtin option
  * tables of the ops our models use. Field indices follow the schema's declaration order.
  */
-import type { FlatBufferReader, TableRef } from './flatbuffer.js';
+import { FlatBufferError, type FlatBufferReader, type TableRef } from './flatbuffer.js';
 
 /** BuiltinOperator enum, by code (0..). */
 export const BUILTIN_OPS: readonly string[] = `ADD AVERAGE_POOL_2D CONCATENATION CONV_2D DEPTHWISE_CONV_2D DEPTH_TO_SPACE
@@ -67,7 +67,7 @@ const OPTION_CODES: Record<number, BuiltinOptions['type']> = {
 
 function enumName<T>(names: readonly T[], code: number, what: string): T {
   const name = names[code];
-  if (name === undefined) throw new Error(`unknown ${what} code ${code}`);
+  if (name === undefined) throw new FlatBufferError(`unknown ${what} code ${code}`);
   return name;
 }
 
