@@ -152,9 +152,12 @@ async function init(options: BackendOptions, onProgress?: (fraction: number) => 
   // wasm path would not).
   assetPolicy.sha256 = new Map(Object.entries(options.sha256 ?? {}));
   if (options.fetchStallMs) assetPolicy.stallMs = options.fetchStallMs;
-  const refused = fetchWasmThroughAssetPolicy(onProgress);
-  if (options.wasmFiles) setWasmPaths({ ...options.wasmFiles }, true);
-  else setWasmPaths(options.wasmBase.endsWith('/') ? options.wasmBase : options.wasmBase + '/', true);
+  // In a browser, the binary comes through our checked fetch; Node (@face-mesh/node) reads it from
+  // its own installed package.
+  const inBrowser = typeof self !== 'undefined' && typeof self.location !== 'undefined';
+  const refused = inBrowser ? fetchWasmThroughAssetPolicy(onProgress) : new Promise<never>(() => {});
+  if (options.wasmFiles) setWasmPaths({ ...options.wasmFiles }, inBrowser);
+  else setWasmPaths(options.wasmBase.endsWith('/') ? options.wasmBase : options.wasmBase + '/', inBrowser);
   const ok = await Promise.race([tf.setBackend('wasm'), refused]);
   if (!ok) throw new Error(`The wasm backend failed to start: check that ${options.wasmBase} serves the tfjs-backend-wasm*.wasm files.`);
   await tf.ready();
