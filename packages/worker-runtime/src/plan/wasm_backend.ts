@@ -21,6 +21,11 @@ export interface WasmModule {
   [name: `_${string}`]: unknown;
 }
 
+/** A tfjs tensor as far as the backend's tables care (keeps tfjs out of this module's typings). */
+export interface BackendTensor {
+  dataId: object;
+}
+
 interface WasmBackendLike {
   wasm: WasmModule;
   dataIdMap: { get(dataId: object): { id: number; memoryOffset: number } | undefined };
@@ -45,14 +50,14 @@ export class WasmBackendAccess {
   }
 
   /** The backend's tensor id of a tfjs tensor (constants the plan keeps as tensors). */
-  idOf(t: tf.Tensor): number {
+  idOf(t: BackendTensor): number {
     const entry = this.dataIdMap.get(t.dataId);
     if (!entry) throw new Error('tensor is not on the wasm backend');
     return entry.id;
   }
 
   /** Byte offset of a tfjs tensor's data in the backend's memory. */
-  offsetOf(t: tf.Tensor): number {
+  offsetOf(t: BackendTensor): number {
     const entry = this.dataIdMap.get(t.dataId);
     if (!entry) throw new Error('tensor is not on the wasm backend');
     return entry.memoryOffset;
