@@ -42,11 +42,11 @@ describe('cropAffine', () => {
     expect(upright[3]).to.be.closeTo(0, 1e-15);
   });
 
-  it('equals the spec §3.4 tf.image.transform coefficients', () => {
+  it('equals the affine coefficients of docs/pipeline.md §3.4', () => {
     const c = Math.cos(roi.rotation);
     const s = Math.sin(roi.rotation);
     const [w, h, cx, cy] = [300, 300, 320, 240];
-    const spec = [
+    const documented = [
       (c * w) / 192,
       (-s * h) / 192,
       cx - 0.5 - c * (w / 2 - w / 384) + s * (h / 2 - h / 384),
@@ -54,7 +54,7 @@ describe('cropAffine', () => {
       (c * h) / 192,
       cy - 0.5 - s * (w / 2 - w / 384) - c * (h / 2 - h / 384),
     ];
-    m.forEach((v, i) => expect(v).to.be.closeTo(spec[i], 1e-9));
+    m.forEach((v, i) => expect(v).to.be.closeTo(documented[i], 1e-9));
   });
 
   it('handles any output size and non-square ROIs', () => {

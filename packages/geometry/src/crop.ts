@@ -2,7 +2,7 @@
  * Crop geometry of a rotated ROI (MediaPipe `ImageToTensorCalculator`, GPU converter
  * image_to_tensor_converter_gl_texture.cc with `GetRotatedSubRectToRectTransformMatrix`), which is what
  * the browser solution runs even with CPU inference. The GPU samples the texture at the centre of each
- * output pixel; OpenCV's corner-to-corner warp is half an output pixel off and does not match (spec §3.4).
+ * output pixel; OpenCV's corner-to-corner warp is half an output pixel off and does not match (docs/pipeline.md §3.4).
  */
 import type { Affine } from './affine.js';
 import { MESH_INPUT_SIZE } from './constants.js';
@@ -12,8 +12,8 @@ import type { Roi } from './roi.js';
  * Affine sending output pixel (u, v) of an outWidth x outHeight crop (integers = pixel centres,
  * u = 0..outWidth-1) to its bilinear sample point in the source image (integers = pixel centres):
  *   (cx, cy) + Rot(θ)·(((u + 0.5)/outW − 0.5)·w, ((v + 0.5)/outH − 0.5)·h) − (0.5, 0.5)
- * with centre and size of the ROI in pixels. Feed it to tf.image.transform (bilinear, fill 'nearest'
- * for the mesh crop).
+ * with centre and size of the ROI in pixels. The worker's samplers (pipeline/image_to_tensor.ts and its
+ * wasm twin) take it, bilinear, replicate border for the mesh crop.
  */
 export function cropAffine(
   roi: Roi,

@@ -1,5 +1,5 @@
 /**
- * Face geometry / facial transformation matrix (spec §5.2), mirroring MediaPipe's
+ * Face geometry / facial transformation matrix (docs/pipeline.md §5.2), mirroring MediaPipe's
  * mediapipe/modules/face_geometry/libs/geometry_pipeline.cc (GeometryPipelineImpl +
  * ScreenToMetricSpaceConverter, FACE_LANDMARK_PIPELINE input source) with the environment of
  * mediapipe/tasks/cc/vision/face_geometry/face_geometry_from_landmarks_graph.cc

@@ -2,7 +2,7 @@
  * Weighted non-max suppression (MediaPipe `NonMaxSuppressionCalculator`, algorithm WEIGHTED, overlap
  * INTERSECTION_OVER_UNION, min_suppression_threshold 0.3 in face_detection.pbtxt). BlazeFace fires
  * on several neighbouring anchors per face; averaging them (instead of keeping the best one) is what
- * the reference does, and plain NMS is measurably off (2.3% IOD, spec §7.1).
+ * the reference does, and plain NMS is measurably off (2.3% IOD, docs/pipeline.md §3.3).
  */
 import { NMS_IOU_THRESHOLD } from './constants.js';
 import { boxIou, type Detection } from './detection.js';

@@ -1,5 +1,5 @@
 /**
- * Landmark smoothing as in MediaPipe Tasks FaceLandmarker (spec §5.1):
+ * Landmark smoothing as in MediaPipe Tasks FaceLandmarker (docs/pipeline.md §5.1):
  *   - `OneEuroFilter` mirrors mediapipe/util/filtering/one_euro_filter.cc (+ low_pass_filter.cc);
  *   - `LandmarksSmoother` mirrors the OneEuroFilterImpl of
  *     mediapipe/calculators/util/landmarks_smoothing_calculator_utils.cc.

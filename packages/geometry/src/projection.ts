@@ -2,7 +2,7 @@
  * Crop-normalized landmarks -> image-normalized landmarks (MediaPipe `LandmarkProjectionCalculator`
  * with a NORM_RECT and no image size). Its formula rotates in normalized units, which equals the crop's
  * pixel rotation only for ROIs square in pixels — every face ROI is (square_long). z is scaled by the ROI
- * width like x; that z' = z_n·w is what the solution reports (spec §3.5).
+ * width like x; that z' = z_n·w is what the solution reports (docs/pipeline.md §3.5).
  */
 import type { Roi } from './roi.js';
 

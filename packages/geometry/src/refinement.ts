@@ -3,7 +3,7 @@
  * tensors_to_face_landmarks_with_attention.pbtxt, after `TensorsToLandmarksCalculator` divides by 192).
  * The six groups are applied in order onto 478 zero landmarks: the mesh writes x, y, z; lips and eyes
  * overwrite x, y only; each iris gets x, y and, for z, the mean mesh z of its 16 eyelid points.
- * Index lists copied from the pbtxt (spec refinement.json); element i of a head goes to index list[i].
+ * Index lists copied from the pbtxt (docs/pipeline.md §4); element i of a head goes to index list[i].
  */
 import { MESH_INPUT_SIZE, NUM_MESH_LANDMARKS, NUM_REFINED_LANDMARKS } from './constants.js';
 

@@ -40,7 +40,7 @@ function eyeLineInCrop(roi: Roi): number {
 describe('tracking geometry on MediaPipe reference frames 0 -> 1 (640x480)', () => {
   const roi = landmarksToRoi(normalized(f000), W, H);
 
-  it('landmarksToRoi reproduces the spec pipeline ROI of frame 1 from frame 0', () => {
+  it('landmarksToRoi reproduces the reference pipeline\'s ROI of frame 1 from frame 0', () => {
     expect(roi.xCenter).to.be.closeTo(TRACK_F001_ROI.xCenter, 1e-6);
     expect(roi.yCenter).to.be.closeTo(TRACK_F001_ROI.yCenter, 1e-6);
     expect(roi.width).to.be.closeTo(TRACK_F001_ROI.width, 1e-6);

@@ -71,7 +71,7 @@ export class MeshModel {
   /** `input`: [1,192,192,3] RGB in [0, 1]; omitted: what was written at inputByteOffset. */
   run(input?: tf.Tensor | Float32Array): MeshResult {
     const out = this.executor instanceof PlanExecutor ? this.executor.run(input) : this.executor.run(input!);
-    // Output order is SubGraph.outputs (spec §1.2): mesh, lips, left eye, right eye, left iris, right iris, flag.
+    // Output order is SubGraph.outputs (docs/pipeline.md §1.2): mesh, lips, left eye, right eye, left iris, right iris, flag.
     const faceFlag = out[out.length - 1]![0]!;
     const none = new Float32Array(0);
     const [mesh, lips = none, leftEye = none, rightEye = none, leftIris = none, rightIris = none] =
@@ -101,7 +101,7 @@ export class DetectorModel {
   constructor(graph: ModelGraph, options?: ExecutorOptions) {
     const n = DetectorModel.ANCHORS;
     const sizes = expectSignature(graph, 'face detector model', DetectorModel.INPUT_SHAPE, [[n * 16, n], [n, n * 16]]);
-    // The file lists regressors first (spec §1.5); go by size so a re-export with swapped outputs still works.
+    // The file lists regressors first (docs/pipeline.md §1.5); go by size so a re-export with swapped outputs still works.
     this.regressorsIndex = sizes[0] === n * 16 ? 0 : 1;
     this.executor = createExecutor(graph, options);
   }

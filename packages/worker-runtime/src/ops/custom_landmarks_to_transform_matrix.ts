@@ -1,4 +1,4 @@
-/** Custom op `Landmarks2TransformMatrix` v2 (spec §2.1): options parsed once, math in ./custom/. */
+/** Custom op `Landmarks2TransformMatrix` v2 (docs/pipeline.md §2.1): options parsed once, math in ./custom/. */
 import { landmarksToTransformMatrix, parseLandmarks2TransformMatrixOptions } from './custom/landmarks_to_transform_matrix.js';
 import { requireVersion2 } from './custom_version.js';
 import { singleOutput, type CompiledOp, type CompileContext } from './types.js';

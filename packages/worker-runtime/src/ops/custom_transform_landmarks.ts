@@ -1,4 +1,4 @@
-/** Custom op `TransformLandmarks` v2 (spec §2.3): math in ./custom/. */
+/** Custom op `TransformLandmarks` v2 (docs/pipeline.md §2.3): math in ./custom/. */
 import { transformLandmarks } from './custom/transform_landmarks.js';
 import { requireVersion2 } from './custom_version.js';
 import { singleOutput, type CompiledOp, type CompileContext } from './types.js';

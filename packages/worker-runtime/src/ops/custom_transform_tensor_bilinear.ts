@@ -1,4 +1,4 @@
-/** Custom op `TransformTensorBilinear` v2 (spec §2.2): options parsed once, math in ./custom/. */
+/** Custom op `TransformTensorBilinear` v2 (docs/pipeline.md §2.2): options parsed once, math in ./custom/. */
 import { parseTransformTensorBilinearOptions, transformTensorBilinear } from './custom/transform_tensor_bilinear.js';
 import { requireVersion2 } from './custom_version.js';
 import { MAX_TENSOR_ELEMENTS } from './shapes.js';

@@ -1,4 +1,4 @@
-/** MediaPipe's custom ops changed meaning between v1 and v2 (spec §2): we implement v2 only. */
+/** MediaPipe's custom ops changed meaning between v1 and v2 (docs/pipeline.md §2): we implement v2 only. */
 import { describeOp, UnsupportedOpError, type CompileContext } from './types.js';
 
 export function requireVersion2(ctx: CompileContext): void {

@@ -1,4 +1,4 @@
-/** parseModel on the real model files (facts from spec §1), and its errors on broken files. */
+/** parseModel on the real model files (facts of docs/pipeline.md §1), and its errors on broken files. */
 import { expect } from 'chai';
 import { decodeFlexBuffer } from './flexbuffer.js';
 import { float16BitsToNumber, float16ToFloat32 } from './fp16.js';
@@ -26,14 +26,14 @@ describe('parseModel: face_landmark_with_attention.tflite', () => {
     g = parseModel(bytes);
   });
 
-  it('has the header facts of spec §1.1', () => {
+  it('has the header facts of docs/pipeline.md §1.1', () => {
     expect(g.schemaVersion).to.equal(3);
     expect(g.description).to.equal('keras2tflite_facemesh_irises_faceflag-lite_roifrommesh_lips_eyes_irises-2020_08_28-v0.tflite.generated');
     expect(g.tensors.length).to.equal(1096);
     expect(g.operators.length).to.equal(712);
   });
 
-  it('has the operator code table of spec §1.1 (custom codes, versions) and its op counts', () => {
+  it('has the operator code table of docs/pipeline.md §1.1 (custom codes, versions) and its op counts', () => {
     expect(g.opCodes.map((c) => `${c.name}/${c.version}${c.custom ? '/custom' : ''}`)).to.deep.equal([
       'CONV_2D/1', 'PRELU/1', 'DEPTHWISE_CONV_2D/1', 'ADD/1', 'MAX_POOL_2D/1', 'PAD/1', 'RESHAPE/1', 'MUL/1',
       'Landmarks2TransformMatrix/2/custom', 'TransformTensorBilinear/2/custom', 'TransformLandmarks/2/custom',
@@ -45,7 +45,7 @@ describe('parseModel: face_landmark_with_attention.tflite', () => {
     });
   });
 
-  it('lists inputs and outputs in file order (spec §1.2: 723/722 swapped)', () => {
+  it('lists inputs and outputs in file order (docs/pipeline.md §1.2: 723/722 swapped)', () => {
     expect(g.inputs).to.deep.equal([0]);
     expect(g.tensors[0]).to.include({ name: 'input_1', type: 'FLOAT32' });
     expect(g.tensors[0]!.shape).to.deep.equal([1, 192, 192, 3]);
@@ -61,7 +61,7 @@ describe('parseModel: face_landmark_with_attention.tflite', () => {
     expect(f16.every((t) => t.data instanceof Float32Array)).to.equal(true);
     expect(f16.reduce((n, t) => n + t.data!.length, 0)).to.equal(1189328);
     expect(g.tensors.filter((t) => t.type === 'INT32' && t.data instanceof Int32Array).length).to.equal(12);
-    // First values of conv2d/Bias (tensor 2), read with the spec's Python reader.
+    // First values of conv2d/Bias (tensor 2), read with an independent Python reader.
     expect(g.tensors[2]!.name).to.equal('conv2d/Bias');
     expect(Array.from(g.tensors[2]!.data!.subarray(0, 4))).to.deep.equal([0.0300445556640625, -0.85009765625, -0.79443359375, 0.416259765625]);
   });
@@ -79,7 +79,7 @@ describe('parseModel: face_landmark_with_attention.tflite', () => {
     expect(Array.from(g.tensors[717]!.data!)).to.deep.equal([1, 1, 1, 1404]);
   });
 
-  it('decodes the custom ops\' FlexBuffer options (spec §2.1, §2.2, §2.3)', () => {
+  it('decodes the custom ops\' FlexBuffer options (docs/pipeline.md §2.1, §2.2, §2.3)', () => {
     const lips = g.operators[192]!;
     expect(lips.opName).to.equal('Landmarks2TransformMatrix');
     expect(lips.customOptions).to.include({

@@ -72,7 +72,7 @@ describe('crop geometry (closed form)', () => {
     });
   });
 
-  it('the model wiring: translation x4 of the matrix maps a 64x64 crop frame to px192 (spec 2.3)', () => {
+  it('the model wiring: translation x4 of the matrix maps a 64x64 crop frame to px192 (docs/pipeline.md §2.3)', () => {
     // p192 = c192 + Rot(theta)·diag(1.5·w192/64, 1.5·h192/64)·(p − (32,32)), c192 = 4·c48
     const theta = 0.3;
     const [cx, cy, hw, hh] = [20, 25, 4, 3]; // in 48-map units

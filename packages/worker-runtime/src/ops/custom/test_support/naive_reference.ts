@@ -1,7 +1,7 @@
 /**
- * Test-only, deliberately naive reference implementations written from the spec text
- * (ATTENTION_MESH_SPEC.md §2), independent of the op files: explicit 4x4 matrix products,
- * the spec's "net effect" sampling formula, per-corner bounds checks. Plain arrays, float64.
+ * Test-only, deliberately naive reference implementations written from the ops' description
+ * (docs/pipeline.md §2), independent of the op files: explicit 4x4 matrix products,
+ * the documented "effect" sampling formula (§2.2), per-corner bounds checks. Plain arrays, float64.
  */
 
 export type Mat4 = number[][];
