@@ -18,8 +18,8 @@
  */
 import * as Comlink from 'comlink';
 import { executeServerCommand } from '@web/test-runner-commands';
-import type { FrameResult, RuntimeApi, RuntimeMode, WasmBinary } from '../packages/worker-runtime/src/index.js';
-import { runtimeApi } from '../packages/worker-runtime/src/api.js';
+import type { FrameResult, RuntimeMode, WasmBinary, WorkerApi } from '../packages/worker-runtime/src/index.js';
+import { workerApi as runtimeApi } from '../packages/worker-runtime/src/worker_api.js';
 import { faceCrop, sideBySideFrame, trackFrame, type TestImage } from '../packages/worker-runtime/test/parity/frames.js';
 import { GoogleFaceMesh } from '../packages/worker-runtime/test/parity/google-face-mesh.js';
 import { MODEL_URLS, spawnRuntime, WASM_BASE } from '../packages/worker-runtime/test/spawn.js';
@@ -27,7 +27,7 @@ import { liteRtVersion, runAnchor, spawnLiteRt } from '../packages/worker-runtim
 import { benchInput, mp, round, stats, type Stats } from './stats.js';
 import { DEFAULT_DETECTION_INTERVAL_MS } from '../packages/element/src/face-mesh.js';
 
-type Api = Comlink.Remote<RuntimeApi>;
+type Api = Comlink.Remote<WorkerApi>;
 
 const cmd = <T>(name: string, payload?: unknown): Promise<T> => executeServerCommand<T, unknown>(name, payload) as Promise<T>;
 const now = () => performance.now();

@@ -11,6 +11,8 @@ import { FaceMeshElement, FaceMeshError, type ErrorDetail, type LandmarksDetail,
 import { liveWorkers, runtimeSettings, type RuntimeClient } from '../src/runtime-client.js';
 import { toFaceMeshError } from '../src/frame-input.js';
 import '../src/define.js';
+import type * as Comlink from 'comlink';
+import type { WorkerApi } from '@face-mesh/worker-runtime';
 
 const ORIGIN = location.origin;
 
@@ -58,6 +60,9 @@ const liveTracks = () => openedStreams.flatMap((s) => s.getTracks()).filter((t) 
 
 /** The element's worker client (private): for the worker's tensor count in leak checks. */
 const clientOf = (el: FaceMeshElement) => (el as unknown as { client: RuntimeClient | null }).client;
+
+/** The element's worker also answers the diagnostics API (tensor and memory counts). */
+const diagnosticsOf = (el: FaceMeshElement) => clientOf(el)!.api as unknown as Comlink.Remote<WorkerApi>;
 
 function greyFrame(width: number, height: number): ImageData {
   return new ImageData(new Uint8ClampedArray(width * height * 4).fill(128), width, height);
@@ -418,7 +423,7 @@ describe('<face-mesh> failure modes', function () {
     it('are dropped, never queued: the worker holds at most 2 frames and no extra tensors', async () => {
       const el = create();
       await el.detect(face);
-      const { api } = clientOf(el)!;
+      const api = diagnosticsOf(el);
       const baseline = await api.memoryInfo();
       let results = 0;
       let lastDropped = 0;
@@ -469,10 +474,10 @@ describe('<face-mesh> failure modes', function () {
         }
       };
       await run(200); // warm-up: caches, JIT, the wasm heap's high-water mark
-      const tensors0 = await clientOf(el)!.api.numTensors();
+      const tensors0 = await diagnosticsOf(el).numTensors();
       const before = await heap();
       await run(2000);
-      const tensors1 = await clientOf(el)!.api.numTensors();
+      const tensors1 = await diagnosticsOf(el).numTensors();
       const after = await heap();
       const w0 = before.workers[0].usedSize;
       const w1 = after.workers[0].usedSize;

@@ -179,3 +179,58 @@ async function init(options: BackendOptions, onProgress?: (fraction: number) => 
   else if (want !== 'threaded-simd') mode.note = 'Threads were turned off.';
   return mode;
 }
+
+/** Why the wasm backend did not start: a binary that cannot be fetched, or a browser that cannot run it. */
+export async function diagnoseWasmFailure(options: BackendOptions, cause: unknown): Promise<RuntimeError> {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  if (typeof WebAssembly !== 'object') {
+    return new RuntimeError('wasm-unsupported', 'This browser has no WebAssembly (or it is turned off), which face-mesh needs.');
+  }
+  // backend.ts narrows these flags to the binary it asked tfjs for before starting it.
+  const env = tf.env();
+  const simd = env.getBool('WASM_HAS_SIMD_SUPPORT');
+  const threads = env.getBool('WASM_HAS_MULTITHREAD_SUPPORT');
+  const file = simd ? (threads ? 'tfjs-backend-wasm-threaded-simd.wasm' : 'tfjs-backend-wasm-simd.wasm') : 'tfjs-backend-wasm.wasm';
+  const base = options.wasmBase.endsWith('/') ? options.wasmBase : `${options.wasmBase}/`;
+  const url = new URL(options.wasmFiles?.[file] ?? file, new URL(base, self.location.href)).href;
+  let status: string;
+  try {
+    const res = await fetch(url, { method: 'HEAD', cache: 'no-store' });
+    if (res.ok) {
+      return new RuntimeError('wasm-unsupported', `The WebAssembly binary ${url} is there but did not start in this browser: ${reason}`);
+    }
+    status = `HTTP ${res.status}`;
+  } catch (e) {
+    status = e instanceof Error ? e.message : String(e);
+  }
+  return new RuntimeError('wasm-load-failed', `Could not load the WebAssembly binary ${url} (${status}). Check that asset-base points at the folder holding wasm/ and models/ (npm run build puts them next to the bundle).`);
+}
+
+/** Whether a blob: worker may importScripts() a blob: script here (what tfjs' wasm threads do). */
+export async function blobScriptsAllowed(): Promise<boolean> {
+  const inner = URL.createObjectURL(new Blob(['0'], { type: 'text/javascript' }));
+  const outer = URL.createObjectURL(new Blob([`try{importScripts(${JSON.stringify(inner)});postMessage(true)}catch(e){postMessage(false)}`], { type: 'text/javascript' }));
+  try {
+    return await new Promise<boolean>((resolve) => {
+      let probe: Worker;
+      try {
+        probe = new Worker(outer);
+      } catch {
+        resolve(false);
+        return;
+      }
+      probe.onmessage = (e: MessageEvent) => {
+        resolve(e.data === true);
+        probe.terminate();
+      };
+      probe.onerror = (e: ErrorEvent) => {
+        e.preventDefault();
+        resolve(false);
+        probe.terminate();
+      };
+    });
+  } finally {
+    URL.revokeObjectURL(inner);
+    URL.revokeObjectURL(outer);
+  }
+}

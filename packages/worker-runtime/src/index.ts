@@ -1,4 +1,6 @@
-export type { BenchResult, MemoryInfo, ModelInfo, RunResult, RuntimeApi } from './api.js';
+export type { RuntimeApi } from './api.js';
+export type { BenchResult, DiagnosticsApi, MemoryInfo, ModelInfo, RunResult } from './diagnostics_api.js';
+export type { WorkerApi } from './worker_api.js';
 export type { BackendOptions, RuntimeMode, WasmBinary, WasmFileName } from './backend.js';
 export { chooseThreadCount, initWasmBackend, WASM_FILE_NAMES } from './backend.js';
 export { Executor, type ExecutorOptions, type OpProfileEntry } from './executor.js';

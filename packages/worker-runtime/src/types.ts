@@ -2,7 +2,9 @@
  * The worker runtime's public types, and nothing that reaches tfjs: what the element's typings refer
  * to. The published `@face-mesh/element` ships these declarations (the worker itself is bundled).
  */
-export type { BenchResult, MemoryInfo, ModelInfo, RunResult, RuntimeApi } from './api.js';
+export type { RuntimeApi } from './api.js';
+export type { BenchResult, DiagnosticsApi, MemoryInfo, ModelInfo, RunResult } from './diagnostics_api.js';
+export type { WorkerApi } from './worker_api.js';
 export type { BackendOptions, RuntimeMode, WasmBinary, WasmFileName } from './backend.js';
 export type { ExecutorOptions, OpProfileEntry } from './executor_types.js';
 export type { FrameInput, RawFrame } from './pipeline/frame.js';

@@ -1,7 +1,7 @@
-/** Module-worker entry: exposes the runtime API to the page through Comlink. */
+/** Module-worker entry: exposes the runtime and diagnostics APIs to the page through Comlink. */
 import * as Comlink from 'comlink';
-import { runtimeApi } from './api.js';
+import { workerApi } from './worker_api.js';
 import { errorCodesAcrossComlink } from './comlink_errors.js';
 
 errorCodesAcrossComlink();
-Comlink.expose(runtimeApi);
+Comlink.expose(workerApi);

@@ -6,7 +6,7 @@
  * returns zeros or stale memory, so what it prints and its outputs are checked, and compared with ours.
  */
 import * as Comlink from 'comlink';
-import type { ModelInfo, RuntimeApi } from '../../src/index.js';
+import type { ModelInfo, WorkerApi } from '../../src/index.js';
 import { MODEL_URLS, PLAIN_MESH_URL } from '../../test/spawn.js';
 
 /** The package's wasm folder, served by the dev server like tfjs' (test/spawn.ts WASM_BASE). */
@@ -129,7 +129,7 @@ const ROUNDS = 4;
  * `input(size)`: outputs compared, then `runs` timed inferences each (after `warmup`), alternating.
  */
 export async function runAnchor(
-  ours: Comlink.Remote<RuntimeApi>,
+  ours: Comlink.Remote<WorkerApi>,
   litert: Comlink.Remote<LiteRtWorkerApi>,
   { runs, warmup, input, models = ANCHOR_MODELS }: { runs: number; warmup: number; input: (size: number) => Float32Array; models?: readonly AnchorModel[] },
 ): Promise<AnchorResult[]> {
@@ -147,7 +147,7 @@ export async function runAnchor(
 }
 
 async function compareOne(
-  ours: Comlink.Remote<RuntimeApi>,
+  ours: Comlink.Remote<WorkerApi>,
   mine: ModelInfo,
   litert: Comlink.Remote<LiteRtWorkerApi>,
   x: Float32Array,
