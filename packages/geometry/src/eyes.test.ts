@@ -16,8 +16,8 @@ import {
 } from './eyes.js';
 import { FACE_LANDMARKER_ENVIRONMENT, FaceGeometryPipeline, perspectiveProjectionMatrix, transformPoints } from './face_geometry.js';
 import { parseFaceGeometryMetadata } from './face_geometry_metadata.js';
-import { gauss, rng } from './test_support/random.js';
-import { poseMatrix, toScreenLandmarks, type Pose } from './test_support/synthetic_face.js';
+import { gauss, rng } from '../test/random.js';
+import { poseMatrix, toScreenLandmarks, type Pose } from '../test/synthetic_face.js';
 
 type Vec3 = [number, number, number];
 const sub = (a: Vec3, b: Vec3): Vec3 => [a[0] - b[0], a[1] - b[1], a[2] - b[2]];

@@ -10,8 +10,8 @@ import {
   transformPoints,
 } from './face_geometry.js';
 import { type FaceGeometryMetadata, parseFaceGeometryMetadata } from './face_geometry_metadata.js';
-import { gauss, rng } from './test_support/random.js';
-import { poseMatrix, synth, toScreenLandmarks, type Pose } from './test_support/synthetic_face.js';
+import { gauss, rng } from '../test/random.js';
+import { poseMatrix, synth, toScreenLandmarks, type Pose } from '../test/synthetic_face.js';
 
 /** Angle (degrees) between the rotations of two (scaled) column-major pose matrices. */
 function rotationErrorDeg(a: ArrayLike<number>, b: ArrayLike<number>): number {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { gauss, rng } from './test_support/random.js';
+import { gauss, rng } from '../test/random.js';
 import {
   FACE_LANDMARKER_ONE_EURO,
   LandmarksSmoother,

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { rng } from './test_support/random.js';
+import { rng } from '../test/random.js';
 import { det3, solveWeightedOrthogonalProcrustes, svd3 } from './procrustes.js';
 
 function mul3(a: ArrayLike<number>, b: ArrayLike<number>): Float64Array {

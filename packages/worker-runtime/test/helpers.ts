@@ -18,17 +18,8 @@ export function useWasmInPage(): Promise<void> {
   return ready;
 }
 
-/** Mulberry32: small deterministic PRNG in [0, 1). */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's one seeded PRNG for tests (mulberry32). */
+export { rng } from '../../geometry/test/random.js';
 
 export function uniform(rand: () => number, n: number, lo = -1, hi = 1): Float32Array {
   const a = new Float32Array(n);

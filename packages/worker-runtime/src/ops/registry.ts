@@ -2,9 +2,9 @@
 import { compileAdd, compileMul } from './binary.js';
 import { compileConcatenation } from './concatenation.js';
 import { compileConv2D } from './conv_2d.js';
-import { compileLandmarksToTransformMatrix } from './custom_landmarks_to_transform_matrix.js';
-import { compileTransformLandmarks } from './custom_transform_landmarks.js';
-import { compileTransformTensorBilinear } from './custom_transform_tensor_bilinear.js';
+import { compileLandmarksToTransformMatrix } from './custom/landmarks_to_transform_matrix.js';
+import { compileTransformLandmarks } from './custom/transform_landmarks.js';
+import { compileTransformTensorBilinear } from './custom/transform_tensor_bilinear.js';
 import { compileDepthwiseConv2D } from './depthwise_conv_2d.js';
 import { compileDequantize } from './dequantize.js';
 import { compileMaxPool2D } from './max_pool_2d.js';

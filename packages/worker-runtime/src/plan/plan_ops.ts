@@ -16,7 +16,7 @@ import { checkMatrixShape } from '../ops/custom/flex_options.js';
 import { checkLandmarksForMatrix, cropMatrix, parseLandmarks2TransformMatrixOptions } from '../ops/custom/landmarks_to_transform_matrix.js';
 import { transformPoints } from '../ops/custom/transform_landmarks.js';
 import { parseTransformTensorBilinearOptions, sampleBilinear } from '../ops/custom/transform_tensor_bilinear.js';
-import { requireVersion2 } from '../ops/custom_version.js';
+import { requireVersion2 } from '../ops/custom/version.js';
 import type { OwnKernels } from './own_kernels.js';
 import type { WasmBackendAccess } from './wasm_backend.js';
 

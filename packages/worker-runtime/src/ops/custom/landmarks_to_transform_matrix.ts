@@ -13,6 +13,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { readFloat, readIndexVector, readInt, requireMap } from './flex_options.js';
+import { requireVersion2 } from './version.js';
+import { singleOutput, type CompiledOp, type CompileContext } from '../types.js';
 
 const OP = 'Landmarks2TransformMatrix';
 
@@ -128,4 +130,14 @@ export function cropMatrix(
   out[outOffset + 7] = cy - m10 * hw - m11 * hh;
   out[outOffset + 10] = 1;
   out[outOffset + 15] = 1;
+}
+
+/** The executor's compile step for this op (reference executor; the plan has its own, plan/plan_ops.ts). */
+export function compileLandmarksToTransformMatrix(ctx: CompileContext): CompiledOp {
+  requireVersion2(ctx);
+  const options = parseLandmarks2TransformMatrixOptions(ctx.op.customOptions);
+  return {
+    kind: 'exec', inputs: [ctx.input(0)], output: singleOutput(ctx), label: 'Landmarks2TransformMatrix',
+    exec: ([landmarks]) => landmarksToTransformMatrix(landmarks!, options),
+  };
 }

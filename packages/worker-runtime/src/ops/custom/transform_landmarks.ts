@@ -9,6 +9,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { checkMatrixShape } from './flex_options.js';
+import { requireVersion2 } from './version.js';
+import { singleOutput, type CompiledOp, type CompileContext } from '../types.js';
 
 const OP = 'TransformLandmarks';
 
@@ -43,4 +45,13 @@ export function transformPoints(
     out[outOffset + i + 1] = m10 * x + m11 * y + m13;
     if (d === 3) out[outOffset + i + 2] = p[pOffset + i + 2]!;
   }
+}
+
+/** The executor's compile step for this op (reference executor; the plan has its own, plan/plan_ops.ts). */
+export function compileTransformLandmarks(ctx: CompileContext): CompiledOp {
+  requireVersion2(ctx);
+  return {
+    kind: 'exec', inputs: [ctx.input(0), ctx.input(1)], output: singleOutput(ctx), label: 'TransformLandmarks',
+    exec: ([landmarks, matrix]) => transformLandmarks(landmarks!, matrix!),
+  };
 }

@@ -15,6 +15,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { checkMatrixShape, readInt, requireMap } from './flex_options.js';
+import { requireVersion2 } from './version.js';
+import { MAX_TENSOR_ELEMENTS } from '../shapes.js';
+import { describeOp, singleOutput, UnsupportedOpError, type CompiledOp, type CompileContext } from '../types.js';
 
 const OP = 'TransformTensorBilinear';
 
@@ -113,4 +116,19 @@ export function sampleBilinear(
       }
     }
   }
+}
+
+/** The executor's compile step for this op (reference executor; the plan has its own, plan/plan_ops.ts). */
+export function compileTransformTensorBilinear(ctx: CompileContext): CompiledOp {
+  requireVersion2(ctx);
+  const { outputHeight, outputWidth } = parseTransformTensorBilinearOptions(ctx.op.customOptions);
+  // The kernel allocates outputHeight x outputWidth x C floats per call: bounded here, from the file's options.
+  const channels = ctx.info(ctx.input(0)).shape[3] ?? 1;
+  if (outputHeight * outputWidth * channels > MAX_TENSOR_ELEMENTS) {
+    throw new UnsupportedOpError(`${describeOp(ctx.op)}: output ${outputHeight}x${outputWidth}x${channels} exceeds ${MAX_TENSOR_ELEMENTS} values`);
+  }
+  return {
+    kind: 'exec', inputs: [ctx.input(0), ctx.input(1)], output: singleOutput(ctx), label: 'TransformTensorBilinear',
+    exec: ([input, matrix]) => transformTensorBilinear(input!, matrix!, outputHeight, outputWidth),
+  };
 }

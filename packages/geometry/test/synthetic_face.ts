@@ -1,5 +1,5 @@
 /** Synthetic faces for tests: a known pose applied to a mesh, projected like the landmark pipeline reports it. */
-import { FACE_LANDMARKER_ENVIRONMENT, type EulerAngles, eulerAnglesToMatrix, perspectiveCameraFrustum, transformPoints } from '../face_geometry.js';
+import { FACE_LANDMARKER_ENVIRONMENT, type EulerAngles, eulerAnglesToMatrix, perspectiveCameraFrustum, transformPoints } from '../src/face_geometry.js';
 
 export interface Pose {
   angles: EulerAngles;

@@ -1,20 +1,7 @@
-/** Test-only: the wasm backend in the test page, tensor-leak checks, random data, comparisons. */
+/** The custom-op tests' support: tensor-leak checks and numpy.allclose-style comparisons (the wasm backend, random data: ../helpers.ts). */
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-wasm';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { expect } from 'chai';
-
-let ready: Promise<void> | undefined;
-
-export function useWasmBackend(): Promise<void> {
-  ready ??= (async () => {
-    setWasmPaths('/node_modules/@tensorflow/tfjs-backend-wasm/dist/');
-    const ok = await tf.setBackend('wasm');
-    if (!ok) throw new Error('the wasm backend did not start');
-    await tf.ready();
-  })();
-  return ready;
-}
+export { rng, uniform, useWasmInPage as useWasmBackend } from '../helpers.js';
 
 /** Runs `fn` (which creates its own input tensors), expecting exactly one tensor (its result) to survive. */
 export function noLeak(fn: () => tf.Tensor): { data: Float32Array; shape: number[]; dtype: string } {
@@ -32,31 +19,13 @@ export function noLeak(fn: () => tf.Tensor): { data: Float32Array; shape: number
   return { data, shape, dtype };
 }
 
-/** Mulberry32: small deterministic PRNG. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function uniform(rand: () => number, n: number, lo: number, hi: number): Float32Array {
-  const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) a[i] = lo + (hi - lo) * rand();
-  return a;
-}
-
 export interface Diff {
   maxAbs: number;
   maxRel: number;
 }
 
 /** Element-wise |a-b| <= atol + rtol·|b| (like numpy.allclose), returning the largest differences. */
-export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol = 1e-5, what = ''): Diff {
+export function expectAllClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol = 1e-5, what = ''): Diff {
   expect(actual.length, `${what} length`).to.equal(expected.length);
   let maxAbs = 0;
   let maxRel = 0;

@@ -4,10 +4,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
-import { landmarksToTransformMatrix, parseLandmarks2TransformMatrixOptions } from './landmarks_to_transform_matrix.js';
-import { parseTransformTensorBilinearOptions, transformTensorBilinear } from './transform_tensor_bilinear.js';
-import { transformLandmarks } from './transform_landmarks.js';
-import { expectClose, noLeak, useWasmBackend, type Diff } from './test_support/wasm.js';
+import { landmarksToTransformMatrix, parseLandmarks2TransformMatrixOptions } from '../../src/ops/custom/landmarks_to_transform_matrix.js';
+import { parseTransformTensorBilinearOptions, transformTensorBilinear } from '../../src/ops/custom/transform_tensor_bilinear.js';
+import { transformLandmarks } from '../../src/ops/custom/transform_landmarks.js';
+import { expectAllClose, noLeak, useWasmBackend, type Diff } from './support.js';
 
 interface Fixture {
   landmarks_to_transform_matrix: { name: string; landmarks: number[]; shape: number[]; options: Record<string, unknown>; matrix: number[] }[];
@@ -28,7 +28,7 @@ describe('custom ops vs the NumPy reference fixture', () => {
 
   before(async () => {
     await useWasmBackend();
-    const res = await fetch(new URL('./fixtures/custom_ops_fixture.json', import.meta.url));
+    const res = await fetch(new URL('../fixtures/custom_ops/custom_ops_fixture.json', import.meta.url));
     expect(res.ok, 'fixture served').to.equal(true);
     fixture = (await res.json()) as Fixture;
   });
@@ -45,7 +45,7 @@ describe('custom ops vs the NumPy reference fixture', () => {
       const o = parseLandmarks2TransformMatrixOptions(c.options);
       const got = noLeak(() => landmarksToTransformMatrix(tf.tensor3d(c.landmarks, c.shape as [number, number, number]), o));
       expect(got.shape).to.deep.equal([1, 4, 4]);
-      note('Landmarks2TransformMatrix', expectClose(got.data, c.matrix, TOL, c.name));
+      note('Landmarks2TransformMatrix', expectAllClose(got.data, c.matrix, TOL, c.name));
     }
   });
 
@@ -62,7 +62,7 @@ describe('custom ops vs the NumPy reference fixture', () => {
         ),
       );
       expect(got.shape).to.deep.equal([1, outputHeight, outputWidth, c.shape[3]]);
-      note('TransformTensorBilinear', expectClose(got.data, c.output, TOL, c.name));
+      note('TransformTensorBilinear', expectAllClose(got.data, c.output, TOL, c.name));
       // the zeroed (out of bounds) samples agree exactly
       for (let i = 0; i < c.output.length; i++) if (c.output[i] === 0) expect(got.data[i], `${c.name} zero at ${i}`).to.equal(0);
     }
@@ -75,7 +75,7 @@ describe('custom ops vs the NumPy reference fixture', () => {
         transformLandmarks(tf.tensor3d(c.landmarks, c.shape as [number, number, number]), tf.tensor3d(c.matrix, [1, 4, 4])),
       );
       expect(got.shape).to.deep.equal(c.shape);
-      note('TransformLandmarks', expectClose(got.data, c.output, TOL, c.name));
+      note('TransformLandmarks', expectAllClose(got.data, c.output, TOL, c.name));
     }
   });
 });

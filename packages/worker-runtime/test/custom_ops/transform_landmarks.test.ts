@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
-import { transformLandmarks } from './transform_landmarks.js';
-import { flatten, naiveTransformLandmarks, nest, toMat4 } from './test_support/naive_reference.js';
-import { expectClose, noLeak, rng, uniform, useWasmBackend } from './test_support/wasm.js';
+import { transformLandmarks } from '../../src/ops/custom/transform_landmarks.js';
+import { flatten, naiveTransformLandmarks, nest, toMat4 } from './naive_reference.js';
+import { expectAllClose, noLeak, rng, uniform, useWasmBackend } from './support.js';
 
 function run(points: Float32Array, n: number, d: number, m: Float32Array) {
   return noLeak(() => transformLandmarks(tf.tensor3d(points, [1, n, d]), tf.tensor3d(m, [1, 4, 4])));
@@ -21,7 +21,7 @@ describe('TransformLandmarks v2', () => {
         const got = run(points, n, d, m);
         expect(got.shape).to.deep.equal([1, n, d]);
         expect(got.dtype).to.equal('float32');
-        expectClose(got.data, flatten(naiveTransformLandmarks(nest(points, [n, d]), toMat4(m))), 1e-5, `trial ${trial}`);
+        expectAllClose(got.data, flatten(naiveTransformLandmarks(nest(points, [n, d]), toMat4(m))), 1e-5, `trial ${trial}`);
         if (d === 3) {
           for (let i = 0; i < n; i++) expect(got.data[i * 3 + 2]).to.equal(points[i * 3 + 2]);
         }

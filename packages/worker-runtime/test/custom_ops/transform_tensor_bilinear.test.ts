@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
-import { parseTransformTensorBilinearOptions, transformTensorBilinear } from './transform_tensor_bilinear.js';
-import { flatten, naiveTransformTensorBilinear, nest, toMat4 } from './test_support/naive_reference.js';
-import { expectClose, noLeak, rng, uniform, useWasmBackend } from './test_support/wasm.js';
+import { parseTransformTensorBilinearOptions, transformTensorBilinear } from '../../src/ops/custom/transform_tensor_bilinear.js';
+import { flatten, naiveTransformTensorBilinear, nest, toMat4 } from './naive_reference.js';
+import { expectAllClose, noLeak, rng, uniform, useWasmBackend } from './support.js';
 
 /** Row-major 4x4 with rows 0 and 1 given, rows 2 and 3 identity. */
 function affine(a: number[], b: number[]): Float32Array {
@@ -65,7 +65,7 @@ describe('TransformTensorBilinear v2', () => {
           expect(px, `(${y},${x})`).to.deep.equal(want);
         }
       }
-      expectClose(got.data, naive(img, shape, affine([1, 0, 0, 0], [0, 1, 0, 0]), oh, ow), 1e-6);
+      expectAllClose(got.data, naive(img, shape, affine([1, 0, 0, 0], [0, 1, 0, 0]), oh, ow), 1e-6);
     });
 
     it('a translation by -1: tx = -1 is zero, tx = 0 (exactly on the border) is the first column', () => {
@@ -77,7 +77,7 @@ describe('TransformTensorBilinear v2', () => {
       expect(at(3, 0)).to.deep.equal([0, 0, 0]); // tx = -1
       expect(at(1, 1)).to.deep.equal(pixel(img, W, C, 0, 0));
       expect(at(H, W)).to.deep.equal(pixel(img, W, C, H - 1, W - 1));
-      expectClose(got.data, naive(img, shape, m, H + 1, ow), 1e-6);
+      expectAllClose(got.data, naive(img, shape, m, H + 1, ow), 1e-6);
     });
 
     it('just beyond the border (by 1e-3) on either side is all-zero, not blended', () => {
@@ -92,7 +92,7 @@ describe('TransformTensorBilinear v2', () => {
             else expect(at(y, x).some((v) => v !== 0), `(${y},${x}) sampled`).to.equal(true);
           }
         }
-        expectClose(got.data, naive(img, shape, m, H, W), 1e-5);
+        expectAllClose(got.data, naive(img, shape, m, H, W), 1e-5);
       }
     });
 
@@ -102,7 +102,7 @@ describe('TransformTensorBilinear v2', () => {
       const got = run(img, shape, m, H, 1);
       for (let y = 0; y < H - 1; y++) {
         const want = pixel(img, W, C, y, W - 1).map((v, k) => 0.75 * v + 0.25 * pixel(img, W, C, y + 1, W - 1)[k]);
-        expectClose(got.data.slice(y * C, (y + 1) * C), want, 1e-6, `row ${y}`);
+        expectAllClose(got.data.slice(y * C, (y + 1) * C), want, 1e-6, `row ${y}`);
       }
       expect(Array.from(got.data.slice((H - 1) * C))).to.deep.equal([0, 0, 0]); // ty = H - 0.75 > H-1
     });
@@ -117,7 +117,7 @@ describe('TransformTensorBilinear v2', () => {
               (pixel(img, W, C, 2 * y, 2 * x)[k] + pixel(img, W, C, 2 * y, 2 * x + 1)[k] +
                 pixel(img, W, C, 2 * y + 1, 2 * x)[k] + pixel(img, W, C, 2 * y + 1, 2 * x + 1)[k]) / 4,
           );
-          expectClose(got.data.slice((y * 3 + x) * C, (y * 3 + x + 1) * C), want, 1e-6, `(${y},${x})`);
+          expectAllClose(got.data.slice((y * 3 + x) * C, (y * 3 + x + 1) * C), want, 1e-6, `(${y},${x})`);
         }
       }
     });
@@ -151,7 +151,7 @@ describe('TransformTensorBilinear v2', () => {
           const b = [sin * s, cos * t, 0, cy - (sin * s * ow) / 2 - (cos * t * oh) / 2];
           const m = affine(a, b);
           const got = run(img, [1, H, W, C], m, oh, ow);
-          expectClose(got.data, naive(img, [1, H, W, C], m, oh, ow), 1e-5, `trial ${trial}`);
+          expectAllClose(got.data, naive(img, [1, H, W, C], m, oh, ow), 1e-5, `trial ${trial}`);
         }
       });
     });
@@ -166,7 +166,7 @@ describe('TransformTensorBilinear v2', () => {
       const m = affine(a, b);
       const got = run(img, [1, 48, 48, 32], m, 16, 16);
       expect(got.shape).to.deep.equal([1, 16, 16, 32]);
-      expectClose(got.data, naive(img, [1, 48, 48, 32], m, 16, 16), 1e-5);
+      expectAllClose(got.data, naive(img, [1, 48, 48, 32], m, 16, 16), 1e-5);
 
       const input = tf.tensor4d(img, [1, 48, 48, 32]);
       const matrix = tf.tensor3d(m, [1, 4, 4]);

@@ -6,9 +6,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
-import { landmarksToTransformMatrix, parseLandmarks2TransformMatrixOptions } from './landmarks_to_transform_matrix.js';
-import { transformLandmarks } from './transform_landmarks.js';
-import { rng, useWasmBackend } from './test_support/wasm.js';
+import { landmarksToTransformMatrix, parseLandmarks2TransformMatrixOptions } from '../../src/ops/custom/landmarks_to_transform_matrix.js';
+import { transformLandmarks } from '../../src/ops/custom/transform_landmarks.js';
+import { rng, useWasmBackend } from './support.js';
 
 describe('crop geometry (closed form)', () => {
   before(useWasmBackend);

@@ -4,9 +4,9 @@ import {
   landmarksToTransformMatrix,
   parseLandmarks2TransformMatrixOptions,
   type Landmarks2TransformMatrixOptions,
-} from './landmarks_to_transform_matrix.js';
-import { flatten, naiveLandmarksToTransformMatrix, nest } from './test_support/naive_reference.js';
-import { expectClose, noLeak, rng, uniform, useWasmBackend } from './test_support/wasm.js';
+} from '../../src/ops/custom/landmarks_to_transform_matrix.js';
+import { flatten, naiveLandmarksToTransformMatrix, nest } from './naive_reference.js';
+import { expectAllClose, noLeak, rng, uniform, useWasmBackend } from './support.js';
 
 const LIPS_OPTIONS = {
   left_rotation_idx: 61,
@@ -136,7 +136,7 @@ describe('Landmarks2TransformMatrix v2', () => {
           const got = run(lm, n, o);
           expect(got.shape).to.deep.equal([1, 4, 4]);
           expect(got.dtype).to.equal('float32');
-          expectClose(got.data, naive(lm, n, o), 1e-5, `${what} trial ${trial}`);
+          expectAllClose(got.data, naive(lm, n, o), 1e-5, `${what} trial ${trial}`);
           // rows 2 and 3 are identity
           expect(Array.from(got.data.slice(8))).to.deep.equal([0, 0, 1, 0, 0, 0, 0, 1]);
         }
