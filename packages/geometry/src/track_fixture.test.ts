@@ -10,7 +10,7 @@ import {
   TRACK_F001_VS_F000,
   TRACK_IMAGE_HEIGHT as H,
   TRACK_IMAGE_WIDTH as W,
-} from './fixtures/track_f000_f001.js';
+} from '../test/fixtures/track_f000_f001.js';
 import { matchFaces } from './metrics.js';
 import { landmarksToPixels, projectLandmarks, unprojectLandmarks } from './projection.js';
 import {

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""One-off generator of src/fixtures/track_f000_f001.ts (committed; tests never read ../shared).
+"""One-off generator of test/fixtures/track_f000_f001.ts (committed; tests never read ../shared).
 
 Takes frames 0 and 1 of the reference tracking sequence (Google's MediaPipe JS solution, CPU path),
 rounds their 478 landmarks to 1/1000 px, and records, from those rounded values:
@@ -13,7 +13,7 @@ import argparse, json, os, subprocess, sys, tempfile
 
 ap = argparse.ArgumentParser()
 ap.add_argument('--shared', default=os.path.join('..', 'shared'))
-ap.add_argument('--out', default=os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'src', 'fixtures', 'track_f000_f001.ts'))
+ap.add_argument('--out', default=os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'test', 'fixtures', 'track_f000_f001.ts'))
 a = ap.parse_args()
 sys.path.insert(0, os.path.join(a.shared, 'spec', 'tools'))
 import numpy as np  # noqa: E402
