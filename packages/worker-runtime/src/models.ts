@@ -4,6 +4,7 @@
  * name the outputs, so the pipeline never indexes raw output arrays.
  */
 import type * as tf from '@tensorflow/tfjs-core';
+import { sigmoid } from '@face-mesh/geometry';
 import type { ExecutorOptions } from './executor_types.js';
 import { createExecutor, type ModelExecutor } from './model_executor.js';
 import { PlanExecutor } from './plan/plan_executor.js';
@@ -23,7 +24,8 @@ function expectSignature(g: ModelGraph, what: string, input: number[], outputSiz
   return sizes;
 }
 
-export const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+/** The face flag's logit to a probability (one definition, in geometry). */
+export { sigmoid };
 
 /**
  * The mesh model's outputs, px192 (pixels of the 192x192 input). Flat, and structurally the
