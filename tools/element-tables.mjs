@@ -1,0 +1,76 @@
+// The element's attribute and event tables in the READMEs, made from custom-elements.json (which
+// `npm run build` generates from the element's JSDoc), so the docs cannot drift from the code.
+//   node tools/element-tables.mjs          rewrite the tables between their markers
+//   node tools/element-tables.mjs --check  exit 1 (naming the file) when a table is out of date
+// The markers: <!-- element-attributes --> ... <!-- /element-attributes -->, and the same for
+// element-events. packages/element/test/readme.test.ts checks them in `npm test`.
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const TABLE_FILES = ['README.md', 'packages/element/README.md'];
+
+const cell = (s) => String(s ?? '').replace(/\s+/g, ' ').replace(/\|/g, '\\|').trim();
+
+/** A default as written in the code; a named constant is looked up in the element's sources. */
+function defaultText(value, sources) {
+  if (value === undefined) return '';
+  if (/^[A-Z][A-Z0-9_]*$/.test(value)) {
+    const m = sources.match(new RegExp(`export const ${value} = ([^;]+);`));
+    if (m) return m[1].trim();
+  }
+  return value;
+}
+
+/** The tables for a manifest (the parsed custom-elements.json). */
+export function elementTables(manifest, sources = '') {
+  const decl = manifest.modules.flatMap((m) => m.declarations ?? []).find((d) => d.tagName === 'face-mesh');
+  if (!decl) throw new Error('custom-elements.json has no <face-mesh> declaration');
+  const attributes = [
+    '| attribute | default | what |',
+    '|---|---|---|',
+    ...decl.attributes.map((a) => `| \`${a.name}\` | ${cell(defaultText(a.default, sources)) ? `\`${cell(defaultText(a.default, sources))}\`` : ''} | ${cell(a.description)} |`),
+  ].join('\n');
+  const events = [
+    '| event | when, and what `detail` holds |',
+    '|---|---|',
+    ...decl.events.map((e) => `| \`${e.name}\` | ${cell(e.description)} |`),
+  ].join('\n');
+  return { 'element-attributes': attributes, 'element-events': events };
+}
+
+/** `text` with each marked table replaced; throws when a marker is missing. */
+export function withTables(text, tables, file) {
+  let out = text;
+  for (const [name, table] of Object.entries(tables)) {
+    const re = new RegExp(`(<!-- ${name} -->\\n)[\\s\\S]*?(\\n<!-- /${name} -->)`);
+    if (!re.test(out)) throw new Error(`${file}: no <!-- ${name} --> ... <!-- /${name} --> markers`);
+    out = out.replace(re, (_, open, close) => `${open}${table}${close}`);
+  }
+  return out;
+}
+
+function main() {
+  const check = process.argv.includes('--check');
+  const manifest = JSON.parse(readFileSync(path.join(root, 'packages/element/custom-elements.json'), 'utf8'));
+  const sources = readFileSync(path.join(root, 'packages/element/src/face-mesh.ts'), 'utf8');
+  const tables = elementTables(manifest, sources);
+  let stale = 0;
+  for (const file of TABLE_FILES) {
+    const full = path.join(root, file);
+    const text = readFileSync(full, 'utf8');
+    const next = withTables(text, tables, file);
+    if (next === text) continue;
+    if (check) {
+      console.error(`${file}: the element tables are out of date: run node tools/element-tables.mjs`);
+      stale++;
+    } else {
+      writeFileSync(full, next);
+      console.log(`element-tables: ${file} updated`);
+    }
+  }
+  if (stale) process.exit(1);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
