@@ -1,12 +1,14 @@
 // `npm test`: every package's tests in headless Debian Chromium (/usr/bin/chromium, never a
-// downloaded browser), served cross-origin isolated except under the `noncoi` folders.
-import { chromeLauncher } from '@web/test-runner-chrome';
+// downloaded browser), and a cross-engine set of them in Debian's Firefox ESR and WebKitGTK
+// (tools/engines.mjs), served cross-origin isolated except under the `noncoi` folders.
+// One engine only: `npx web-test-runner --group chromium|firefox|webkit`.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromiumArgs, contentSecurityPolicy, crossOriginIsolation, jsToTs, tfjsFesmAlias } from './tools/dev-server-plugins.mjs';
+import { contentSecurityPolicy, crossOriginIsolation, jsToTs, originTestMirrors, tfjsFesmAlias } from './tools/dev-server-plugins.mjs';
+import { chromium, firefox, webkit } from './tools/engines.mjs';
 import { ensureTestClip } from './tools/test-clip.mjs';
 import { retainingPaths } from './tools/heap-retainers.mjs';
 
@@ -73,9 +75,22 @@ function dedicatedWorkerThreads(pid, detail = false) {
   return detail ? found : found.length;
 }
 
+/**
+ * The puppeteer page of a Chromium session, or null in Firefox (puppeteer over BiDi: no CDP) and
+ * WebKit (WebDriver): the commands below that need DevTools answer null there.
+ */
+function chromiumPage(session) {
+  if (session.browser.type !== 'puppeteer' || session.browser.name !== 'Chrome') return null;
+  return session.browser.getPage(session.id);
+}
+
+/** Commands that only Chromium (CDP, puppeteer events) can answer. */
+const CHROMIUM_ONLY = new Set(['record-requests', 'heap', 'retainers', 'worker-threads', 'list-workers']);
+
 const commands = {
   name: 'face-mesh-commands',
   async executeCommand({ command, payload, session }) {
+    if (CHROMIUM_ONLY.has(command) && !chromiumPage(session)) return null;
     if (command === 'write-module') {
       // A test-generated module (e.g. the README's snippet), served from /.wtr-tmp/ so bare imports resolve.
       const dir = path.join(root, '.wtr-tmp');
@@ -102,7 +117,7 @@ const commands = {
       return `/.wtr-tmp/assets/${name}/`;
     }
     if (command === 'record-requests') {
-      const page = session.browser.getPage(session.id);
+      const page = chromiumPage(session);
       if (payload.action === 'start') {
         const urls = [];
         const onRequest = (request) => urls.push(request.url());
@@ -117,7 +132,7 @@ const commands = {
       return rec.urls;
     }
     if (command === 'heap') {
-      const page = session.browser.getPage(session.id);
+      const page = chromiumPage(session);
       const cdp = await page.createCDPSession();
       try {
         await cdp.send('HeapProfiler.collectGarbage');
@@ -135,7 +150,7 @@ const commands = {
     }
     if (command === 'retainers') {
       // Why the page's nodes named like `payload.name` (a RegExp source) are still alive: a heap snapshot's shortest retaining paths.
-      const page = session.browser.getPage(session.id);
+      const page = chromiumPage(session);
       const cdp = await page.createCDPSession();
       const chunks = [];
       cdp.on('HeapProfiler.addHeapSnapshotChunk', (e) => chunks.push(e.chunk));
@@ -151,12 +166,12 @@ const commands = {
     if (command === 'worker-threads') {
       // The operating system's view, without DevTools: threads named "DedicatedWorker" (Blink's
       // worker threads, wasm pthreads included) in the processes of this test's browser.
-      const page = session.browser.getPage(session.id);
+      const page = chromiumPage(session);
       return dedicatedWorkerThreads(page.browser().process()?.pid, payload?.detail);
     }
     if (command === 'list-workers') {
       // Ask the browser now (Target.getTargets) rather than puppeteer's event-fed page.workers().
-      const page = session.browser.getPage(session.id);
+      const page = chromiumPage(session);
       const cdp = await page.createCDPSession();
       try {
         const { targetInfos } = await cdp.send('Target.getTargets');
@@ -169,9 +184,26 @@ const commands = {
   },
 };
 
+/**
+ * What runs in Firefox and WebKit too: the element's behaviour and the pages' edge cases, the
+ * single-thread fallback and cross-origin sources (noncoi), the wasm backend, the whole models
+ * against the NumPy references, the pipeline, and parity with Google's solution in that engine.
+ * The rest (worker and thread bookkeeping, heaps, request recording: DevTools; Chromium's fake-camera
+ * clip with a face) is Chromium's.
+ */
+export const CROSS_ENGINE_FILES = [
+  'packages/element/src/define.test.ts',
+  'packages/element/test/engines.test.ts',
+  'packages/element/test/noncoi/*.test.html',
+  'packages/worker-runtime/test/backend.test.ts',
+  'packages/worker-runtime/test/noncoi/*.test.html',
+  'packages/worker-runtime/test/model.test.ts',
+  'packages/worker-runtime/test/pipeline.test.ts',
+  'packages/worker-runtime/test/parity/parity.test.ts',
+];
+
 export default {
   rootDir: root,
-  files: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'packages/*/test/**/*.test.html'],
   nodeResolve: { browser: true },
   // 2 cores: one test file at a time keeps the wasm timings and worker start-up predictable.
   concurrency: 1,
@@ -179,24 +211,23 @@ export default {
   browserStartTimeout: 60_000,
   testsFinishTimeout: 600_000,
   testFramework: { config: { timeout: 120_000 } },
-  browsers: [
-    chromeLauncher({
-      launchOptions: {
-        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-        headless: true,
-        args: chromiumArgs({ userDataDir, fakeVideo: process.env.FAKE_VIDEO ?? ensureTestClip() }),
-        // Puppeteer's browser-wide target manager attaches DevTools to every worker, nested ones
-        // included, each paused until the debugger lets it run. With it, a terminated worker that
-        // had wasm threads kept its threads parked for the rest of the page in 3 of 3 runs of a
-        // stream-and-remove loop; without it, 0 of 4 (it still happens, rarer: see the README on
-        // threads). The page's own session still reaches workers (page.workers(): heaps) and sees
-        // their requests.
-        targetFilter: (target) => target.type() !== 'worker',
-      },
-    }),
+  groups: [
+    {
+      name: 'chromium',
+      files: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'packages/*/test/**/*.test.html'],
+      browsers: [chromium({ userDataDir, fakeVideo: process.env.FAKE_VIDEO ?? ensureTestClip() })],
+    },
+    { name: 'firefox', files: CROSS_ENGINE_FILES, browsers: [firefox()] },
+    { name: 'webkit', files: CROSS_ENGINE_FILES, browsers: [webkit()] },
   ],
   // Google's solution (the parity reference) logs every WebGL context it makes; keep the report readable.
   filterBrowserLogs: ({ args }) => !/gl_context|XNNPACK delegate|Lit is in dev mode/.test(String(args[0])),
-  middleware: [contentSecurityPolicy('/csp/', STRICT_CSP), contentSecurityPolicy('/csp-blob/', STRICT_CSP_BLOB), jsToTs(root), crossOriginIsolation(['/packages/worker-runtime/test/noncoi/'])],
+  middleware: [
+    contentSecurityPolicy('/csp/', STRICT_CSP),
+    contentSecurityPolicy('/csp-blob/', STRICT_CSP_BLOB),
+    ...originTestMirrors(root),
+    jsToTs(root),
+    crossOriginIsolation(['/packages/worker-runtime/test/noncoi/', '/packages/element/test/noncoi/']),
+  ],
   plugins: [commands, tfjsFesmAlias, esbuildPlugin({ ts: true, target: 'es2022', tsconfig: path.join(root, 'tsconfig.json') })],
 };
