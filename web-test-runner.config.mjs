@@ -9,10 +9,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { contentSecurityPolicy, crossOriginIsolation, jsToTs, originTestMirrors, tfjsFesmAlias } from './tools/dev-server-plugins.mjs';
 import { chromium, firefox, webkit } from './tools/engines.mjs';
-import { ensureTestClip } from './tools/test-clip.mjs';
+import { ensureTestClip, ensureTestMp4 } from './tools/test-clip.mjs';
 import { retainingPaths } from './tools/heap-retainers.mjs';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
+ensureTestMp4(); // for the engines test's H.264 case
 const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'face-mesh-wtr-'));
 process.on('exit', () => rmSync(userDataDir, { recursive: true, force: true }));
 

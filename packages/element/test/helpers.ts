@@ -4,6 +4,9 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import { liveWorkers } from '../src/runtime-client.js';
 import type { FaceMeshElement } from '../src/index.js';
 
+/** The engine these tests run in (the test groups: Chromium, Firefox ESR, WebKitGTK). */
+export const engine: 'Chromium' | 'Firefox' | 'WebKit' = /Firefox\//.test(navigator.userAgent) ? 'Firefox' : /Chrome\//.test(navigator.userAgent) ? 'Chromium' : 'WebKit';
+
 /** The built bundle's asset folder (wasm/ and models/), made by `npm run build` before the tests. */
 export const ASSETS = '/packages/element/dist/';
 
@@ -21,6 +24,12 @@ export function createFaceMesh(attrs: Record<string, string> = {}): FaceMeshElem
   document.body.append(el);
   return el;
 }
+
+/**
+ * Removing the element shuts it down at the end of the task (a removal followed by an insertion in
+ * the same task is a move, which keeps it running): wait for that.
+ */
+export const removalSettled = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
 /**
  * One wasm thread on any machine (as 'auto' gives on 2 cores): no nested wasm workers, whose
