@@ -85,13 +85,17 @@ function chromiumPage(session) {
   return session.browser.getPage(session.id);
 }
 
-/** Commands that only Chromium (CDP, puppeteer events) can answer. */
+/**
+ * Commands that only Chromium (CDP, puppeteer events) can answer; elsewhere they answer
+ * CHROMIUM_ONLY_ANSWER (null or undefined would mean "no such command").
+ */
+const CHROMIUM_ONLY_ANSWER = 'chromium-only';
 const CHROMIUM_ONLY = new Set(['record-requests', 'heap', 'retainers', 'worker-threads', 'list-workers']);
 
 const commands = {
   name: 'face-mesh-commands',
   async executeCommand({ command, payload, session }) {
-    if (CHROMIUM_ONLY.has(command) && !chromiumPage(session)) return null;
+    if (CHROMIUM_ONLY.has(command) && !chromiumPage(session)) return CHROMIUM_ONLY_ANSWER;
     if (command === 'write-module') {
       // A test-generated module (e.g. the README's snippet), served from /.wtr-tmp/ so bare imports resolve.
       const dir = path.join(root, '.wtr-tmp');

@@ -581,8 +581,12 @@ export class FaceMeshElement extends LitElement {
     const video = this.renderRoot?.querySelector('video');
     if (video) {
       video.pause();
+      const hadSource = video.srcObject !== null || video.hasAttribute('src');
       video.srcObject = null;
       video.removeAttribute('src');
+      // Without a load() the media player (decoder, GStreamer pipeline in WebKitGTK) lives on until
+      // garbage collection; WebKitGTK stalled new videos after a few such left-overs.
+      if (hadSource) video.load();
     }
     this.hiddenSuspended = false;
     if (this.running) {

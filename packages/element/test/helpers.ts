@@ -60,7 +60,11 @@ export async function faceBitmap(): Promise<ImageBitmap> {
 }
 
 interface WorkerTarget { id: string; url: string }
-const listWorkers = async () => (await executeServerCommand<WorkerTarget[], undefined>('list-workers')) ?? [];
+/** The browser's worker list; [] where it cannot tell (the command needs Chromium's DevTools). */
+const listWorkers = async () => {
+  const targets = await executeServerCommand<WorkerTarget[] | string, undefined>('list-workers');
+  return Array.isArray(targets) ? targets : [];
+};
 
 /**
  * The browser's list is browser-wide: the previous test file's page may still be closing, with its
@@ -84,7 +88,11 @@ export async function workersSettleAt(count: number): Promise<string[]> {
   return urls;
 }
 
-const workerThreads = async () => (await executeServerCommand<number, undefined>('worker-threads')) ?? -1;
+/** -1 where it cannot tell (not Linux, or not Chromium: the command finds the browser through puppeteer). */
+const workerThreads = async () => {
+  const threads = await executeServerCommand<number | string, undefined>('worker-threads');
+  return typeof threads === 'number' ? threads : -1;
+};
 
 /**
  * Dedicated-worker threads the operating system runs in the test browser's processes when this

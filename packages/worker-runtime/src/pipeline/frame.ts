@@ -62,6 +62,28 @@ function drawToRgba(source: CanvasImageSource, width: number, height: number): R
   return { data, width, height };
 }
 
+let copyToRgbaWorks: Promise<boolean> | undefined;
+
+/**
+ * Whether VideoFrame.copyTo honours `format: 'RGBA'`: WebKitGTK 2.50 accepts the option but copies
+ * the frame's own bytes (BGRA), which swaps red and blue. Checked once on a 1-pixel BGRA frame.
+ */
+function videoFrameCopiesToRgba(): Promise<boolean> {
+  copyToRgbaWorks ??= (async () => {
+    const probe = new VideoFrame(new Uint8Array([255, 0, 0, 255]), { format: 'BGRA', codedWidth: 1, codedHeight: 1, timestamp: 0 });
+    try {
+      const out = new Uint8Array(4);
+      await probe.copyTo(out, { format: 'RGBA', colorSpace: 'srgb' } as VideoFrameCopyToOptions);
+      return out[0] === 0 && out[2] === 255; // a blue pixel
+    } catch {
+      return false;
+    } finally {
+      probe.close();
+    }
+  })();
+  return copyToRgbaWorks;
+}
+
 function isVideoFrame(frame: FrameInput): frame is VideoFrame {
   return typeof VideoFrame !== 'undefined' && frame instanceof VideoFrame;
 }
@@ -82,7 +104,7 @@ export async function readFrame(frame: FrameInput): Promise<RgbaImage> {
     // copyTo gives the visible rect at its coded resolution; when the frame is meant to be shown
     // at another size (anamorphic video, a displayWidth/Height given), only drawing scales it.
     const visible = frame.visibleRect;
-    if (!visible || visible.width !== width || visible.height !== height) return drawToRgba(frame, width, height);
+    if (!visible || visible.width !== width || visible.height !== height || !(await videoFrameCopiesToRgba())) return drawToRgba(frame, width, height);
     try {
       const data = new Uint8Array(width * height * 4);
       await frame.copyTo(data, { format: 'RGBA', colorSpace: 'srgb' } as VideoFrameCopyToOptions);
