@@ -7,8 +7,8 @@
  * the error it gives is what is tested.
  */
 import { expect } from 'chai';
-import { ASSETS, ONE_THREAD, createFaceMesh, engine, expectNoWorkersLeft, faceBitmap, nextEvent, removalSettled } from './helpers.js';
-import { liveWorkers } from '../src/runtime-client.js';
+import { ASSETS, BUILT_WORKER, ONE_THREAD, createFaceMesh, engine, expectNoWorkersLeft, faceBitmap, nextEvent, removalSettled } from './helpers.js';
+import { liveWorkers, runtimeSettings } from '../src/runtime-client.js';
 import { FaceMeshElement, type ErrorDetail, type LandmarksDetail, type LandmarksEvent, type ReadyEvent } from '../src/index.js';
 import '../src/define.js';
 
@@ -52,6 +52,14 @@ const shownStream = (el: FaceMeshElement) => el.shadowRoot!.querySelector('video
 
 describe(`<face-mesh> in ${engine}`, function () {
   this.timeout(180_000);
+  // The built worker (one file, what users run): from source, Firefox took seconds to load its
+  // ~100 modules through the dev server, long enough for the heartbeat to call it hung.
+  before(() => {
+    runtimeSettings.workerUrl = BUILT_WORKER;
+  });
+  after(() => {
+    runtimeSettings.workerUrl = '';
+  });
 
   afterEach(async () => {
     for (const el of document.querySelectorAll('face-mesh')) el.remove();
@@ -137,12 +145,12 @@ describe(`<face-mesh> in ${engine}`, function () {
       expect(await code(nowhere.detect(await faceBitmap()))).to.equal('wasm-load-failed');
 
       const camera = create();
-      const real = navigator.mediaDevices.getUserMedia;
-      navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('denied in this test', 'NotAllowedError'));
+      // (defineProperty: WebKitGTK kept calling its own getUserMedia after a plain assignment)
+      Object.defineProperty(navigator.mediaDevices, 'getUserMedia', { configurable: true, writable: true, value: () => Promise.reject(new DOMException('denied in this test', 'NotAllowedError')) });
       try {
         expect(await code(camera.start())).to.equal('camera-denied');
       } finally {
-        navigator.mediaDevices.getUserMedia = real;
+        delete (navigator.mediaDevices as { getUserMedia?: unknown }).getUserMedia;
       }
     });
   });
