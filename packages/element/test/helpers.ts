@@ -4,8 +4,7 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import { liveWorkers } from '../src/runtime-client.js';
 import type { FaceMeshElement } from '../src/index.js';
 
-/** The engine these tests run in (the test groups: Chromium, Firefox ESR, WebKitGTK). */
-export const engine: 'Chromium' | 'Firefox' | 'WebKit' = /Firefox\//.test(navigator.userAgent) ? 'Firefox' : /Chrome\//.test(navigator.userAgent) ? 'Chromium' : 'WebKit';
+export { engine } from '../../worker-runtime/test/engine.js';
 
 /** The built bundle's asset folder (wasm/ and models/), made by `npm run build` before the tests. */
 export const ASSETS = '/packages/element/dist/';

@@ -11,6 +11,7 @@ import { chooseThreadCount } from '../src/index.js';
 import { fixtureInput, loadFixtures, type ModelFixtures } from './fixtures.js';
 import { maxAbsDiff } from './helpers.js';
 import { spawnRuntime, WASM_BASE } from './spawn.js';
+import { threadedBinaryTested } from './engine.js';
 
 const TOL = 1e-3;
 const MESH_URL = '/models/dist/face_landmark_with_attention.tflite';
@@ -34,7 +35,7 @@ describe('whole models in the worker vs the NumPy reference', () => {
     detectorInput = await fixtureInput(fx.detector.input);
   });
 
-  for (const binary of ['threaded-simd', 'simd', 'plain'] as const) {
+  for (const binary of threadedBinaryTested ? (['threaded-simd', 'simd', 'plain'] as const) : (['simd', 'plain'] as const)) {
     it(`${binary}: attention mesh, plain mesh and detector outputs match; 20 runs leak no tensor`, async () => {
       const { api, worker } = spawnRuntime();
       try {
