@@ -349,8 +349,13 @@ export class FaceMeshElement extends LitElement {
     const generation = ++this.generation;
     this.stopSource();
     this.startedSrc = this.src;
-    const srcUrl = this.src ? new URL(this.src, document.baseURI) : null;
+    let srcUrl: URL | null = null;
     try {
+      try {
+        srcUrl = this.src ? new URL(this.src, document.baseURI) : null;
+      } catch {
+        throw new FaceMeshError('source-failed', `src "${this.src}" is not a URL.`);
+      }
       const kindOf = srcUrl ? sourceKind(srcUrl, this.srcType, this.crossOrigin) : Promise.resolve<SourceKind>('camera');
       const [kind] = await Promise.all([
         kindOf.catch((e: unknown) => {

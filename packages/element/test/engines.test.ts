@@ -1,71 +1,19 @@
 /**
  * <face-mesh> in every engine `npm test` runs (Chromium, Firefox, WebKit): still and video `src`,
- * detect(), events and their typed arrays, error codes, removal, the engine's own fake camera, and
- * what pages throw at it: sources on other origins, URLs that do not say what they are, hidden
- * pages, moves in the DOM, browsers without an offscreen overlay or requestVideoFrameCallback.
+ * detect(), events and their typed arrays, error codes, removal, the engine's own fake camera.
  * Where an engine lacks something (an H.264 decoder, MediaStreamTrackProcessor), the fallback or
- * the error it gives is what is tested.
+ * the error it gives is what is tested. (What pages throw at it: page-cases.test.ts.)
  */
 import { expect } from 'chai';
-import { ASSETS, BUILT_WORKER, ONE_THREAD, createFaceMesh, engine, expectNoWorkersLeft, faceBitmap, nextEvent, removalSettled } from './helpers.js';
-import { liveWorkers, runtimeSettings } from '../src/runtime-client.js';
-import { FaceMeshElement, type ErrorDetail, type LandmarksDetail, type LandmarksEvent, type ReadyEvent } from '../src/index.js';
+import { ASSETS, engine, expectNoWorkersLeft, faceBitmap, nextEvent, removalSettled } from './helpers.js';
+import { MP4, SAMPLE6, CLIP, create, eventsDuring, expectFaceArrays, nextError, shownStream, useBuiltWorkerAndCleanUp, withFace } from './engine-support.js';
+import { liveWorkers } from '../src/runtime-client.js';
+import { FaceMeshElement, type LandmarksEvent, type ReadyEvent } from '../src/index.js';
 import '../src/define.js';
-
-const SAMPLE6 = '/node_modules/@vladmandic/face-api/demo/sample6.jpg';
-const CLIP = '/demo/media/sample-clip.webm';
-/** Made by the test config (tools/test-clip.mjs): the still face as H.264. */
-const MP4 = '/node_modules/.cache/face-mesh/still-face.mp4';
-/** The test server on its other name: another origin (see originTestMirrors in tools/dev-server-plugins.mjs). */
-const OTHER_ORIGIN = location.origin.replace('//localhost:', '//127.0.0.1:');
-
-const create = (attrs: Record<string, string> = {}) => createFaceMesh({ ...ONE_THREAD, ...attrs });
-const nextError = (el: EventTarget) => nextEvent<CustomEvent<ErrorDetail>>(el, 'error').then((e) => e.detail);
-const withFace = (el: EventTarget) => nextEvent<LandmarksEvent>(el, 'landmarks', (e) => e.detail.faces.length > 0).then((e) => e.detail);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Every `type` event `el` fires during `ms`. */
-async function eventsDuring<T extends Event>(el: EventTarget, type: string, ms: number): Promise<T[]> {
-  const seen: T[] = [];
-  const on = (e: Event) => seen.push(e as T);
-  el.addEventListener(type, on);
-  await sleep(ms);
-  el.removeEventListener(type, on);
-  return seen;
-}
-
-function expectFaceArrays(detail: LandmarksDetail): void {
-  const face = detail.faces[0];
-  expect(face.landmarks).to.be.instanceOf(Float32Array).with.length(478 * 3);
-  expect(face.normalized).to.be.instanceOf(Float32Array).with.length(478 * 3);
-  expect(face.regions.lips).to.be.instanceOf(Float32Array).with.length(160);
-  expect(face.regions.leftIris).to.be.instanceOf(Float32Array).with.length(10);
-  expect(face.score).to.be.within(0.5, 1);
-  for (let i = 0; i < face.landmarks.length; i += 3) {
-    expect(face.landmarks[i]).to.be.within(0, detail.width);
-    expect(face.landmarks[i + 1]).to.be.within(0, detail.height);
-  }
-}
-
-/** The stream the element shows (camera or video), from its shadow DOM. */
-const shownStream = (el: FaceMeshElement) => el.shadowRoot!.querySelector('video')!.srcObject as MediaStream | null;
 
 describe(`<face-mesh> in ${engine}`, function () {
   this.timeout(180_000);
-  // The built worker (one file, what users run): from source, Firefox took seconds to load its
-  // ~100 modules through the dev server, long enough for the heartbeat to call it hung.
-  before(() => {
-    runtimeSettings.workerUrl = BUILT_WORKER;
-  });
-  after(() => {
-    runtimeSettings.workerUrl = '';
-  });
-
-  afterEach(async () => {
-    for (const el of document.querySelectorAll('face-mesh')) el.remove();
-    await removalSettled();
-    await expectNoWorkersLeft();
-  });
+  useBuiltWorkerAndCleanUp();
 
   describe('sources, events, errors', () => {
     it('a still src: ready, landmarks with typed arrays, facefound per face', async () => {
@@ -172,141 +120,6 @@ describe(`<face-mesh> in ${engine}`, function () {
       expect(track.readyState).to.equal('ended');
       expect(el.running).to.equal(false);
       await expectNoWorkersLeft();
-    });
-  });
-
-  describe('what pages throw at it', () => {
-    it('a video from another origin without CORS: one source-failed naming CORS, no per-frame errors', async () => {
-      const el = create({ src: `${OTHER_ORIGIN}/no-cors${CLIP}` });
-      const error = await nextError(el);
-      console.log(`${engine}, cross-origin video without CORS: ${error.code}: ${error.message}`);
-      expect(error.code).to.equal('source-failed');
-      expect(error.message).to.contain('CORS').and.contain(OTHER_ORIGIN);
-      expect(await eventsDuring(el, 'error', 1500), 'more errors').to.deep.equal([]);
-      expect(el.running).to.equal(false);
-    });
-
-    it('an image from another origin without CORS: source-failed naming CORS', async () => {
-      const el = create({ src: `${OTHER_ORIGIN}/no-cors${SAMPLE6}` });
-      const error = await nextError(el);
-      expect(error.code).to.equal('source-failed');
-      expect(error.message).to.contain('CORS').and.contain(OTHER_ORIGIN);
-    });
-
-    it('crossorigin="anonymous" is passed to the video: a CORS-enabled video from another origin gives landmarks', async () => {
-      const el = create({ crossorigin: 'anonymous', src: `${OTHER_ORIGIN}/cors${CLIP}` });
-      expectFaceArrays(await withFace(el));
-      expect(el.shadowRoot!.querySelector('video')!.crossOrigin).to.equal('anonymous');
-    });
-
-    it('blob:, data: and extension-less URLs are sniffed: a video plays as a video, an image is read as an image', async () => {
-      const clip = await (await fetch(CLIP)).blob();
-      const blobUrl = URL.createObjectURL(clip);
-      try {
-        const video = create({ src: blobUrl });
-        expectFaceArrays(await withFace(video));
-        expect((await eventsDuring(video, 'landmarks', 1000)).length, 'a stream of frames, not one still').to.be.greaterThan(1);
-        expect(video.shadowRoot!.querySelector('video')!.src).to.equal(blobUrl);
-        video.remove();
-      } finally {
-        URL.revokeObjectURL(blobUrl);
-      }
-      const extensionless = create({ src: '/no-extension/demo/media/sample-clip' });
-      expectFaceArrays(await withFace(extensionless));
-      expect(extensionless.shadowRoot!.querySelector('video')!.src).to.contain('/no-extension/');
-      extensionless.remove();
-
-      const jpeg = new Uint8Array(await (await fetch(SAMPLE6)).arrayBuffer());
-      let binary = '';
-      for (let i = 0; i < jpeg.length; i += 0x8000) binary += String.fromCharCode(...jpeg.subarray(i, i + 0x8000));
-      const image = create({ 'max-faces': '4', src: `data:image/jpeg;base64,${btoa(binary)}` });
-      expect((await nextEvent<LandmarksEvent>(image, 'landmarks')).detail.faces).to.have.length(4);
-    });
-
-    it('src-type overrides the guess: an extension-less image URL with src-type="image"', async () => {
-      const el = create({ 'src-type': 'image', 'max-faces': '4', src: '/no-extension/node_modules/@vladmandic/face-api/demo/sample6' });
-      const { detail } = await nextEvent<LandmarksEvent>(el, 'landmarks');
-      expect(detail.faces).to.have.length(4);
-    });
-
-    describe('a hidden page', () => {
-      const setHidden = (hidden: boolean) => {
-        Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
-        Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (hidden ? 'hidden' : 'visible') });
-        document.dispatchEvent(new Event('visibilitychange'));
-      };
-      afterEach(() => {
-        // back to the Document.prototype getters
-        delete (document as { hidden?: boolean }).hidden;
-        delete (document as { visibilityState?: string }).visibilityState;
-      });
-
-      it('stops processing with a suspend event while document.hidden, and resumes when visible', async () => {
-        const el = create({ src: CLIP });
-        await withFace(el);
-        const suspend = nextEvent<CustomEvent<{ reason: string }>>(el, 'suspend');
-        setHidden(true);
-        expect((await suspend).detail.reason).to.equal('hidden');
-        await sleep(300); // a frame already in the worker may still arrive
-        expect(await eventsDuring(el, 'landmarks', 1500), 'frames while hidden').to.deep.equal([]);
-        expect(el.shadowRoot!.querySelector('video')!.paused, 'the video is paused').to.equal(true);
-        const resume = nextEvent<CustomEvent<{ reason: string }>>(el, 'resume');
-        setHidden(false);
-        expect((await resume).detail.reason).to.equal('hidden');
-        expectFaceArrays(await withFace(el));
-      });
-    });
-
-    it('a move in the DOM (removed and inserted in the same task) keeps the camera and the worker running', async () => {
-      const el = create();
-      await el.start();
-      await nextEvent<LandmarksEvent>(el, 'landmarks');
-      const track = shownStream(el)!.getVideoTracks()[0];
-      const other = document.createElement('div');
-      document.body.append(other);
-      el.remove();
-      other.append(el);
-      await sleep(100);
-      expect(el.running, 'still running').to.equal(true);
-      expect(track.readyState, 'the same camera track').to.equal('live');
-      expect(shownStream(el)?.getVideoTracks()[0]).to.equal(track);
-      await nextEvent<LandmarksEvent>(el, 'landmarks');
-      expect(liveWorkers.size).to.equal(1);
-      // a real removal still stops everything
-      el.remove();
-      await removalSettled();
-      expect(track.readyState).to.equal('ended');
-      other.remove();
-    });
-
-    it('no transferControlToOffscreen: ready says the overlay is off; landmarks still come', async () => {
-      const proto = HTMLCanvasElement.prototype as { transferControlToOffscreen?: unknown };
-      const saved = Object.getOwnPropertyDescriptor(HTMLCanvasElement.prototype, 'transferControlToOffscreen')!;
-      delete proto.transferControlToOffscreen;
-      try {
-        const el = create({ src: CLIP });
-        const ready = nextEvent<ReadyEvent>(el, 'ready');
-        const { detail } = await ready;
-        expect(detail.overlay).to.equal('off');
-        expect(detail.note).to.contain('transferControlToOffscreen');
-        expectFaceArrays(await withFace(el));
-        expect(el.shadowRoot!.querySelector('canvas'), 'no overlay canvas').to.equal(null);
-      } finally {
-        Object.defineProperty(HTMLCanvasElement.prototype, 'transferControlToOffscreen', saved);
-      }
-    });
-
-    it('no requestVideoFrameCallback: a video src still streams (animation frames watch the video time)', async () => {
-      const proto = HTMLVideoElement.prototype as { requestVideoFrameCallback?: unknown };
-      const saved = Object.getOwnPropertyDescriptor(HTMLVideoElement.prototype, 'requestVideoFrameCallback')!;
-      delete proto.requestVideoFrameCallback;
-      try {
-        const el = create({ src: CLIP });
-        expectFaceArrays(await withFace(el));
-        expect((await eventsDuring(el, 'landmarks', 1500)).length, 'frames in 1.5 s').to.be.greaterThan(2);
-      } finally {
-        Object.defineProperty(HTMLVideoElement.prototype, 'requestVideoFrameCallback', saved);
-      }
     });
   });
 });
