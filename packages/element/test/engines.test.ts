@@ -93,12 +93,14 @@ describe(`<face-mesh> in ${engine}`, function () {
       expect(await code(nowhere.detect(await faceBitmap()))).to.equal('wasm-load-failed');
 
       const camera = create();
-      // (defineProperty: WebKitGTK kept calling its own getUserMedia after a plain assignment)
-      Object.defineProperty(navigator.mediaDevices, 'getUserMedia', { configurable: true, writable: true, value: () => Promise.reject(new DOMException('denied in this test', 'NotAllowedError')) });
+      // (on the prototype, with defineProperty: WebKitGTK now and then called its own getUserMedia
+      // after a plain assignment to the instance)
+      const real = Object.getOwnPropertyDescriptor(MediaDevices.prototype, 'getUserMedia')!;
+      Object.defineProperty(MediaDevices.prototype, 'getUserMedia', { configurable: true, writable: true, value: () => Promise.reject(new DOMException('denied in this test', 'NotAllowedError')) });
       try {
         expect(await code(camera.start())).to.equal('camera-denied');
       } finally {
-        delete (navigator.mediaDevices as { getUserMedia?: unknown }).getUserMedia;
+        Object.defineProperty(MediaDevices.prototype, 'getUserMedia', real);
       }
     });
   });

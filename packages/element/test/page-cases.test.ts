@@ -15,29 +15,6 @@ describe(`<face-mesh> in ${engine}: what pages throw at it`, function () {
   this.timeout(180_000);
   useBuiltWorkerAndCleanUp();
 
-    it('a video from another origin without CORS: one source-failed naming CORS, no per-frame errors', async () => {
-      const el = create({ src: `${OTHER_ORIGIN}/no-cors${CLIP}` });
-      const error = await nextError(el);
-      console.log(`${engine}, cross-origin video without CORS: ${error.code}: ${error.message}`);
-      expect(error.code).to.equal('source-failed');
-      expect(error.message).to.contain('CORS').and.contain(OTHER_ORIGIN);
-      expect(await eventsDuring(el, 'error', 1500), 'more errors').to.deep.equal([]);
-      expect(el.running).to.equal(false);
-    });
-
-    it('an image from another origin without CORS: source-failed naming CORS', async () => {
-      const el = create({ src: `${OTHER_ORIGIN}/no-cors${SAMPLE6}` });
-      const error = await nextError(el);
-      expect(error.code).to.equal('source-failed');
-      expect(error.message).to.contain('CORS').and.contain(OTHER_ORIGIN);
-    });
-
-    it('crossorigin="anonymous" is passed to the video: a CORS-enabled video from another origin gives landmarks', async () => {
-      const el = create({ crossorigin: 'anonymous', src: `${OTHER_ORIGIN}/cors${CLIP}` });
-      expectFaceArrays(await withFace(el));
-      expect(el.shadowRoot!.querySelector('video')!.crossOrigin).to.equal('anonymous');
-    });
-
     it('blob:, data: and extension-less URLs are sniffed: a video plays as a video, an image is read as an image', async () => {
       const clip = await (await fetch(CLIP)).blob();
       const blobUrl = URL.createObjectURL(clip);
@@ -148,5 +125,29 @@ describe(`<face-mesh> in ${engine}: what pages throw at it`, function () {
       } finally {
         Object.defineProperty(HTMLVideoElement.prototype, 'requestVideoFrameCallback', saved);
       }
+    });
+
+  // Last: in WebKitGTK 2.50 the next video after these stalled (playing, time 0, no frame) in 5 of 5 runs.
+  it('a video from another origin without CORS: one source-failed naming CORS, no per-frame errors', async () => {
+      const el = create({ src: `${OTHER_ORIGIN}/no-cors${CLIP}` });
+      const error = await nextError(el);
+      console.log(`${engine}, cross-origin video without CORS: ${error.code}: ${error.message}`);
+      expect(error.code).to.equal('source-failed');
+      expect(error.message).to.contain('CORS').and.contain(OTHER_ORIGIN);
+      expect(await eventsDuring(el, 'error', 1500), 'more errors').to.deep.equal([]);
+      expect(el.running).to.equal(false);
+    });
+
+    it('an image from another origin without CORS: source-failed naming CORS', async () => {
+      const el = create({ src: `${OTHER_ORIGIN}/no-cors${SAMPLE6}` });
+      const error = await nextError(el);
+      expect(error.code).to.equal('source-failed');
+      expect(error.message).to.contain('CORS').and.contain(OTHER_ORIGIN);
+    });
+
+    it('crossorigin="anonymous" is passed to the video: a CORS-enabled video from another origin gives landmarks', async () => {
+      const el = create({ crossorigin: 'anonymous', src: `${OTHER_ORIGIN}/cors${CLIP}` });
+      expectFaceArrays(await withFace(el));
+      expect(el.shadowRoot!.querySelector('video')!.crossOrigin).to.equal('anonymous');
     });
 });
