@@ -5,7 +5,7 @@
  * file, so a separate page: WebKitGTK's media stack stalled now and then late in a long page.)
  */
 import { expect } from 'chai';
-import { engine, nextEvent, removalSettled } from './helpers.js';
+import { engine, faceBitmap, nextEvent, removalSettled } from './helpers.js';
 import { CLIP, OTHER_ORIGIN, SAMPLE6, create, eventsDuring, expectFaceArrays, nextError, shownStream, sleep, useBuiltWorkerAndCleanUp, withFace } from './engine-support.js';
 import { liveWorkers } from '../src/runtime-client.js';
 import type { LandmarksEvent, ReadyEvent } from '../src/index.js';
@@ -57,21 +57,23 @@ describe(`<face-mesh> in ${engine}: what pages throw at it`, function () {
         delete (document as { visibilityState?: string }).visibilityState;
       });
 
-      it('stops processing with a suspend event while document.hidden, and resumes when visible', async () => {
-        const el = create({ src: CLIP });
-        const video = () => el.shadowRoot!.querySelector('video')!;
-        const state = () => `video paused ${video().paused}, time ${video().currentTime.toFixed(2)}, readyState ${video().readyState}, running ${el.running}`;
-        await withFace(el).catch((e: Error) => expect.fail(`before hiding: ${e.message}; ${state()}`));
+      // The camera (every engine's fake one), not a video file: WebKitGTK's media stack stalled
+      // video files now and then in long runs (README, browser support), which is not what this tests.
+      it('stops processing with a suspend event while document.hidden, and resumes when visible; the camera stays open', async () => {
+        const el = create();
+        await el.start();
+        await nextEvent<LandmarksEvent>(el, 'landmarks');
+        const track = shownStream(el)!.getVideoTracks()[0];
         const suspend = nextEvent<CustomEvent<{ reason: string }>>(el, 'suspend');
         setHidden(true);
         expect((await suspend).detail.reason).to.equal('hidden');
         await sleep(300); // a frame already in the worker may still arrive
         expect(await eventsDuring(el, 'landmarks', 1500), 'frames while hidden').to.deep.equal([]);
-        expect(el.shadowRoot!.querySelector('video')!.paused, 'the video is paused').to.equal(true);
+        expect(track.readyState, 'the camera stays open').to.equal('live');
         const resume = nextEvent<CustomEvent<{ reason: string }>>(el, 'resume');
         setHidden(false);
         expect((await resume).detail.reason).to.equal('hidden');
-        expectFaceArrays(await withFace(el).catch((e: Error) => expect.fail(`after resuming: ${e.message}; ${state()}`)));
+        expect((await eventsDuring(el, 'landmarks', 1500)).length, 'frames in 1.5 s after resuming').to.be.greaterThan(2);
       });
     });
 
@@ -102,28 +104,34 @@ describe(`<face-mesh> in ${engine}: what pages throw at it`, function () {
       const saved = Object.getOwnPropertyDescriptor(HTMLCanvasElement.prototype, 'transferControlToOffscreen')!;
       delete proto.transferControlToOffscreen;
       try {
-        const el = create({ src: CLIP });
+        const el = create();
         const ready = nextEvent<ReadyEvent>(el, 'ready');
+        const result = await el.detect(await faceBitmap());
         const { detail } = await ready;
         expect(detail.overlay).to.equal('off');
         expect(detail.note).to.contain('transferControlToOffscreen');
-        expectFaceArrays(await withFace(el));
+        expect(result.faces).to.have.length(1);
         expect(el.shadowRoot!.querySelector('canvas'), 'no overlay canvas').to.equal(null);
       } finally {
         Object.defineProperty(HTMLCanvasElement.prototype, 'transferControlToOffscreen', saved);
       }
     });
 
-    it('no requestVideoFrameCallback: a video src still streams (animation frames watch the video time)', async () => {
+    it('no requestVideoFrameCallback (nor MediaStreamTrackProcessor): the camera still streams through the <video>, animation frames watching its time', async () => {
       const proto = HTMLVideoElement.prototype as { requestVideoFrameCallback?: unknown };
       const saved = Object.getOwnPropertyDescriptor(HTMLVideoElement.prototype, 'requestVideoFrameCallback')!;
+      const global = globalThis as { MediaStreamTrackProcessor?: unknown };
+      const processor = global.MediaStreamTrackProcessor;
       delete proto.requestVideoFrameCallback;
+      delete global.MediaStreamTrackProcessor;
       try {
-        const el = create({ src: CLIP });
-        expectFaceArrays(await withFace(el));
+        const el = create();
+        await el.start();
+        await nextEvent<LandmarksEvent>(el, 'landmarks');
         expect((await eventsDuring(el, 'landmarks', 1500)).length, 'frames in 1.5 s').to.be.greaterThan(2);
       } finally {
         Object.defineProperty(HTMLVideoElement.prototype, 'requestVideoFrameCallback', saved);
+        if (processor) global.MediaStreamTrackProcessor = processor;
       }
     });
 
