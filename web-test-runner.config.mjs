@@ -1,18 +1,21 @@
 // `npm test`: every package's tests in headless Debian Chromium (/usr/bin/chromium, never a
-// downloaded browser), served cross-origin isolated except under the `noncoi` folders.
-import { chromeLauncher } from '@web/test-runner-chrome';
+// downloaded browser), and a cross-engine set of them in Debian's Firefox ESR and WebKitGTK
+// (tools/engines.mjs), served cross-origin isolated except under the `noncoi` folders.
+// One engine only: `npx web-test-runner --group chromium|firefox|webkit`.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { PassThrough } from 'node:stream';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromiumArgs, contentSecurityPolicy, crossOriginIsolation, jsToTs, tfjsFesmAlias } from './tools/dev-server-plugins.mjs';
-import { ensureTestClip } from './tools/test-clip.mjs';
+import { contentSecurityPolicy, crossOriginIsolation, jsToTs, originTestMirrors, tfjsFesmAlias } from './tools/dev-server-plugins.mjs';
+import { chromium, firefox, webkit } from './tools/engines.mjs';
+import { ensureTestClip, ensureTestMp4 } from './tools/test-clip.mjs';
 import { retainingPaths } from './tools/heap-retainers.mjs';
 import { aliasedTablesModel, flexBombModel } from './packages/worker-runtime/test/node/hostile_models.mjs';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
+ensureTestMp4(); // for the engines test's H.264 case
 const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'face-mesh-wtr-'));
 process.on('exit', () => rmSync(userDataDir, { recursive: true, force: true }));
 
@@ -104,9 +107,26 @@ function dedicatedWorkerThreads(pid, detail = false) {
   return detail ? found : found.length;
 }
 
+/**
+ * The puppeteer page of a Chromium session, or null in Firefox (puppeteer over BiDi: no CDP) and
+ * WebKit (WebDriver): the commands below that need DevTools answer null there.
+ */
+function chromiumPage(session) {
+  if (session.browser.type !== 'puppeteer' || session.browser.name !== 'Chrome') return null;
+  return session.browser.getPage(session.id);
+}
+
+/**
+ * Commands that only Chromium (CDP, puppeteer events) can answer; elsewhere they answer
+ * CHROMIUM_ONLY_ANSWER (null or undefined would mean "no such command").
+ */
+const CHROMIUM_ONLY_ANSWER = 'chromium-only';
+const CHROMIUM_ONLY = new Set(['record-requests', 'heap', 'retainers', 'worker-threads', 'list-workers']);
+
 const commands = {
   name: 'face-mesh-commands',
   async executeCommand({ command, payload, session }) {
+    if (CHROMIUM_ONLY.has(command) && !chromiumPage(session)) return CHROMIUM_ONLY_ANSWER;
     if (command === 'write-module') {
       // A test-generated module (e.g. the README's snippet), served from /.wtr-tmp/ so bare imports resolve.
       const dir = path.join(root, '.wtr-tmp');
@@ -114,6 +134,14 @@ const commands = {
       const name = path.basename(String(payload.name));
       writeFileSync(path.join(dir, name), String(payload.source));
       return `/.wtr-tmp/${name}`;
+    }
+    if (command === 'save-parity-reference') {
+      // Only on request: the parity test otherwise checks the committed file against Google's live output.
+      if (process.env.UPDATE_PARITY_REFERENCE !== '1') return false;
+      const file = path.join(root, path.normalize(String(payload.path)));
+      if (!file.startsWith(path.join(root, 'packages')) || !file.endsWith('google-reference.json')) throw new Error(`refusing to write ${file}`);
+      writeFileSync(file, `${JSON.stringify(payload.reference, null, 1)}\n`);
+      return true;
     }
     if (command === 'asset-variant') {
       const name = path.basename(String(payload.name));
@@ -140,7 +168,7 @@ const commands = {
       return `/.wtr-tmp/assets/${name}/`;
     }
     if (command === 'record-requests') {
-      const page = session.browser.getPage(session.id);
+      const page = chromiumPage(session);
       if (payload.action === 'start') {
         const urls = [];
         const onRequest = (request) => urls.push(request.url());
@@ -160,7 +188,7 @@ const commands = {
       return page.screenshot({ encoding: 'base64', clip: payload.clip });
     }
     if (command === 'heap') {
-      const page = session.browser.getPage(session.id);
+      const page = chromiumPage(session);
       const cdp = await page.createCDPSession();
       try {
         await cdp.send('HeapProfiler.collectGarbage');
@@ -178,7 +206,7 @@ const commands = {
     }
     if (command === 'retainers') {
       // Why the page's nodes named like `payload.name` (a RegExp source) are still alive: a heap snapshot's shortest retaining paths.
-      const page = session.browser.getPage(session.id);
+      const page = chromiumPage(session);
       const cdp = await page.createCDPSession();
       const chunks = [];
       cdp.on('HeapProfiler.addHeapSnapshotChunk', (e) => chunks.push(e.chunk));
@@ -194,12 +222,12 @@ const commands = {
     if (command === 'worker-threads') {
       // The operating system's view, without DevTools: threads named "DedicatedWorker" (Blink's
       // worker threads, wasm pthreads included) in the processes of this test's browser.
-      const page = session.browser.getPage(session.id);
+      const page = chromiumPage(session);
       return dedicatedWorkerThreads(page.browser().process()?.pid, payload?.detail);
     }
     if (command === 'list-workers') {
       // Ask the browser now (Target.getTargets) rather than puppeteer's event-fed page.workers().
-      const page = session.browser.getPage(session.id);
+      const page = chromiumPage(session);
       const cdp = await page.createCDPSession();
       try {
         const { targetInfos } = await cdp.send('Target.getTargets');
@@ -212,9 +240,27 @@ const commands = {
   },
 };
 
+/**
+ * What runs in Firefox and WebKit too: the element's behaviour and the pages' edge cases, the
+ * single-thread fallback and cross-origin sources (noncoi), the wasm backend, the whole models
+ * against the NumPy references, the pipeline, and parity with Google's solution in that engine.
+ * The rest (worker and thread bookkeeping, heaps, request recording: DevTools; Chromium's fake-camera
+ * clip with a face) is Chromium's.
+ */
+export const CROSS_ENGINE_FILES = [
+  'packages/element/src/define.test.ts',
+  'packages/element/test/engines.test.ts',
+  'packages/element/test/page-cases.test.ts',
+  'packages/element/test/noncoi/*.test.html',
+  'packages/worker-runtime/test/backend.test.ts',
+  'packages/worker-runtime/test/noncoi/*.test.html',
+  'packages/worker-runtime/test/model.test.ts',
+  'packages/worker-runtime/test/pipeline.test.ts',
+  'packages/worker-runtime/test/parity/reference.test.ts',
+];
+
 export default {
   rootDir: root,
-  files: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'packages/*/test/**/*.test.html'],
   nodeResolve: { browser: true },
   // 2 cores: one test file at a time keeps the wasm timings and worker start-up predictable.
   concurrency: 1,
@@ -222,24 +268,25 @@ export default {
   browserStartTimeout: 60_000,
   testsFinishTimeout: 600_000,
   testFramework: { config: { timeout: 120_000 } },
-  browsers: [
-    chromeLauncher({
-      launchOptions: {
-        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-        headless: true,
-        args: chromiumArgs({ userDataDir, fakeVideo: process.env.FAKE_VIDEO ?? ensureTestClip() }),
-        // Puppeteer's browser-wide target manager attaches DevTools to every worker, nested ones
-        // included, each paused until the debugger lets it run. With it, a terminated worker that
-        // had wasm threads kept its threads parked for the rest of the page in 3 of 3 runs of a
-        // stream-and-remove loop; without it, 0 of 4 (it still happens, rarer: see the README on
-        // threads). The page's own session still reaches workers (page.workers(): heaps) and sees
-        // their requests.
-        targetFilter: (target) => target.type() !== 'worker',
-      },
-    }),
+  groups: [
+    {
+      name: 'chromium',
+      files: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'packages/*/test/**/*.test.html'],
+      browsers: [chromium({ userDataDir, fakeVideo: process.env.FAKE_VIDEO ?? ensureTestClip() })],
+    },
+    { name: 'firefox', files: CROSS_ENGINE_FILES, browsers: [firefox()] },
+    { name: 'webkit', files: CROSS_ENGINE_FILES, browsers: [webkit()] },
   ],
   // Google's solution (the parity reference) logs every WebGL context it makes; keep the report readable.
   filterBrowserLogs: ({ args }) => !/gl_context|XNNPACK delegate|Lit is in dev mode/.test(String(args[0])),
-  middleware: [stallingAssets, contentSecurityPolicy('/tt/', TRUSTED_TYPES_CSP), contentSecurityPolicy('/csp/', STRICT_CSP), contentSecurityPolicy('/csp-blob/', STRICT_CSP_BLOB), jsToTs(root), crossOriginIsolation(['/packages/worker-runtime/test/noncoi/'])],
+  middleware: [
+    stallingAssets,
+    contentSecurityPolicy('/tt/', TRUSTED_TYPES_CSP),
+    contentSecurityPolicy('/csp/', STRICT_CSP),
+    contentSecurityPolicy('/csp-blob/', STRICT_CSP_BLOB),
+    ...originTestMirrors(root),
+    jsToTs(root),
+    crossOriginIsolation(['/packages/worker-runtime/test/noncoi/', '/packages/element/test/noncoi/']),
+  ],
   plugins: [commands, tfjsFesmAlias, esbuildPlugin({ ts: true, target: 'es2022', tsconfig: path.join(root, 'tsconfig.json') })],
 };

@@ -72,3 +72,37 @@ export function chromiumArgs({ userDataDir, fakeVideo }) {
   if (fakeVideo) args.push(`--use-file-for-fake-video-capture=${fakeVideo}`);
   return args;
 }
+
+const EXTENSIONS = ['.webm', '.mp4', '.jpg', '.png'];
+
+/**
+ * Test mirrors of the tree, for sources as pages meet them (load them from the server's other
+ * origin, e.g. 127.0.0.1 for a page on localhost):
+ * - `/cors/<path>`: `<path>` with `Access-Control-Allow-Origin: *` (a CDN that allows CORS);
+ * - `/no-cors/<path>`: `<path>` with no CORS and no Cross-Origin-Resource-Policy header (a server
+ *   that knows nothing of either);
+ * - `/no-extension/<path>`: `<path>` plus the first of .webm, .mp4, .jpg, .png that exists (a URL
+ *   with no file extension), with the file's Content-Type.
+ */
+export function originTestMirrors(root) {
+  const mirror = (prefix, headers) => async function originMirrorMiddleware(ctx, next) {
+    if (!ctx.path.startsWith(prefix)) return next();
+    ctx.url = ctx.url.slice(prefix.length - 1);
+    await next();
+    ctx.remove('Cross-Origin-Resource-Policy');
+    for (const [k, v] of Object.entries(headers)) ctx.set(k, v);
+  };
+  const noExtension = async function noExtensionMiddleware(ctx, next) {
+    const prefix = '/no-extension/';
+    if (!ctx.path.startsWith(prefix)) return next();
+    const base = ctx.path.slice(prefix.length - 1);
+    const ext = EXTENSIONS.find((e) => existsSync(path.join(root, base + e)));
+    if (ext) ctx.url = base + ext;
+    return next();
+  };
+  return [
+    mirror('/cors/', { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' }),
+    mirror('/no-cors/', {}),
+    noExtension,
+  ];
+}

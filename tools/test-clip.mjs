@@ -31,4 +31,22 @@ export function ensureTestClip(name = 'still-face-then-blank.y4m') {
   return out;
 }
 
+/**
+ * An H.264 MP4 of the still face (1 s, 15 fps), for the engines that cannot play it (WebKitGTK
+ * without GStreamer's H.264 decoder): made like the y4m clip, cached; its URL path from the root.
+ */
+export function ensureTestMp4(name = 'still-face.mp4') {
+  const out = path.join(CACHE, name);
+  if (!existsSync(out)) {
+    mkdirSync(CACHE, { recursive: true });
+    const tmp = `${out}.tmp.mp4`;
+    const r = spawnSync('ffmpeg', ['-v', 'error', '-y', '-loop', '1', '-i', SAMPLE, '-vf', 'crop=640:480:1232:86,setsar=1,fps=15,format=yuv420p', '-t', '1', '-c:v', 'libx264', '-profile:v', 'baseline', '-movflags', '+faststart', '-an', tmp], { encoding: 'utf8' });
+    if (r.error || r.status !== 0) {
+      throw new Error(`Could not make the H.264 test clip with ffmpeg (${r.error?.message ?? r.stderr}). Install it: apt-get install ffmpeg`);
+    }
+    renameSync(tmp, out);
+  }
+  return `/${path.relative(root, out)}`;
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) console.log(ensureTestClip());

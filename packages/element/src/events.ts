@@ -30,6 +30,16 @@ export interface LandmarksDetail {
 export interface ReadyDetail extends RuntimeMode {
   /** Time from start to models loaded, in milliseconds. */
   loadMs: number;
+  /**
+   * 'on': the worker draws the overlay; 'off': this browser cannot hand a canvas to a worker (no
+   * `transferControlToOffscreen`), so nothing is drawn (`note` says so). Landmarks are unaffected.
+   */
+  overlay: 'on' | 'off';
+}
+
+export interface SuspendDetail {
+  /** Why processing stopped or started again: 'hidden' (the page's `document.hidden`). */
+  reason: 'hidden';
 }
 
 export type FaceMeshErrorCode =
@@ -122,6 +132,25 @@ export class LoadProgressEvent extends CustomEvent<ProgressDetail> {
   }
 }
 
+/**
+ * The page was hidden (another tab, minimized): no frame is processed until it is visible again.
+ * The camera stays open (so resuming needs no new permission); a `src` video is paused.
+ */
+export class SuspendEvent extends CustomEvent<SuspendDetail> {
+  static readonly eventName = 'suspend';
+  constructor(detail: SuspendDetail) {
+    super(SuspendEvent.eventName, { detail, bubbles: true, composed: true });
+  }
+}
+
+/** The page is visible again: processing resumes (after a `suspend`). */
+export class ResumeEvent extends CustomEvent<SuspendDetail> {
+  static readonly eventName = 'resume';
+  constructor(detail: SuspendDetail) {
+    super(ResumeEvent.eventName, { detail, bubbles: true, composed: true });
+  }
+}
+
 /** An Error with the element's error code, for rejected promises (start(), detect()). */
 export class FaceMeshError extends Error {
   constructor(readonly code: FaceMeshErrorCode, message: string) {
@@ -136,5 +165,7 @@ declare global {
     ready: ReadyEvent;
     facefound: FaceFoundEvent;
     facelost: FaceLostEvent;
+    suspend: SuspendEvent;
+    resume: ResumeEvent;
   }
 }

@@ -1,5 +1,6 @@
 /** The `<face-mesh>` element class (no side effects: `define.ts` registers the tag). */
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { ifDefined } from 'lit/directives/if-defined.js';
 import * as Comlink from 'comlink';
 import type { FrameInput, FrameResult, OverlayMode, PipelineModelUrls, PipelineOptions, StreamFrameResult, StreamListener } from '@face-mesh/worker-runtime';
 import { openCamera, stopStream, type FacingMode } from './camera.js';
@@ -11,20 +12,25 @@ import {
   LandmarksEvent,
   LoadProgressEvent,
   ReadyEvent,
+  ResumeEvent,
+  SuspendEvent,
   type ErrorDetail,
   type FaceMeshErrorCode,
   type LandmarksDetail,
   type ReadyDetail,
 } from './events.js';
 import { canTransferTrackFrames, streamTrack, streamVideoElement, type FrameSource } from './frame-source.js';
+import { corsAdvice, isPixelReadError, videoPixelsReadable } from './cross-origin.js';
+import { kindFromUrl, sourceKind, type MediaKind, type SrcType } from './source-type.js';
 import { frameTransferList, toFaceMeshError, type DetectInput } from './frame-input.js';
 import { CrashSupervisor, startRuntime, type RuntimeClient } from './runtime-client.js';
 import { RepeatedErrors } from './error-repeats.js';
 import { styles } from './styles.js';
 
-type SourceKind = 'camera' | 'image' | 'video';
+type SourceKind = 'camera' | MediaKind;
 
-const VIDEO_EXTENSIONS = /\.(mp4|webm|ogv|mov|m4v)(\?|#|$)/i;
+/** Whether this browser can hand a canvas to a worker (the overlay is drawn there). */
+const canDrawOverlayInWorker = () => typeof HTMLCanvasElement !== 'undefined' && 'transferControlToOffscreen' in HTMLCanvasElement.prototype;
 
 /**
  * `detection-interval` default: with one face tracked and `max-faces="2"`, a 30 fps camera runs the
@@ -48,6 +54,8 @@ export const DEFAULT_DETECTION_INTERVAL_MS = 200;
  * @fires {FaceLostEvent} facelost - A tracked face (`detail.id`) was lost.
  * @fires {FaceMeshErrorEvent} error - `detail.code` (e.g. camera-denied, model-load-failed) and an actionable `detail.message`. Does not bubble.
  * @fires {LoadProgressEvent} progress - Start-up progress (`detail.stage`, `detail.progress` 0..1).
+ * @fires {SuspendEvent} suspend - Processing stopped because the page was hidden (`detail.reason` 'hidden'); the camera stays open.
+ * @fires {ResumeEvent} resume - Processing started again: the page is visible again.
  *
  * @slot start - Replaces the default start button shown before the camera is started.
  * @csspart video - The camera or `src` video.
@@ -72,6 +80,9 @@ export class FaceMeshElement extends LitElement {
     assetIntegrity: { type: String, attribute: 'asset-integrity', reflect: true },
     facingMode: { type: String, attribute: 'facing-mode', reflect: true },
     src: { type: String, reflect: true },
+    srcType: { type: String, attribute: 'src-type', reflect: true },
+    crossOrigin: { type: String, attribute: 'crossorigin', reflect: true },
+    sourceKind: { state: true },
     autostart: { type: Boolean, reflect: true },
     running: { type: Boolean, reflect: true },
     smoothing: { type: String, reflect: true },
@@ -168,6 +179,17 @@ export class FaceMeshElement extends LitElement {
   declare facingMode: FacingMode;
   /** An image or video URL to use instead of the camera. */
   declare src: string;
+  /**
+   * What `src` is: 'image', 'video', or 'auto' (the default): the file extension (or a `data:` URL's
+   * type) says, else the first bytes are fetched and sniffed (`blob:` URLs, URLs without an extension).
+   */
+  declare srcType: SrcType;
+  /**
+   * CORS mode for a `src` on another origin, as on `<img>`/`<video>`: 'anonymous' or
+   * 'use-credentials'; passed to the element's video and image. Without it, a video from another
+   * origin plays but its pixels cannot be read: the element reports source-failed naming CORS.
+   */
+  declare crossOrigin: 'anonymous' | 'use-credentials' | null;
   /** Start (ask for the camera, or load `src`) as soon as the element is connected. */
   declare autostart: boolean;
   /** True while a camera or video is being processed (read-only). */
@@ -191,7 +213,13 @@ export class FaceMeshElement extends LitElement {
   private faceIds = new Set<number>();
   private generation = 0;
   private showStart = true;
-  private sourceKind: SourceKind = 'camera';
+  /** What the running (or starting) source is, once known (sniffed): decides whether a <video> or an <img> is rendered. */
+  declare private sourceKind: SourceKind;
+  /** Frames are stopped because the page is hidden (document.hidden); they restart when it is visible. */
+  private hiddenSuspended = false;
+  /** Bumped on every disconnect: a reconnection in the same task (a move) cancels the pending shutdown. */
+  private disconnects = 0;
+  private overlayOn = true;
   /** start() was called and stop() was not: a new src or facing-mode restarts the source. */
   private wantsSource = false;
   private startedSrc = '';
@@ -214,6 +242,9 @@ export class FaceMeshElement extends LitElement {
     this.assetIntegrity = 'on';
     this.facingMode = 'user';
     this.src = '';
+    this.srcType = 'auto';
+    this.sourceKind = 'camera';
+    this.crossOrigin = null;
     this.autostart = false;
     this.running = false;
     this.smoothing = 'default';
@@ -229,13 +260,53 @@ export class FaceMeshElement extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    document.addEventListener('visibilitychange', this.onVisibilityChange);
+    if (this.moving) {
+      // Moved (removed and put back before the pending shutdown ran): everything keeps running.
+      this.moving = false;
+      this.onVisibilityChange();
+      return;
+    }
     if (this.autostart || this.src) void this.start().catch(() => {});
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.shutdown();
+    document.removeEventListener('visibilitychange', this.onVisibilityChange);
+    // A move (remove, then insert elsewhere in the same script run, as frameworks do when they
+    // reorder) must not stop the camera: shut down only if still disconnected after this microtask.
+    this.moving = true;
+    const disconnect = ++this.disconnects;
+    queueMicrotask(() => {
+      if (disconnect !== this.disconnects || this.isConnected) return;
+      this.moving = false;
+      this.shutdown();
+    });
   }
+
+  /** `moveBefore()` (where supported) moves the element without disconnecting it: nothing to do. */
+  connectedMoveCallback(): void {}
+
+  /** Removed, not yet shut down: a reconnection now is a move. */
+  private moving = false;
+
+  /** While the page is hidden no frame is processed (and a `src` video is paused); visible again, they resume. */
+  private readonly onVisibilityChange = (): void => {
+    if (document.hidden) {
+      if (!this.running || this.hiddenSuspended) return;
+      this.hiddenSuspended = true;
+      this.stopFrames();
+      if (this.sourceKind === 'video') this.renderRoot.querySelector('video')?.pause();
+      this.dispatchEvent(new SuspendEvent({ reason: 'hidden' }));
+      return;
+    }
+    if (!this.hiddenSuspended) return;
+    this.hiddenSuspended = false;
+    if (!this.running) return;
+    if (this.sourceKind === 'video') void this.renderRoot.querySelector('video')?.play().catch(() => {});
+    if (!this.paused) this.startFrames();
+    this.dispatchEvent(new ResumeEvent({ reason: 'hidden' }));
+  };
 
   /**
    * Changes that restart the worker or the source. Made before rendering, so that the state they
@@ -290,12 +361,13 @@ export class FaceMeshElement extends LitElement {
   }
 
   override render(): TemplateResult {
-    const kind = this.src ? (VIDEO_EXTENSIONS.test(this.src) ? 'video' : 'image') : 'camera';
+    const kind = this.displayKind();
+    const crossOrigin = this.crossOrigin === 'use-credentials' ? 'use-credentials' : this.crossOrigin !== null ? 'anonymous' : undefined;
     return html`
       <div class="stage" part="stage">
         ${kind === 'image'
-          ? html`<img part="image" class=${this.mirror ? 'mirrored' : ''} src=${this.src} alt="" crossorigin="anonymous" />`
-          : html`<video part="video" class=${this.mirror ? 'mirrored' : ''} playsinline muted></video>`}
+          ? html`<img part="image" class=${this.mirror ? 'mirrored' : ''} src=${this.src} alt="" crossorigin=${ifDefined(crossOrigin)} />`
+          : html`<video part="video" class=${this.mirror ? 'mirrored' : ''} crossorigin=${ifDefined(crossOrigin)} playsinline muted></video>`}
       </div>
       ${kind === 'camera' && this.showStart && !this.running
         ? html`<div class="start">
@@ -305,6 +377,19 @@ export class FaceMeshElement extends LitElement {
           </div>`
         : nothing}
     `;
+  }
+
+  /** What to render for `src` before and after start() knows (a sniffed URL shows as a video until then). */
+  private displayKind(): SourceKind {
+    if (!this.src) return 'camera';
+    if (this.srcType === 'image' || this.srcType === 'video') return this.srcType;
+    let fromUrl: MediaKind | null = null;
+    try {
+      fromUrl = kindFromUrl(new URL(this.src, document.baseURI));
+    } catch {
+      // not a URL: start() reports it
+    }
+    return fromUrl ?? (this.sourceKind === 'camera' ? 'video' : this.sourceKind);
   }
 
   /** Ask for the camera (or load `src`) and start firing `landmarks` events. */
@@ -317,18 +402,31 @@ export class FaceMeshElement extends LitElement {
     this.wantsSource = true;
     const generation = ++this.generation;
     this.stopSource();
-    const kind: SourceKind = this.src ? (VIDEO_EXTENSIONS.test(this.src) ? 'video' : 'image') : 'camera';
-    this.sourceKind = kind;
     this.startedSrc = this.src;
+    let srcUrl: URL | null = null;
     try {
-      await this.ensureRuntime();
+      try {
+        srcUrl = this.src ? new URL(this.src, document.baseURI) : null;
+      } catch {
+        throw new FaceMeshError('source-failed', `src "${this.src}" is not a URL.`);
+      }
+      const kindOf = srcUrl ? sourceKind(srcUrl, this.srcType, this.crossOrigin) : Promise.resolve<SourceKind>('camera');
+      const [kind] = await Promise.all([
+        kindOf.catch((e: unknown) => {
+          throw new FaceMeshError('source-failed', `${e instanceof Error ? e.message : String(e)}.${corsAdvice(srcUrl!)}`);
+        }),
+        this.ensureRuntime(),
+      ]);
       if (generation !== this.generation) return;
+      this.sourceKind = kind;
       if (kind === 'image') {
-        const url = new URL(this.src, document.baseURI).href;
+        const url = srcUrl!.href;
         const client = this.client!;
         const result = await client.guard(client.api.processUrl(url)).catch((e: unknown) => {
-          // The worker's codes (frame-too-large for an image bomb) win over the generic one.
-          throw toFaceMeshError(e, 'source-failed');
+          // The worker's codes (frame-too-large for an image bomb) win over the generic one, which
+          // says what to check for a source on another origin.
+          const err = toFaceMeshError(e, 'source-failed');
+          throw err.code === 'source-failed' && !(e instanceof FaceMeshError) ? new FaceMeshError('source-failed', `${err.message}${corsAdvice(srcUrl!)}`) : err;
         });
         if (generation === this.generation) this.emitResult({ ...result, timestamp: performance.now(), dropped: 0 });
         return;
@@ -353,9 +451,13 @@ export class FaceMeshElement extends LitElement {
       }
       await video.play().catch((e: unknown) => {
         throw new FaceMeshError('source-failed', kind === 'video'
-          ? `The video ${new URL(this.src, document.baseURI).href} could not be played (${e instanceof Error ? e.message : String(e)}): check the URL and that it is a video this browser plays (MP4/H.264, WebM).`
+          ? `The video ${srcUrl!.href} could not be played (${e instanceof Error ? e.message : String(e)}): check the URL and that it is a video this browser plays (${playableFormats(video)}).${corsAdvice(srcUrl!)}`
           : `The camera video could not be played: ${e instanceof Error ? e.message : String(e)}`);
       });
+      if (generation !== this.generation) return;
+      if (kind === 'video' && !(await videoPixelsReadable(video))) {
+        throw new FaceMeshError('source-failed', `The video ${srcUrl!.href} plays, but its pixels cannot be read: it comes from another origin without CORS.${corsAdvice(srcUrl!, true)}`);
+      }
       if (generation !== this.generation) return;
       this.running = true;
       this.showStart = false;
@@ -424,7 +526,11 @@ export class FaceMeshElement extends LitElement {
         throw toFaceMeshError(e, 'model-load-failed');
       });
       await client.guard(this.attachOverlay(client));
-      const detail: ReadyDetail = { ...mode, loadMs: performance.now() - t0 };
+      const detail: ReadyDetail = { ...mode, loadMs: performance.now() - t0, overlay: this.overlayOn ? 'on' : 'off' };
+      if (!this.overlayOn) {
+        const why = 'The overlay is off: this browser cannot hand a canvas to a worker (no HTMLCanvasElement.transferControlToOffscreen).';
+        detail.note = detail.note ? `${detail.note} ${why}` : why;
+      }
       this.dispatchEvent(new LoadProgressEvent({ stage: 'ready', progress: 1 }));
       this.dispatchEvent(new ReadyEvent(detail));
       return detail;
@@ -439,6 +545,12 @@ export class FaceMeshElement extends LitElement {
   private async attachOverlay(client: RuntimeClient): Promise<void> {
     await this.updateComplete;
     this.overlayCanvas?.remove();
+    this.overlayOn = canDrawOverlayInWorker();
+    if (!this.overlayOn) {
+      // No way to hand a canvas to the worker: no overlay (ready's detail says so).
+      this.overlayCanvas = null;
+      return;
+    }
     // A canvas can be transferred once: every worker gets a fresh one.
     const canvas = document.createElement('canvas');
     canvas.setAttribute('part', 'overlay');
@@ -471,12 +583,32 @@ export class FaceMeshElement extends LitElement {
     const client = this.client;
     const video = this.renderRoot.querySelector('video');
     if (!client || !video || this.frameSource) return;
+    if (document.hidden) {
+      // Nothing is processed for a hidden page; onVisibilityChange starts the frames when it shows.
+      if (!this.hiddenSuspended) {
+        this.hiddenSuspended = true;
+        this.dispatchEvent(new SuspendEvent({ reason: 'hidden' }));
+      }
+      return;
+    }
+    let gaveUp = false;
     const listener: StreamListener = {
       onResult: (r) => {
         this.liveErrors.end();
         this.emitResult(r);
       },
-      onError: (e) => this.liveErrors.error(e as ErrorDetail),
+      onError: (e) => {
+        if (gaveUp) return;
+        if (isPixelReadError(e.message)) {
+          gaveUp = true;
+          // A frame whose pixels cannot be read (a cross-origin source without CORS): every frame would fail the same way.
+          this.stopSource();
+          const where = this.src ? new URL(this.src, document.baseURI) : null;
+          this.fail('source-failed', new Error(`The frames of ${where?.href ?? 'the source'} cannot be read: ${e.message}.${where ? corsAdvice(where, true) : ''}`));
+          return;
+        }
+        this.liveErrors.error(e as ErrorDetail);
+      },
     };
     const track = this.mediaStream?.getVideoTracks()[0];
     if (this.sourceKind === 'camera' && track && canTransferTrackFrames()) {
@@ -532,9 +664,14 @@ export class FaceMeshElement extends LitElement {
     const video = this.renderRoot?.querySelector('video');
     if (video) {
       video.pause();
+      const hadSource = video.srcObject !== null || video.hasAttribute('src');
       video.srcObject = null;
       video.removeAttribute('src');
+      // Without a load() the media player (decoder, GStreamer pipeline in WebKitGTK) lives on until
+      // garbage collection; WebKitGTK stalled new videos after a few such left-overs.
+      if (hadSource) video.load();
     }
+    this.hiddenSuspended = false;
     if (this.running) {
       this.running = false;
       for (const id of this.faceIds) this.dispatchEvent(new FaceLostEvent({ id, count: 0, timestamp: performance.now() }));
@@ -612,4 +749,11 @@ export class FaceMeshElement extends LitElement {
   private overlayMode(): OverlayMode {
     return (['none', 'mesh', 'contours', 'irises', 'points', 'axes', 'texture'] as const).includes(this.overlay) ? this.overlay : 'contours';
   }
+}
+
+/** The video formats this browser says it plays, for error messages. */
+function playableFormats(video: HTMLVideoElement): string {
+  const formats = [['MP4/H.264', 'video/mp4; codecs="avc1.42E01E"'], ['WebM/VP9', 'video/webm; codecs="vp9"'], ['WebM/VP8', 'video/webm; codecs="vp8"']] as const;
+  const playable = formats.filter(([, type]) => video.canPlayType(type) !== '').map(([name]) => name);
+  return playable.length ? `this browser plays ${playable.join(', ')}` : 'this browser reports no MP4 or WebM support';
 }

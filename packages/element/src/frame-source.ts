@@ -4,7 +4,8 @@
  *   transferred to the worker once; the worker pulls frames itself and keeps only the newest.
  * - Otherwise (and for <video src>): requestVideoFrameCallback + createImageBitmap (a GPU-side copy),
  *   transferred, with at most one frame in flight: a frame that arrives while the worker is busy is
- *   not captured at all.
+ *   not captured at all. Without requestVideoFrameCallback, every animation frame checks whether
+ *   the video's current time moved (a new frame) instead.
  */
 import * as Comlink from 'comlink';
 import type { RuntimeApi, StreamListener } from '@face-mesh/worker-runtime';
@@ -44,11 +45,39 @@ export function streamTrack(api: Comlink.Remote<RuntimeApi>, track: MediaStreamT
   return { done, source: { stop: () => void api.stopStream() } };
 }
 
+interface FrameCallbacks {
+  request(callback: (now: number) => void): number;
+  cancel(handle: number): void;
+}
+
+/** Calls back once per new video frame: requestVideoFrameCallback, or animation frames where the video's time moved. */
+function videoFrameCallbacks(video: HTMLVideoElement): FrameCallbacks {
+  if (typeof video.requestVideoFrameCallback === 'function') {
+    return { request: (cb) => video.requestVideoFrameCallback(cb), cancel: (h) => video.cancelVideoFrameCallback(h) };
+  }
+  let lastTime = -1;
+  const request = (cb: (now: number) => void): number => requestAnimationFrame((now) => {
+    // (a camera stream's currentTime advances too)
+    if (video.currentTime === lastTime) {
+      handle.current = request(cb);
+      return;
+    }
+    lastTime = video.currentTime;
+    cb(now);
+  });
+  const handle = { current: 0 };
+  return {
+    request: (cb) => (handle.current = request(cb)),
+    cancel: () => cancelAnimationFrame(handle.current),
+  };
+}
+
 /** <video> -> worker, one ImageBitmap per presented frame while the worker is free. */
 export function streamVideoElement(api: Comlink.Remote<RuntimeApi>, video: HTMLVideoElement, listener: StreamListener): FrameSource {
   let stopped = false;
   let inFlight = false;
   let handle = 0;
+  const frames = videoFrameCallbacks(video);
   const started = api.startStream(Comlink.proxy({
     onResult: (r) => {
       inFlight = false;
@@ -61,7 +90,7 @@ export function streamVideoElement(api: Comlink.Remote<RuntimeApi>, video: HTMLV
   }));
   const onFrame = (now: number) => {
     if (stopped) return;
-    handle = video.requestVideoFrameCallback(onFrame);
+    handle = frames.request(onFrame);
     if (inFlight || video.videoWidth === 0) return;
     inFlight = true;
     createImageBitmap(video).then(
@@ -82,11 +111,11 @@ export function streamVideoElement(api: Comlink.Remote<RuntimeApi>, video: HTMLV
       listener.onError({ code: 'internal', message: e instanceof Error ? e.message : String(e) });
     });
   };
-  handle = video.requestVideoFrameCallback(onFrame);
+  handle = frames.request(onFrame);
   return {
     stop() {
       stopped = true;
-      video.cancelVideoFrameCallback(handle);
+      frames.cancel(handle);
       void api.stopStream();
     },
   };

@@ -7,6 +7,8 @@ export {
   LandmarksEvent,
   LoadProgressEvent,
   ReadyEvent,
+  ResumeEvent,
+  SuspendEvent,
   type ErrorDetail,
   type FaceCountDetail,
   type FaceMeshErrorCode,
@@ -14,5 +16,7 @@ export {
   type LandmarksDetail,
   type ProgressDetail,
   type ReadyDetail,
+  type SuspendDetail,
 } from './events.js';
+export type { MediaKind, SrcType } from './source-type.js';
 export { DEFAULT_ASSET_BASE, startRuntime, type RuntimeClient } from './runtime-client.js';

@@ -3,7 +3,7 @@
  * 2 s of a face, then 1 s of grey, looping), the element streams it to the worker and fires events.
  */
 import { expect } from 'chai';
-import { createFaceMesh, nextEvent, ASSETS } from './helpers.js';
+import { createFaceMesh, nextEvent, removalSettled, ASSETS } from './helpers.js';
 
 const next = <T extends Event>(el: EventTarget, type: string, timeout = 60_000, filter: (e: T) => boolean = () => true): Promise<T> =>
   nextEvent<T>(el, type, filter, timeout);
@@ -101,6 +101,7 @@ describe('<face-mesh> with the (fake) camera', function () {
     const track = stream.getVideoTracks()[0];
     expect(track.readyState).to.equal('live');
     el.remove();
+    await removalSettled();
     expect(track.readyState).to.equal('ended');
     expect(el.running).to.equal(false);
   });

@@ -4,6 +4,8 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import { liveWorkers } from '../src/runtime-client.js';
 import type { FaceMeshElement } from '../src/index.js';
 
+export { engine } from '../../worker-runtime/test/engine.js';
+
 /** The built bundle's asset folder (wasm/ and models/), made by `npm run build` before the tests. */
 export const ASSETS = '/packages/element/dist/';
 
@@ -21,6 +23,12 @@ export function createFaceMesh(attrs: Record<string, string> = {}): FaceMeshElem
   document.body.append(el);
   return el;
 }
+
+/**
+ * Removing the element shuts it down at the end of the task (a removal followed by an insertion in
+ * the same task is a move, which keeps it running): wait for that.
+ */
+export const removalSettled = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
 /**
  * One wasm thread on any machine (as 'auto' gives on 2 cores): no nested wasm workers, whose
@@ -51,7 +59,11 @@ export async function faceBitmap(): Promise<ImageBitmap> {
 }
 
 interface WorkerTarget { id: string; url: string }
-const listWorkers = async () => (await executeServerCommand<WorkerTarget[], undefined>('list-workers')) ?? [];
+/** The browser's worker list; [] where it cannot tell (the command needs Chromium's DevTools). */
+const listWorkers = async () => {
+  const targets = await executeServerCommand<WorkerTarget[] | string, undefined>('list-workers');
+  return Array.isArray(targets) ? targets : [];
+};
 
 /**
  * The browser's list is browser-wide: the previous test file's page may still be closing, with its
@@ -75,7 +87,11 @@ export async function workersSettleAt(count: number): Promise<string[]> {
   return urls;
 }
 
-const workerThreads = async () => (await executeServerCommand<number, undefined>('worker-threads')) ?? -1;
+/** -1 where it cannot tell (not Linux, or not Chromium: the command finds the browser through puppeteer). */
+const workerThreads = async () => {
+  const threads = await executeServerCommand<number | string, undefined>('worker-threads');
+  return typeof threads === 'number' ? threads : -1;
+};
 
 /**
  * Dedicated-worker threads the operating system runs in the test browser's processes when this

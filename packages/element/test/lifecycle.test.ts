@@ -1,6 +1,6 @@
 /** Lifecycle and main-thread cost of <face-mesh>, with Chromium's fake camera. */
 import { expect } from 'chai';
-import { BUILT_WORKER, createFaceMesh, ONE_THREAD, expectNoWorkersLeft, workersSettleAt } from './helpers.js';
+import { BUILT_WORKER, createFaceMesh, ONE_THREAD, expectNoWorkersLeft, removalSettled, workersSettleAt } from './helpers.js';
 import { liveWorkers, runtimeSettings } from '../src/runtime-client.js';
 import type { FaceMeshElement, LandmarksEvent } from '../src/index.js';
 import '../src/define.js';
@@ -61,6 +61,7 @@ describe('<face-mesh> lifecycle', function () {
     expect(await workersSettleAt(1)).to.have.length(1);
     const track = (el.shadowRoot!.querySelector('video')!.srcObject as MediaStream).getVideoTracks()[0];
     el.remove();
+    await removalSettled();
     expect(track.readyState).to.equal('ended');
     await expectNoWorkersLeft('workers after removal');
     document.body.append(el);
@@ -83,6 +84,7 @@ describe('<face-mesh> lifecycle', function () {
     expect(await workersSettleAt(2)).to.have.length(2);
     a.remove();
     b.remove();
+    await removalSettled();
     await expectNoWorkersLeft();
   });
 

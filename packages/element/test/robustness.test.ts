@@ -5,7 +5,7 @@
  * person can act on, and the element must work afterwards.
  */
 import { expect } from 'chai';
-import { BUILT_WORKER, createFaceMesh, ONE_THREAD, expectNoWorkersLeft, faceBitmap, faceMeshWorkers, nextEvent as next, workersSettleAt, ASSETS } from './helpers.js';
+import { BUILT_WORKER, createFaceMesh, ONE_THREAD, expectNoWorkersLeft, faceBitmap, faceMeshWorkers, nextEvent as next, removalSettled, workersSettleAt, ASSETS } from './helpers.js';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { FaceMeshElement, FaceMeshError, type ErrorDetail, type LandmarksDetail, type LandmarksEvent } from '../src/index.js';
 import { liveWorkers, runtimeSettings, type RuntimeClient } from '../src/runtime-client.js';
@@ -88,6 +88,7 @@ describe('<face-mesh> failure modes', function () {
   afterEach(async function () {
     expect(escaped, 'errors or rejections that escaped to the page').to.deep.equal([]);
     for (const el of document.querySelectorAll('face-mesh')) el.remove();
+    await removalSettled();
     expect(liveTracks(), 'camera tracks left running').to.deep.equal([]);
     await expectNoWorkersLeft();
   });

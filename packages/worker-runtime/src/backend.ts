@@ -133,7 +133,7 @@ async function init(options: BackendOptions, onProgress?: (fraction: number) => 
   const oneThread = !options.binary && want === 'threaded-simd' && chosenThreads === 1;
   if (oneThread) want = 'simd';
   if (want === 'threaded-simd' && !(canSimd && canThreads)) {
-    throw new Error('The threaded-SIMD wasm binary needs SIMD and a cross-origin isolated page (COOP same-origin + COEP require-corp).');
+    throw new Error('The threaded-SIMD wasm binary needs SIMD, a cross-origin isolated page (COOP same-origin + COEP require-corp) and SharedArrayBuffer in workers.');
   }
   if (want === 'simd' && !canSimd) throw new Error('This browser has no WebAssembly SIMD.');
   env.set('WASM_HAS_SIMD_SUPPORT', want !== 'plain');
@@ -175,6 +175,7 @@ async function init(options: BackendOptions, onProgress?: (fraction: number) => 
   };
   if (kernels.note) mode.kernelsNote = `The models run on tfjs' kernels only: ${kernels.note}.`;
   if (!isolated) mode.note = 'The page is not cross-origin isolated (COOP/COEP), so wasm runs on one thread.';
+  else if (!canThreads && options.threads !== 'off' && !options.binary) mode.note = 'This browser cannot run wasm threads here (no SharedArrayBuffer in workers), so wasm runs the SIMD binary on one thread.';
   else if (oneThread) mode.note = 'One wasm thread (half the cores, or as set), so the SIMD binary: the threaded one is no faster on one thread. Set threads to a number above 1 for more.';
   else if (want !== 'threaded-simd') mode.note = 'Threads were turned off.';
   return mode;

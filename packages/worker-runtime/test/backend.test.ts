@@ -1,13 +1,35 @@
 import { expect } from 'chai';
 import { chooseThreadCount } from '../src/index.js';
 import { spawnRuntime, WASM_BASE } from './spawn.js';
+import { engine, threadedBinaryTested } from './engine.js';
 
 describe('wasm backend in a module worker (cross-origin isolated page)', () => {
   it('the test page is cross-origin isolated', () => {
     expect(globalThis.crossOriginIsolated).to.equal(true);
   });
 
-  it('starts threaded SIMD with the threads asked for, and reports the count it got', async () => {
+  if (engine === 'WebKit') {
+    it('no wasm threads in this engine (no SharedArrayBuffer in workers): threads asked for give SIMD on one thread, saying why', async () => {
+      const { api, worker } = spawnRuntime();
+      try {
+        const mode = await api.init({ wasmBase: WASM_BASE, threads: 2 });
+        expect(mode).to.include({ backend: 'wasm', binary: 'simd', threads: 1, crossOriginIsolated: true });
+        expect(mode.note).to.contain('SharedArrayBuffer');
+        const forced = spawnRuntime();
+        try {
+          const err = await forced.api.init({ wasmBase: WASM_BASE, binary: 'threaded-simd' }).then(() => null, (e: unknown) => e as Error & { code?: string });
+          expect(err?.code).to.equal('wasm-unsupported');
+          expect(err?.message).to.contain('SharedArrayBuffer in workers');
+        } finally {
+          forced.worker.terminate();
+        }
+      } finally {
+        worker.terminate();
+      }
+    });
+  }
+
+  (threadedBinaryTested ? it : it.skip)('starts threaded SIMD with the threads asked for, and reports the count it got', async () => {
     const { api, worker } = spawnRuntime();
     try {
       const mode = await api.init({ wasmBase: WASM_BASE, threads: 2 });
@@ -21,9 +43,10 @@ describe('wasm backend in a module worker (cross-origin isolated page)', () => {
     const { api, worker } = spawnRuntime();
     try {
       const mode = await api.init({ wasmBase: WASM_BASE });
-      const threads = chooseThreadCount(navigator.hardwareConcurrency, 'auto');
+      const threads = engine === 'WebKit' ? 1 : chooseThreadCount(navigator.hardwareConcurrency, 'auto');
       expect(mode).to.include({ backend: 'wasm', simd: true, crossOriginIsolated: true, threads, binary: threads > 1 ? 'threaded-simd' : 'simd' });
-      if (threads === 1) expect(String(mode.note)).to.contain('One wasm thread');
+      if (engine === 'WebKit') expect(String(mode.note)).to.contain('SharedArrayBuffer');
+      else if (threads === 1) expect(String(mode.note)).to.contain('One wasm thread');
     } finally {
       worker.terminate();
     }

@@ -11,6 +11,7 @@ import { chooseThreadCount } from '../src/index.js';
 import { fixtureInput, loadFixtures, type ModelFixtures } from './fixtures.js';
 import { maxAbsDiff } from './helpers.js';
 import { spawnRuntime, WASM_BASE } from './spawn.js';
+import { threadedBinaryTested } from './engine.js';
 
 const TOL = 1e-3;
 const MESH_URL = '/models/dist/face_landmark_with_attention.tflite';
@@ -43,7 +44,7 @@ describe('whole models in the worker vs the NumPy reference', () => {
     { name: 'plan on tfjs kernels', options: { ownKernels: false }, meshSteps: 320 },
     { name: 'reference executor', options: { executor: 'reference' }, meshSteps: 333 },
   ] as const;
-  for (const binary of ['threaded-simd', 'simd', 'plain'] as const) for (const variant of variants) {
+  for (const binary of threadedBinaryTested ? (['threaded-simd', 'simd', 'plain'] as const) : (['simd', 'plain'] as const)) for (const variant of variants) {
     it(`${binary}, ${variant.name}: attention mesh, plain mesh and detector outputs match; 20 runs leak no tensor`, async () => {
       const { api, worker } = spawnRuntime();
       try {

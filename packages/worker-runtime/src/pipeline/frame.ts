@@ -74,6 +74,28 @@ function drawRect(source: CanvasImageSource, x: number, y: number, width: number
   return { data, width, height };
 }
 
+let copyToRgbaWorks: Promise<boolean> | undefined;
+
+/**
+ * Whether VideoFrame.copyTo honours `format: 'RGBA'`: WebKitGTK 2.50 accepts the option but copies
+ * the frame's own bytes (BGRA), which swaps red and blue. Checked once on a 1-pixel BGRA frame.
+ */
+function videoFrameCopiesToRgba(): Promise<boolean> {
+  copyToRgbaWorks ??= (async () => {
+    const probe = new VideoFrame(new Uint8Array([255, 0, 0, 255]), { format: 'BGRA', codedWidth: 1, codedHeight: 1, timestamp: 0 });
+    try {
+      const out = new Uint8Array(4);
+      await probe.copyTo(out, { format: 'RGBA', colorSpace: 'srgb' } as VideoFrameCopyToOptions);
+      return out[0] === 0 && out[2] === 255; // a blue pixel
+    } catch {
+      return false;
+    } finally {
+      probe.close();
+    }
+  })();
+  return copyToRgbaWorks;
+}
+
 function isVideoFrame(frame: FrameInput): frame is VideoFrame {
   return typeof VideoFrame !== 'undefined' && frame instanceof VideoFrame;
 }
@@ -111,6 +133,8 @@ async function readVideoFrame(frame: VideoFrame, width: number, height: number, 
   const visible = frame.visibleRect;
   if (!visible || visible.width !== width || visible.height !== height) return drawToRgba(frame, width, height);
   const part = rect && (rect.width < width || rect.height < height) ? rect : undefined;
+  // (A browser whose copyTo ignores the RGBA format, WebKitGTK: drawn instead.)
+  if (!(await videoFrameCopiesToRgba())) return drawToRgba(frame, width, height, part);
   try {
     const w = part?.width ?? width;
     const h = part?.height ?? height;
@@ -147,11 +171,17 @@ export async function readFrame(frame: FrameInput, rect?: PixelRect, into?: Fram
     const part = rect && (rect.width < size.width || rect.height < size.height) ? rect : undefined;
     // As a VideoFrame, copyTo reads the bitmap's pixels (the same bytes as drawing it) about twice
     // as fast as drawImage + getImageData, and without resizing a canvas for each window.
-    if (typeof VideoFrame !== 'undefined') {
+    // Only where copyTo converts to RGBA, and where the wrapper holds exactly the bitmap (Firefox's
+    // VideoFrame of a cropped bitmap holds its whole source).
+    if (typeof VideoFrame !== 'undefined' && (await videoFrameCopiesToRgba())) {
       let wrapped: VideoFrame | undefined;
       try {
         wrapped = new VideoFrame(frame, { timestamp: 0 });
       } catch {
+        wrapped = undefined;
+      }
+      if (wrapped && (wrapped.codedWidth !== size.width || wrapped.codedHeight !== size.height)) {
+        wrapped.close();
         wrapped = undefined;
       }
       if (wrapped) {

@@ -11,6 +11,7 @@ import type { FrameResult } from '../../src/index.js';
 import { GoogleFaceMesh } from './google-face-mesh.js';
 import { SAMPLES, faceCrop, loadSample, trackFrame, type TestImage } from './frames.js';
 import { spawnRuntime, WASM_BASE, MODEL_URLS, PLAIN_MESH_URL } from '../spawn.js';
+import { decodeFace, encodeFace, loadReference, pixelChecksum, saveReference, type ReferenceImage } from './committed-reference.js';
 
 function summarize(matchings: FaceMatching[]): { faces: number; missed: number; extra: number; mean: number; worst: number } {
   const errors = matchings.flatMap((m) => m.matches.map((x) => x.errors.all ?? NaN));
@@ -39,14 +40,23 @@ describe('parity with @mediapipe/face_mesh (Google) in the same browser', functi
       await api.createPipeline(MODEL_URLS, { maxFaces: 10, staticImageMode: true });
       const matchings: FaceMatching[] = [];
       const rows: string[] = [];
+      const committed: ReferenceImage[] = [];
       for (const image of images) {
         const { width, height } = image.imageData;
         const reference = await google.run(image.canvas, width, height, true);
+        committed.push({ name: image.name, width, height, checksum: pixelChecksum(image.imageData.data), faces: reference.map(encodeFace) });
         const result = await ours(api, image);
         const m = matchFaces(reference, result.faces.map((f) => f.landmarks));
         matchings.push(m);
         rows.push(`${image.name}: google ${reference.length}, ours ${result.faces.length}, errors % IOD ${m.matches.map((x) => (x.errors.all ?? NaN).toFixed(4)).join(' ')}`);
       }
+      // The committed reference (what Firefox and WebKit compare with) is still Google's output here.
+      const source = '@mediapipe/face_mesh@0.4.1657299874, useCpuInference, static (reset before each image), in headless Chromium';
+      if (await saveReference({ source, images: committed })) console.log('wrote the committed parity reference (UPDATE_PARITY_REFERENCE=1)');
+      const saved = await loadReference();
+      expect(saved.images.map((r) => [r.name, r.checksum, r.faces.length])).to.deep.equal(committed.map((r) => [r.name, r.checksum, r.faces.length]));
+      const drift = saved.images.flatMap((r, i) => matchFaces(r.faces.map(decodeFace), committed[i]!.faces.map(decodeFace)).matches.map((x) => x.errors.all ?? Infinity));
+      expect(Math.max(...drift), "Google's output here vs the committed reference, worst face, % IOD").to.be.at.most(0.001);
       const s = summarize(matchings);
       console.log(`static parity:\n  ${rows.join('\n  ')}\n  faces ${s.faces}, missed ${s.missed}, extra ${s.extra}, mean ${s.mean.toFixed(5)}% IOD, worst ${s.worst.toFixed(5)}%`);
       expect(s.faces, 'faces matched').to.be.greaterThan(0);
