@@ -4,7 +4,7 @@
 // One engine only: `npx web-test-runner --group chromium|firefox|webkit`.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { PassThrough } from 'node:stream';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +50,36 @@ async function stallingAssets(ctx, next) {
   body.write(Buffer.alloc(16));
   // Never more; the stream ends after a minute so the server can shut down.
   setTimeout(() => body.destroy(), 60_000).unref();
+}
+
+/**
+ * `/trickle/<anything>`: the built assets, with wasm/ and models/ files sent in 8 parts 30 ms apart
+ * (a slow network, deterministically: progress must then report the bytes as they come).
+ */
+async function tricklingAssets(ctx, next) {
+  if (!ctx.path.startsWith('/trickle/')) return next();
+  const rest = ctx.path.slice('/trickle/'.length);
+  if (!/^(wasm|models)\//.test(rest)) {
+    ctx.url = '/packages/element/dist/' + rest;
+    return next();
+  }
+  const file = path.join(root, 'packages/element/dist', rest);
+  if (!existsSync(file)) return next();
+  const bytes = readFileSync(file);
+  const body = new PassThrough();
+  ctx.status = 200;
+  ctx.set('Content-Type', rest.endsWith('.wasm') ? 'application/wasm' : 'application/octet-stream');
+  ctx.set('Content-Length', String(bytes.length));
+  ctx.set('Cache-Control', 'no-store');
+  ctx.set('Cross-Origin-Resource-Policy', 'same-origin');
+  ctx.body = body;
+  const parts = 8;
+  for (let i = 0; i < parts; i++) {
+    setTimeout(() => {
+      body.write(bytes.subarray(Math.floor((i * bytes.length) / parts), Math.floor(((i + 1) * bytes.length) / parts)));
+      if (i === parts - 1) body.end();
+    }, 30 * i);
+  }
 }
 
 /** Requests the page (and its workers) made since `record-requests` start, per test session. */
@@ -281,6 +311,7 @@ export default {
   filterBrowserLogs: ({ args }) => !/gl_context|XNNPACK delegate|Lit is in dev mode/.test(String(args[0])),
   middleware: [
     stallingAssets,
+    tricklingAssets,
     contentSecurityPolicy('/tt/', TRUSTED_TYPES_CSP),
     contentSecurityPolicy('/csp/', STRICT_CSP),
     contentSecurityPolicy('/csp-blob/', STRICT_CSP_BLOB),

@@ -8,6 +8,7 @@ import * as Comlink from 'comlink';
 import { readFrame, type FrameResult, type PipelineOptions, type FrameInput } from '../src/index.js';
 import { faceCrop, loadSample, trackFrame, type TestImage } from './parity/frames.js';
 import { rng } from './helpers.js';
+import { engine } from './engine.js';
 import { MODEL_URLS, WASM_BASE, spawnRuntime } from './spawn.js';
 
 type Api = ReturnType<typeof spawnRuntime>['api'];
@@ -127,14 +128,16 @@ describe('face pipeline through the worker API', function () {
         results.forEach((r, i) => {
           expect(r.faces, `${name} frame ${i}`).to.have.length(1);
           expect(r.detectorRan, `${name} frame ${i}`).to.equal(i === 0);
-          // The detector frame reads all 640x480; tracking frames a window around the face.
-          if (i === 0) expect(r.timings.readPixels).to.equal(640 * 480);
+          // The detector frame reads all 640x480; tracking frames a window around the face (except
+          // VideoFrames in WebKitGTK, whose copyTo cannot convert to RGBA: drawn whole there).
+          const wholeFrames = name === 'videoFrames' && engine === 'WebKit';
+          if (i === 0 || wholeFrames) expect(r.timings.readPixels).to.equal(640 * 480);
           else expect(r.timings.readPixels, `${name} frame ${i} pixels read`).to.be.below(640 * 480 * 0.6);
           expect(Array.from(r.faces[0]!.landmarks), `${name} frame ${i}`).to.deep.equal(Array.from(whole[i]!.faces[0]!.landmarks));
         });
       }
       whole.forEach((r) => expect(r.timings.readPixels).to.equal(640 * 480));
-      const tracking = videoFrames.slice(1).map((r) => r.timings.readPixels! / (640 * 480));
+      const tracking = bitmaps.slice(1).map((r) => r.timings.readPixels! / (640 * 480));
       console.log(`tracking frames read ${(100 * Math.min(...tracking)).toFixed(0)}-${(100 * Math.max(...tracking)).toFixed(0)}% of the frame's pixels`);
     });
 

@@ -133,8 +133,9 @@ async function readVideoFrame(frame: VideoFrame, width: number, height: number, 
   const visible = frame.visibleRect;
   if (!visible || visible.width !== width || visible.height !== height) return drawToRgba(frame, width, height);
   const part = rect && (rect.width < width || rect.height < height) ? rect : undefined;
-  // (A browser whose copyTo ignores the RGBA format, WebKitGTK: drawn instead.)
-  if (!(await videoFrameCopiesToRgba())) return drawToRgba(frame, width, height, part);
+  // A browser whose copyTo ignores the RGBA format (WebKitGTK) draws the frame instead, whole:
+  // WebKitGTK's drawImage of part of a VideoFrame gave other pixels (a face lost in the tests).
+  if (!(await videoFrameCopiesToRgba())) return drawToRgba(frame, width, height);
   try {
     const w = part?.width ?? width;
     const h = part?.height ?? height;
@@ -152,7 +153,7 @@ async function readVideoFrame(frame: VideoFrame, width: number, height: number, 
     }
     return part ? { data, width: w, height: h, left: part.x, top: part.y, frameWidth: width, frameHeight: height } : { data, width, height };
   } catch {
-    return drawToRgba(frame, width, height, part);
+    return drawToRgba(frame, width, height);
   }
 }
 
