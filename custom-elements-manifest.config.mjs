@@ -14,6 +14,9 @@ export default {
         for (const mod of customElementsManifest.modules) {
           for (const decl of mod.declarations ?? []) {
             if (decl.events) decl.events = decl.events.filter((e) => e.name && e.name !== 'detail');
+            // Lit's internal `state: true` properties are listed as attributes by the analyzer; an HTML
+            // attribute name has no capitals, so those are not attributes.
+            if (decl.attributes) decl.attributes = decl.attributes.filter((a) => a.name === a.name.toLowerCase());
           }
         }
       },

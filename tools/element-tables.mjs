@@ -44,9 +44,9 @@ export function elementTables(manifest, sources = '') {
 export function withTables(text, tables, file) {
   let out = text;
   for (const [name, table] of Object.entries(tables)) {
-    const re = new RegExp(`(<!-- ${name} -->\\n)[\\s\\S]*?(\\n<!-- /${name} -->)`);
+    const re = new RegExp(`(<!-- ${name} -->\\n)[\\s\\S]*?(<!-- /${name} -->)`);
     if (!re.test(out)) throw new Error(`${file}: no <!-- ${name} --> ... <!-- /${name} --> markers`);
-    out = out.replace(re, (_, open, close) => `${open}${table}${close}`);
+    out = out.replace(re, (_, open, close) => `${open}${table}\n${close}`);
   }
   return out;
 }

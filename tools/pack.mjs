@@ -122,7 +122,7 @@ function stageElement() {
   }
   writeFileSync(path.join(dir, 'custom-elements.json'), `${JSON.stringify({ ...manifest, modules: [merged] }, null, 2)}\n`);
 
-  copyFileSync(path.join(root, 'README.md'), path.join(dir, 'README.md'));
+  copyFileSync(path.join(root, 'packages/element/README.md'), path.join(dir, 'README.md'));
   for (const f of ['LICENSE', 'NOTICE']) copyFileSync(path.join(root, f), path.join(dir, f));
 
   const types = (name) => `./dist/types/element/${name}.d.ts`;

@@ -126,7 +126,7 @@ export class FaceMeshElement extends LitElement {
   declare fov: number;
   /**
    * The image `overlay="texture"` maps onto each face, laid out like the canonical face's texture
-   * coordinates (`canonicalTextureCoordinates` in @face-mesh/geometry). Default '' (nothing drawn).
+   * coordinates (`canonicalTextureCoordinates` of the geometry package). Default '' (nothing drawn).
    */
   declare textureSrc: string;
   /**
