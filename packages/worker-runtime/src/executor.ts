@@ -94,8 +94,10 @@ export class Executor {
   }
 
   /** Runs the model; returns the graph outputs (SubGraph.outputs order) as new Float32Arrays. */
-  run(input: tf.Tensor | Float32Array): Float32Array[] {
+  run(input?: tf.Tensor | Float32Array): Float32Array[] {
     if (this.disposed) throw new Error('the model was disposed');
+    // (It has no input buffer to write in place: see ModelExecutor.inputByteOffset.)
+    if (!input) throw new Error('the reference executor needs its input');
     const { steps, slots, profile } = this;
     return tf.tidy(() => {
       const x = input instanceof Float32Array ? tf.tensor(input, this.inputShape, 'float32') : input;

@@ -9,7 +9,8 @@ export interface ModelExecutor {
   readonly graph: ModelGraph;
   readonly inputShape: number[];
   readonly stepCount: number;
-  run(input: tf.Tensor | Float32Array): Float32Array[];
+  /** Runs on `input`, or (the plan) on what was written at inputByteOffset. */
+  run(input?: tf.Tensor | Float32Array): Float32Array[];
   /** The plan's input buffer in the backend's memory (written in place, then run() without input); absent on the reference executor. */
   readonly inputByteOffset?: number;
   startProfile(): void;

@@ -7,7 +7,6 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { sigmoid } from '@face-mesh/geometry';
 import type { ExecutorOptions } from './executor_types.js';
 import { createExecutor, type ModelExecutor } from './model_executor.js';
-import { PlanExecutor } from './plan/plan_executor.js';
 import type { ModelGraph } from './tflite/model.js';
 
 const sizeOf = (g: ModelGraph, t: number): number => g.tensors[t]!.shape.reduce((a, b) => a * b, 1);
@@ -72,7 +71,7 @@ export class MeshModel {
 
   /** `input`: [1,192,192,3] RGB in [0, 1]; omitted: what was written at inputByteOffset. */
   run(input?: tf.Tensor | Float32Array): MeshResult {
-    const out = this.executor instanceof PlanExecutor ? this.executor.run(input) : this.executor.run(input!);
+    const out = this.executor.run(input);
     // Output order is SubGraph.outputs (docs/pipeline.md §1.2): mesh, lips, left eye, right eye, left iris, right iris, flag.
     const faceFlag = out[out.length - 1]![0]!;
     const none = new Float32Array(0);
@@ -115,7 +114,7 @@ export class DetectorModel {
 
   /** `input`: [1,128,128,3] RGB in [-1, 1]; omitted: what was written at inputByteOffset. */
   run(input?: tf.Tensor | Float32Array): DetectorResult {
-    const out = this.executor instanceof PlanExecutor ? this.executor.run(input) : this.executor.run(input!);
+    const out = this.executor.run(input);
     return { regressors: out[this.regressorsIndex]!, scores: out[1 - this.regressorsIndex]! };
   }
 
