@@ -152,8 +152,12 @@ const benchCommands = {
   },
 };
 
+// The benchmarks run in Chromium only, without the test groups (which would run every test file).
+const { groups, ...testConfig } = baseConfig;
+
 export default {
-  ...baseConfig,
+  ...testConfig,
+  browsers: groups.find((g) => g.name === 'chromium').browsers,
   files: ['bench/**/*.bench.ts', 'packages/*/bench/**/*.bench.ts'],
   concurrency: 1,
   concurrentBrowsers: 1,
