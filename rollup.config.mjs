@@ -14,14 +14,15 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defaults } from './tools/ts-module.mjs';
 
 const require = createRequire(import.meta.url);
 const root = path.dirname(fileURLToPath(import.meta.url));
 const wasmDist = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')) + '/dist/';
 const NODE_BUILTINS = ['fs', 'path', 'os', 'perf_hooks', 'worker_threads', 'crypto', 'util', 'node-fetch'];
-export const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
-/** What the element loads (the plain face_landmark.tflite is for the worker-runtime's own tests: not shipped). */
-export const MODEL_FILES = ['face_landmark_with_attention.tflite', 'face_detection_short_range.tflite', 'face_landmark.tflite', 'geometry_pipeline_metadata_landmarks.binarypb'];
+const { WASM_FILE_NAMES, MODEL_FILES } = await defaults();
+/** What the element loads: both meshes (`refine="false"` takes the plain one), the detector, the canonical face. */
+const MODEL_FILE_NAMES = Object.values(MODEL_FILES);
 const DIST = 'packages/element/dist';
 
 /** tfjs' `module` entries pull CommonJS dependencies: use the self-contained fesm bundles. */
@@ -72,8 +73,8 @@ const jsToTs = {
 const assets = {
   name: 'face-mesh-assets',
   async generateBundle() {
-    for (const f of WASM_FILES) this.emitFile({ type: 'asset', fileName: `wasm/${f}`, source: await readFile(wasmDist + f) });
-    for (const f of MODEL_FILES) {
+    for (const f of WASM_FILE_NAMES) this.emitFile({ type: 'asset', fileName: `wasm/${f}`, source: await readFile(wasmDist + f) });
+    for (const f of MODEL_FILE_NAMES) {
       const file = path.join(root, 'models/dist', f);
       const source = await readFile(file).catch(() => {
         throw new Error(`${file} is missing: run \`npm install\` (or \`npm run models\`) to extract the model files.`);

@@ -2,7 +2,7 @@
 // competes for the cores. Same server/browser set-up as the test config, plus the server-side
 // commands the benchmarks need (CDP throttling, heap, main-thread metrics, load average, a CPU
 // hog, writing the results).
-//   npm run bench          the full benchmark (bench/face-mesh.bench.ts): markdown on stdout,
+//   npm run bench          the full benchmark (bench/element.bench.ts): markdown on stdout,
 //                          bench-results/latest.{json,md}
 //   npm run bench:models   model-only times per binary, with a per-op profile
 // BENCH_QUICK=1 shrinks every frame count (a smoke run, numbers not meaningful).

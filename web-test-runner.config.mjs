@@ -280,7 +280,7 @@ const commands = {
 export const CROSS_ENGINE_FILES = [
   'packages/element/src/define.test.ts',
   'packages/element/test/engines.test.ts',
-  'packages/element/test/page-cases.test.ts',
+  'packages/element/test/page_cases.test.ts',
   'packages/element/test/noncoi/*.test.html',
   'packages/worker-runtime/test/backend.test.ts',
   'packages/worker-runtime/test/noncoi/*.test.html',

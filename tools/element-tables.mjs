@@ -13,24 +13,26 @@ export const TABLE_FILES = ['README.md', 'packages/element/README.md'];
 
 const cell = (s) => String(s ?? '').replace(/\s+/g, ' ').replace(/\|/g, '\\|').trim();
 
-/** A default as written in the code; a named constant is looked up in the element's sources. */
-function defaultText(value, sources) {
-  if (value === undefined) return '';
-  if (/^[A-Z][A-Z0-9_]*$/.test(value)) {
-    const m = sources.match(new RegExp(`export const ${value} = ([^;]+);`));
-    if (m) return m[1].trim();
+/**
+ * A description's "Default X" must say the default the element has (the manifest's, which the
+ * analyzer takes from the code, defaults.ts included): the prose cannot drift from the code either.
+ */
+function checkDescribedDefault(a) {
+  const said = /\bDefault ('[^']*'|-?[\w.]+)/.exec(a.description ?? '')?.[1]?.replace(/\.$/, '');
+  if (said !== undefined && said !== a.default) {
+    throw new Error(`<face-mesh ${a.name}>: its description says "Default ${said}", the element's default is ${a.default}`);
   }
-  return value;
 }
 
 /** The tables for a manifest (the parsed custom-elements.json). */
-export function elementTables(manifest, sources = '') {
+export function elementTables(manifest) {
   const decl = manifest.modules.flatMap((m) => m.declarations ?? []).find((d) => d.tagName === 'face-mesh');
   if (!decl) throw new Error('custom-elements.json has no <face-mesh> declaration');
+  decl.attributes.forEach(checkDescribedDefault);
   const attributes = [
     '| attribute | default | what |',
     '|---|---|---|',
-    ...decl.attributes.map((a) => `| \`${a.name}\` | ${cell(defaultText(a.default, sources)) ? `\`${cell(defaultText(a.default, sources))}\`` : ''} | ${cell(a.description)} |`),
+    ...decl.attributes.map((a) => `| \`${a.name}\` | ${a.default !== undefined ? `\`${cell(a.default)}\`` : ''} | ${cell(a.description)} |`),
   ].join('\n');
   const events = [
     '| event | when, and what `detail` holds |',
@@ -54,8 +56,7 @@ export function withTables(text, tables, file) {
 function main() {
   const check = process.argv.includes('--check');
   const manifest = JSON.parse(readFileSync(path.join(root, 'packages/element/custom-elements.json'), 'utf8'));
-  const sources = readFileSync(path.join(root, 'packages/element/src/face-mesh.ts'), 'utf8');
-  const tables = elementTables(manifest, sources);
+  const tables = elementTables(manifest);
   let stale = 0;
   for (const file of TABLE_FILES) {
     const full = path.join(root, file);

@@ -22,6 +22,9 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defaults } from './ts-module.mjs';
+
+const { MODEL_FILES } = await defaults();
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const STAGE = path.join(root, '.pack');
@@ -101,6 +104,7 @@ function stageElement() {
     [path.join(emitted, 'element/src/index.d.ts'), path.join(emitted, 'element/src/define.d.ts')],
     {
       '@face-mesh/worker-runtime': path.join(emitted, 'worker-runtime/src/types.js'),
+      '@face-mesh/worker-runtime/defaults': path.join(emitted, 'worker-runtime/src/defaults.js'),
       '@face-mesh/geometry': path.join(emitted, 'geometry/src/index.js'),
     },
     ['lit', 'comlink'],
@@ -187,8 +191,7 @@ function stageNode() {
   cpSync(path.join(src, 'bin'), path.join(dir, 'bin'), { recursive: true });
   mkdirSync(path.join(dir, 'models'));
   // What the Node runtime reads: both meshes (refine: false), the detector, the geometry (transform).
-  const models = ['face_landmark_with_attention.tflite', 'face_landmark.tflite', 'face_detection_short_range.tflite', 'geometry_pipeline_metadata_landmarks.binarypb'];
-  for (const f of models) copyFileSync(path.join(root, 'models/dist', f), path.join(dir, 'models', f));
+  for (const f of Object.values(MODEL_FILES)) copyFileSync(path.join(root, 'models/dist', f), path.join(dir, 'models', f));
   copyFileSync(path.join(src, 'README.md'), path.join(dir, 'README.md'));
   for (const f of ['LICENSE', 'NOTICE']) copyFileSync(path.join(root, f), path.join(dir, f));
   const external = ['@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-core', 'fast-glob', 'sharp'];

@@ -124,6 +124,11 @@ export class FaceMeshErrorEvent extends CustomEvent<ErrorDetail> {
   }
 }
 
+/** The `error` event for something thrown (its message) under `code`. */
+export function errorEvent(code: FaceMeshErrorCode, e: unknown): FaceMeshErrorEvent {
+  return new FaceMeshErrorEvent({ code, message: e instanceof Error ? e.message : String(e) });
+}
+
 /** Start-up progress while the wasm runtime and the models load. */
 export class LoadProgressEvent extends CustomEvent<ProgressDetail> {
   static readonly eventName = 'progress';

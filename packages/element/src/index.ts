@@ -18,5 +18,5 @@ export {
   type ReadyDetail,
   type SuspendDetail,
 } from './events.js';
-export type { MediaKind, SrcType } from './source-type.js';
-export { DEFAULT_ASSET_BASE, startRuntime, type RuntimeClient } from './runtime-client.js';
+export type { MediaKind, SrcType } from './source_type.js';
+export { DEFAULT_ASSET_BASE, startRuntime, type RuntimeClient } from './runtime_client.js';

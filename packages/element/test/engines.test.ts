@@ -2,12 +2,12 @@
  * <face-mesh> in every engine `npm test` runs (Chromium, Firefox, WebKit): still and video `src`,
  * detect(), events and their typed arrays, error codes, removal, the engine's own fake camera.
  * Where an engine lacks something (an H.264 decoder, MediaStreamTrackProcessor), the fallback or
- * the error it gives is what is tested. (What pages throw at it: page-cases.test.ts.)
+ * the error it gives is what is tested. (What pages throw at it: page_cases.test.ts.)
  */
 import { expect } from 'chai';
 import { ASSETS, engine, expectNoWorkersLeft, faceBitmap, nextEvent, removalSettled } from './helpers.js';
-import { MP4, SAMPLE6, CLIP, create, eventsDuring, expectFaceArrays, nextError, shownStream, useBuiltWorkerAndCleanUp, withFace } from './engine-support.js';
-import { liveWorkers } from '../src/runtime-client.js';
+import { MP4, SAMPLE6, CLIP, create, eventsDuring, expectFaceArrays, nextError, shownStream, useBuiltWorkerAndCleanUp, withFace } from './engine_support.js';
+import { liveWorkers } from '../src/runtime_client.js';
 import { FaceMeshElement, type LandmarksEvent, type ReadyEvent } from '../src/index.js';
 import '../src/define.js';
 

@@ -1,7 +1,7 @@
 /** Shared by the element's browser tests. */
 import { expect } from 'chai';
 import { executeServerCommand } from '@web/test-runner-commands';
-import { liveWorkers } from '../src/runtime-client.js';
+import { liveWorkers, type RuntimeClient } from '../src/runtime_client.js';
 import type { FaceMeshElement } from '../src/index.js';
 
 export { engine } from '../../worker-runtime/test/engine.js';
@@ -71,10 +71,13 @@ const listWorkers = async () => {
  */
 const otherPagesWorkers = listWorkers().then((targets) => new Set(targets.map((t) => t.id)));
 
+/** The element's worker entry and the test fixtures wrapping it (not tfjs' blob: thread workers). */
+const FACE_MESH_WORKER = /\/(face-mesh|fixtures\/crashy|fixtures\/broken)\.worker\.js/;
+
 /** URLs of this page's live face-mesh workers, as the browser reports them (server command). */
 export async function faceMeshWorkers(): Promise<string[]> {
   const others = await otherPagesWorkers;
-  return (await listWorkers()).filter((t) => !others.has(t.id) && t.url.includes('face-mesh.worker')).map((t) => t.url);
+  return (await listWorkers()).filter((t) => !others.has(t.id) && FACE_MESH_WORKER.test(t.url)).map((t) => t.url);
 }
 
 /** The browser reports a terminated worker's target gone some time after terminate() (seconds on a loaded 2-core machine): poll for up to 10 s. */
@@ -126,4 +129,12 @@ export async function expectNoWorkersLeft(what = 'workers left'): Promise<void> 
   expect(await workersSettleAt(0), `${what}: listed by the browser`).to.deep.equal([]);
   const { threads, baseline } = await workerThreadsSettle();
   if (baseline !== -1) expect(threads, `${what}: worker threads running (${baseline} when the file started)`).to.be.at.most(baseline);
+}
+
+/**
+ * An element's worker client (private: its runtime controller's), for the worker's diagnostics API
+ * (tensor and memory counts) and for reaching under the element in failure tests.
+ */
+export function workerClientOf(el: HTMLElement): RuntimeClient | null {
+  return (el as unknown as { runtime: { client: RuntimeClient | null } }).runtime.client;
 }

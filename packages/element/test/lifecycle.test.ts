@@ -1,7 +1,7 @@
 /** Lifecycle and main-thread cost of <face-mesh>, with Chromium's fake camera. */
 import { expect } from 'chai';
 import { BUILT_WORKER, createFaceMesh, ONE_THREAD, expectNoWorkersLeft, removalSettled, workersSettleAt } from './helpers.js';
-import { liveWorkers, runtimeSettings } from '../src/runtime-client.js';
+import { liveWorkers, runtimeSettings } from '../src/runtime_client.js';
 import type { FaceMeshElement, LandmarksEvent } from '../src/index.js';
 import '../src/define.js';
 

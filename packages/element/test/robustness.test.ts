@@ -5,14 +5,12 @@
  * person can act on, and the element must work afterwards.
  */
 import { expect } from 'chai';
-import { BUILT_WORKER, createFaceMesh, ONE_THREAD, expectNoWorkersLeft, faceBitmap, faceMeshWorkers, nextEvent as next, removalSettled, workersSettleAt, ASSETS } from './helpers.js';
+import { BUILT_WORKER, createFaceMesh, ONE_THREAD, expectNoWorkersLeft, faceBitmap, faceMeshWorkers, nextEvent as next, removalSettled, workersSettleAt, workerClientOf, ASSETS } from './helpers.js';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { FaceMeshElement, FaceMeshError, type ErrorDetail, type LandmarksDetail, type LandmarksEvent } from '../src/index.js';
-import { liveWorkers, runtimeSettings, type RuntimeClient } from '../src/runtime-client.js';
-import { toFaceMeshError } from '../src/frame-input.js';
+import { liveWorkers, runtimeSettings } from '../src/runtime_client.js';
+import { toFaceMeshError } from '../src/frame_input.js';
 import '../src/define.js';
-import type * as Comlink from 'comlink';
-import type { WorkerApi } from '@face-mesh/worker-runtime';
 
 const ORIGIN = location.origin;
 
@@ -58,11 +56,8 @@ stubGetUserMedia(async (c) => {
 const recordingGetUserMedia = navigator.mediaDevices.getUserMedia;
 const liveTracks = () => openedStreams.flatMap((s) => s.getTracks()).filter((t) => t.readyState === 'live');
 
-/** The element's worker client (private): for the worker's tensor count in leak checks. */
-const clientOf = (el: FaceMeshElement) => (el as unknown as { client: RuntimeClient | null }).client;
-
 /** The element's worker also answers the diagnostics API (tensor and memory counts). */
-const diagnosticsOf = (el: FaceMeshElement) => clientOf(el)!.api as unknown as Comlink.Remote<WorkerApi>;
+const diagnosticsOf = (el: FaceMeshElement) => workerClientOf(el)!.api;
 
 function greyFrame(width: number, height: number): ImageData {
   return new ImageData(new Uint8ClampedArray(width * height * 4).fill(128), width, height);
@@ -178,7 +173,7 @@ describe('<face-mesh> failure modes', function () {
   });
 
   describe('broken assets', () => {
-    // A truncated or replaced file fails its SHA-256 first (hostile-assets.test.ts); with the check off
+    // A truncated or replaced file fails its SHA-256 first (hostile_assets.test.ts); with the check off
     // (asset-integrity="off", own files) the parser is what refuses it.
     const cases: { name: string; change: { remove?: string[]; truncate?: string[]; text?: string[] }; code: string; file: string; says: RegExp; attrs?: Record<string, string> }[] = [
       { name: 'missing-model', change: { remove: ['models/face_landmark_with_attention.tflite'] }, code: 'model-load-failed', file: 'models/face_landmark_with_attention.tflite', says: /HTTP 404/ },
@@ -289,7 +284,7 @@ describe('<face-mesh> failure modes', function () {
     });
     beforeEach(() => {
       saved = { ...runtimeSettings }; // (as the suite's before() left them)
-      runtimeSettings.workerUrl = new URL('./fixtures/crashy-face-mesh.worker.js', import.meta.url).href;
+      runtimeSettings.workerUrl = new URL('./fixtures/crashy.worker.js', import.meta.url).href;
       runtimeSettings.pingIntervalMs = 250;
       runtimeSettings.pingTimeoutMs = 2_000;
     });
@@ -346,7 +341,7 @@ describe('<face-mesh> failure modes', function () {
     });
 
     it('a worker script that fails to load: reported, retried once, reported again, stopped', async () => {
-      runtimeSettings.workerUrl = new URL('./fixtures/broken-face-mesh.worker.js', import.meta.url).href;
+      runtimeSettings.workerUrl = new URL('./fixtures/broken.worker.js', import.meta.url).href;
       const el = create();
       const errors: ErrorDetail[] = [];
       el.addEventListener('error', (e) => errors.push((e as unknown as CustomEvent<ErrorDetail>).detail));

@@ -7,15 +7,10 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MODEL_FILES } from '@face-mesh/worker-runtime/defaults';
 
 const require = createRequire(import.meta.url);
 
-export const MODEL_FILES = {
-  detector: 'face_detection_short_range.tflite',
-  mesh: 'face_landmark_with_attention.tflite',
-  plainMesh: 'face_landmark.tflite',
-  geometry: 'geometry_pipeline_metadata_landmarks.binarypb',
-} as const;
 
 /** The folder holding tfjs-backend-wasm*.wasm, with a trailing separator (tfjs appends file names). */
 export function wasmDirectory(): string {

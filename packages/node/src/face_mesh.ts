@@ -17,7 +17,8 @@ import {
   type RawFrame,
   type RuntimeMode,
 } from '@face-mesh/worker-runtime';
-import { MODEL_FILES, modelDirectory, wasmDirectory } from './assets.js';
+import { MODEL_FILES } from '@face-mesh/worker-runtime/defaults';
+import { modelDirectory, wasmDirectory } from './assets.js';
 import { decodeImage } from './decode.js';
 
 export interface FaceMeshOptions extends Partial<PipelineOptions> {

@@ -8,13 +8,11 @@ import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { attachOwnKernels, turnOffOwnKernels } from './plan/own_kernels.js';
 import { WasmBackendAccess } from './plan/wasm_backend.js';
 import { RuntimeError } from './errors.js';
+import { WASM_FILE_NAMES, type WasmFileName } from './defaults.js';
 import { assetPolicy, fetchAsset } from './fetch_asset.js';
 
 export type WasmBinary = 'threaded-simd' | 'simd' | 'plain';
 
-/** The tfjs-backend-wasm binaries, by the file names tfjs asks for. */
-export const WASM_FILE_NAMES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'] as const;
-export type WasmFileName = (typeof WASM_FILE_NAMES)[number];
 
 export interface BackendOptions {
   /** Folder (URL) holding tfjs-backend-wasm{,-simd,-threaded-simd}.wasm, with a trailing slash. */

@@ -1,8 +1,9 @@
 export type { RuntimeApi } from './api.js';
 export type { BenchResult, DiagnosticsApi, MemoryInfo, ModelInfo, RunResult } from './diagnostics_api.js';
 export type { WorkerApi } from './worker_api.js';
-export type { BackendOptions, RuntimeMode, WasmBinary, WasmFileName } from './backend.js';
-export { chooseThreadCount, initWasmBackend, WASM_FILE_NAMES } from './backend.js';
+export * from './defaults.js';
+export type { BackendOptions, RuntimeMode, WasmBinary } from './backend.js';
+export { chooseThreadCount, initWasmBackend } from './backend.js';
 export { Executor, type ExecutorOptions, type OpProfileEntry } from './executor.js';
 export { DetectorModel, MeshModel, sigmoid, type DetectorResult, type MeshResult } from './models.js';
 export { parseModel, ModelFormatError, type ModelGraph, type OperatorInfo, type TensorInfo } from './tflite/model.js';
@@ -12,5 +13,4 @@ export { FrameError, MAX_FRAME_PIXELS, readFrame, type FrameInput, type RawFrame
 export { PipelineSession, resultBuffers, type PipelineModels, type PipelineModelUrls } from './pipeline/session.js';
 export * from './pipeline/types.js';
 export type { StreamFrameResult, StreamListener } from './stream/frame_loop.js';
-export { OVERLAY_MODES, type OverlayMode } from './overlay/overlay_painter.js';
 export { RuntimeError, type ErrorCode, type ErrorInfo } from './errors.js';

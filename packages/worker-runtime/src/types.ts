@@ -5,11 +5,12 @@
 export type { RuntimeApi } from './api.js';
 export type { BenchResult, DiagnosticsApi, MemoryInfo, ModelInfo, RunResult } from './diagnostics_api.js';
 export type { WorkerApi } from './worker_api.js';
-export type { BackendOptions, RuntimeMode, WasmBinary, WasmFileName } from './backend.js';
+export type { BackendOptions, RuntimeMode, WasmBinary } from './backend.js';
+export type { WasmFileName } from './defaults.js';
 export type { ExecutorOptions, OpProfileEntry } from './executor_types.js';
 export type { FrameInput, RawFrame } from './pipeline/frame.js';
 export type { PipelineModelUrls } from './pipeline/session.js';
 export type * from './pipeline/types.js';
 export type { StreamFrameResult, StreamListener } from './stream/frame_loop.js';
-export type { OverlayMode } from './overlay/overlay_painter.js';
+export type { OverlayMode } from './defaults.js';
 export type { ErrorCode, ErrorInfo } from './errors.js';

@@ -3,13 +3,12 @@
  * thread nothing. The canvas takes the frame's size; the element lays it over the video.
  */
 import { CONTOURS, FACE_LANDMARKER_ENVIRONMENT, IRISES, MIRROR_INDEX_MAP } from '@face-mesh/geometry';
+import type { OverlayMode } from '../defaults.js';
 import type { FrameResult } from '../pipeline/types.js';
 import type { FaceTextureRenderer, TexturedMesh } from './face_texture.js';
 import { Canvas2dFaceTextureRenderer } from './face_texture_2d.js';
 import { WebGlFaceTextureRenderer } from './face_texture_webgl.js';
 
-export type OverlayMode = 'none' | 'mesh' | 'contours' | 'irises' | 'points' | 'axes' | 'texture';
-export const OVERLAY_MODES: readonly OverlayMode[] = ['none', 'mesh', 'contours', 'irises', 'points', 'axes', 'texture'];
 
 /**
  * Who draws the `texture` mode: 'auto' is WebGL2 on a GPU and Canvas2D where there is no WebGL2 or

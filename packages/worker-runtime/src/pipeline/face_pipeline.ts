@@ -40,8 +40,8 @@ import { imageToTensorData, isFrameWindow, type FrameWindow, type RgbaImage } fr
 import { mirrorFace } from './mirror_result.js';
 import type { WasmCropSampler } from './wasm_crop_sampler.js';
 import { FaceSmoothing } from './face_smoothing.js';
+import { DEFAULT_PIPELINE_OPTIONS } from '../defaults.js';
 import {
-  DEFAULT_PIPELINE_OPTIONS,
   type DetectorRunner,
   type FaceRegions,
   type FaceResult,

@@ -1,9 +1,9 @@
 /** The pipeline's inputs and results: typed arrays throughout, no per-landmark objects. */
-import { FACE_LANDMARKER_ENVIRONMENT, type Box, type EyesMeasurement, type Roi } from '@face-mesh/geometry';
+import type { Box, EyesMeasurement, Roi } from '@face-mesh/geometry';
 
 export type { EyeMeasurement, EyesMeasurement, Gaze } from '@face-mesh/geometry';
 
-/** Options of the face pipeline; the defaults are MediaPipe's (face_mesh solution). */
+/** Options of the face pipeline; the defaults (MediaPipe's face_mesh solution's) are in defaults.ts. */
 export interface PipelineOptions {
   /** Most faces to find and track. Defaults to 1. */
   maxFaces: number;
@@ -52,22 +52,6 @@ export interface PipelineOptions {
    */
   fov: number;
 }
-
-export const DEFAULT_PIPELINE_OPTIONS: Readonly<PipelineOptions> = {
-  maxFaces: 1,
-  minDetectionConfidence: 0.5,
-  minTrackingConfidence: 0.5,
-  staticImageMode: false,
-  detectionIntervalMs: 0,
-  mirror: false,
-  smoothing: true,
-  smoothingMinCutoff: 0.05,
-  smoothingBeta: 80,
-  smoothingDerivateCutoff: 1,
-  transform: false,
-  eyes: false,
-  fov: FACE_LANDMARKER_ENVIRONMENT.perspectiveCamera.verticalFovDegrees,
-};
 
 /** A face's pose (MediaPipe FaceGeometry), when the `transform` option is on. */
 export interface FaceTransform {

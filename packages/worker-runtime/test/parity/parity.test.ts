@@ -8,10 +8,10 @@
 import { expect } from 'chai';
 import { matchFaces, type FaceMatching } from '@face-mesh/geometry';
 import type { FrameResult } from '../../src/index.js';
-import { GoogleFaceMesh } from './google-face-mesh.js';
+import { GoogleFaceMesh } from './google_face_mesh.js';
 import { SAMPLES, faceCrop, loadSample, trackFrame, type TestImage } from './frames.js';
 import { spawnRuntime, WASM_BASE, MODEL_URLS, PLAIN_MESH_URL } from '../spawn.js';
-import { decodeFace, encodeFace, loadReference, pixelChecksum, saveReference, type ReferenceImage } from './committed-reference.js';
+import { decodeFace, encodeFace, loadReference, pixelChecksum, saveReference, type ReferenceImage } from './committed_reference.js';
 
 function summarize(matchings: FaceMatching[]): { faces: number; missed: number; extra: number; mean: number; worst: number } {
   const errors = matchings.flatMap((m) => m.matches.map((x) => x.errors.all ?? NaN));

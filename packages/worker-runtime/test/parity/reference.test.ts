@@ -1,5 +1,5 @@
 /**
- * Our pipeline against Google's committed landmarks (committed-reference.ts) on the static parity
+ * Our pipeline against Google's committed landmarks (committed_reference.ts) on the static parity
  * images, in every engine: same faces, mean <= 0.05% IOD, worst <= 0.2% (the live parity test's bars).
  * An image this engine decodes to other pixels than Chromium (Firefox's JPEG decoder differs on
  * sample3) is still compared, and named in the log: the bars then also cover the decoder's difference.
@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { matchFaces, type FaceMatching } from '@face-mesh/geometry';
 import { SAMPLES, faceCrop, loadSample } from './frames.js';
-import { decodeFace, loadReference, pixelChecksum } from './committed-reference.js';
+import { decodeFace, loadReference, pixelChecksum } from './committed_reference.js';
 import { spawnRuntime, WASM_BASE, MODEL_URLS } from '../spawn.js';
 
 describe("our pipeline vs Google's committed landmarks (static images)", function () {

@@ -1,6 +1,6 @@
 /** RepeatedErrors: a live source's identical errors become one event, then a count. */
 import { expect } from 'chai';
-import { RepeatedErrors } from './error-repeats.js';
+import { RepeatedErrors } from './error_repeats.js';
 import type { ErrorDetail } from './events.js';
 
 describe('RepeatedErrors', () => {

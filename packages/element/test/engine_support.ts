@@ -1,7 +1,7 @@
-/** Shared by the cross-engine element tests (engines.test.ts, page-cases.test.ts). */
+/** Shared by the cross-engine element tests (engines.test.ts, page_cases.test.ts). */
 import { expect } from 'chai';
 import { BUILT_WORKER, ONE_THREAD, createFaceMesh, expectNoWorkersLeft, nextEvent, removalSettled } from './helpers.js';
-import { runtimeSettings } from '../src/runtime-client.js';
+import { runtimeSettings } from '../src/runtime_client.js';
 import type { ErrorDetail, FaceMeshElement, LandmarksDetail, LandmarksEvent } from '../src/index.js';
 
 export const SAMPLE6 = '/node_modules/@vladmandic/face-api/demo/sample6.jpg';

@@ -7,8 +7,8 @@
  *   not captured at all. Without requestVideoFrameCallback, every animation frame checks whether
  *   the video's current time moved (a new frame) instead.
  */
-import * as Comlink from 'comlink';
-import type { RuntimeApi, StreamListener } from '@face-mesh/worker-runtime';
+import type { StreamListener } from '@face-mesh/worker-runtime';
+import type { RuntimeClient } from './runtime_client.js';
 
 export interface FrameSource {
   stop(): void;
@@ -37,12 +37,12 @@ export function canTransferTrackFrames(): boolean {
 }
 
 /** Camera track -> worker, through MediaStreamTrackProcessor. Resolves when the track's stream ends. */
-export function streamTrack(api: Comlink.Remote<RuntimeApi>, track: MediaStreamTrack, listener: StreamListener): { done: Promise<void>; source: FrameSource } {
+export function streamTrack(client: RuntimeClient, track: MediaStreamTrack, listener: StreamListener): { done: Promise<void>; source: FrameSource } {
   const Processor = trackProcessor();
   if (!Processor) throw new Error('MediaStreamTrackProcessor is not available');
   const { readable } = new Processor({ track, maxBufferSize: 1 });
-  const done = api.startStream(Comlink.proxy(listener), Comlink.transfer(readable, [readable as unknown as Transferable]));
-  return { done, source: { stop: () => void api.stopStream() } };
+  const done = client.startStream(listener, readable);
+  return { done, source: { stop: () => void client.stopStream().catch(() => {}) } };
 }
 
 interface FrameCallbacks {
@@ -73,12 +73,12 @@ function videoFrameCallbacks(video: HTMLVideoElement): FrameCallbacks {
 }
 
 /** <video> -> worker, one ImageBitmap per presented frame while the worker is free. */
-export function streamVideoElement(api: Comlink.Remote<RuntimeApi>, video: HTMLVideoElement, listener: StreamListener): FrameSource {
+export function streamVideoElement(client: RuntimeClient, video: HTMLVideoElement, listener: StreamListener): FrameSource {
   let stopped = false;
   let inFlight = false;
   let handle = 0;
   const frames = videoFrameCallbacks(video);
-  const started = api.startStream(Comlink.proxy({
+  const started = client.startStream({
     onResult: (r) => {
       inFlight = false;
       listener.onResult(r);
@@ -87,7 +87,8 @@ export function streamVideoElement(api: Comlink.Remote<RuntimeApi>, video: HTMLV
       inFlight = false;
       listener.onError(e);
     },
-  }));
+  });
+  started.catch(() => {}); // a worker that died: the element hears it from the client
   const onFrame = (now: number) => {
     if (stopped) return;
     handle = frames.request(onFrame);
@@ -95,12 +96,15 @@ export function streamVideoElement(api: Comlink.Remote<RuntimeApi>, video: HTMLV
     inFlight = true;
     createImageBitmap(video).then(
       async (bitmap) => {
-        await started;
+        await started.catch((e: unknown) => {
+          bitmap.close();
+          throw e;
+        });
         if (stopped) {
           bitmap.close();
           return;
         }
-        await api.pushFrame(Comlink.transfer(bitmap, [bitmap]), now);
+        await client.pushFrame(bitmap, now);
       },
       (e: unknown) => {
         inFlight = false;
@@ -108,7 +112,8 @@ export function streamVideoElement(api: Comlink.Remote<RuntimeApi>, video: HTMLV
       },
     ).catch((e: unknown) => {
       inFlight = false;
-      listener.onError({ code: 'internal', message: e instanceof Error ? e.message : String(e) });
+      // (after stop(): the worker was stopped or crashed under this frame, which the element reports)
+      if (!stopped) listener.onError({ code: 'internal', message: e instanceof Error ? e.message : String(e) });
     });
   };
   handle = frames.request(onFrame);
@@ -116,7 +121,7 @@ export function streamVideoElement(api: Comlink.Remote<RuntimeApi>, video: HTMLV
     stop() {
       stopped = true;
       frames.cancel(handle);
-      void api.stopStream();
+      void client.stopStream().catch(() => {});
     },
   };
 }

@@ -6,8 +6,8 @@
  */
 import { expect } from 'chai';
 import { engine, faceBitmap, nextEvent, removalSettled } from './helpers.js';
-import { CLIP, OTHER_ORIGIN, SAMPLE6, create, eventsDuring, expectFaceArrays, nextError, shownStream, sleep, useBuiltWorkerAndCleanUp, withFace } from './engine-support.js';
-import { liveWorkers } from '../src/runtime-client.js';
+import { CLIP, OTHER_ORIGIN, SAMPLE6, create, eventsDuring, expectFaceArrays, nextError, shownStream, sleep, useBuiltWorkerAndCleanUp, withFace } from './engine_support.js';
+import { liveWorkers } from '../src/runtime_client.js';
 import type { LandmarksEvent, ReadyEvent } from '../src/index.js';
 import '../src/define.js';
 

@@ -21,11 +21,11 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import type { FrameResult, RuntimeMode, WasmBinary, WorkerApi } from '../packages/worker-runtime/src/index.js';
 import { workerApi as runtimeApi } from '../packages/worker-runtime/src/worker_api.js';
 import { faceCrop, sideBySideFrame, trackFrame, type TestImage } from '../packages/worker-runtime/test/parity/frames.js';
-import { GoogleFaceMesh } from '../packages/worker-runtime/test/parity/google-face-mesh.js';
+import { GoogleFaceMesh } from '../packages/worker-runtime/test/parity/google_face_mesh.js';
 import { MODEL_URLS, spawnRuntime, WASM_BASE } from '../packages/worker-runtime/test/spawn.js';
 import { liteRtVersion, runAnchor, spawnLiteRt } from '../packages/worker-runtime/bench/litert/anchor.js';
 import { benchInput, mp, round, stats, type Stats } from './stats.js';
-import { DEFAULT_DETECTION_INTERVAL_MS } from '../packages/element/src/face-mesh.js';
+import { ELEMENT_DEFAULTS } from '@face-mesh/worker-runtime/defaults';
 
 type Api = Comlink.Remote<WorkerApi>;
 
@@ -384,7 +384,7 @@ describe('face-mesh benchmark', function () {
 /** Camera frame rate of the cadence section's frame times. */
 const CAMERA_FPS = 30;
 /** detection-interval values compared (ms), the element's default among them. */
-const INTERVALS = [0, 100, 150, DEFAULT_DETECTION_INTERVAL_MS];
+const INTERVALS = [0, 100, 150, ELEMENT_DEFAULTS.detectionInterval];
 
 /**
  * The one-face tracking frames with frame times of a 30 fps camera, through max-faces 1 and
@@ -537,7 +537,7 @@ function report(r: Record<string, unknown>): string {
   lines.push('|---|---|---|---|---|---|');
   for (const c of cad.rows) {
     const found = cad.secondFace.find((f) => f.detectionIntervalMs === c.detectionIntervalMs);
-    const label = c.maxFaces === 1 ? 'max-faces 1' : `max-faces 2, detection-interval ${c.detectionIntervalMs}${c.detectionIntervalMs === 0 ? ' (every frame, as MediaPipe)' : c.detectionIntervalMs === DEFAULT_DETECTION_INTERVAL_MS ? ' (default)' : ''}`;
+    const label = c.maxFaces === 1 ? 'max-faces 1' : `max-faces 2, detection-interval ${c.detectionIntervalMs}${c.detectionIntervalMs === 0 ? ' (every frame, as MediaPipe)' : c.detectionIntervalMs === ELEMENT_DEFAULTS.detectionInterval ? ' (default)' : ''}`;
     const second = c.maxFaces === 1 || !found ? '-' : `${found.frameTimeMs.median.toFixed(0)} / ${found.worstFrameTimeMs.toFixed(0)} (+ ${found.findingFrameWorkerMs.median.toFixed(1)})${found.missed ? `, missed at ${found.missed} of ${found.phases} phases` : ''}`;
     lines.push(`| ${label} | ${c.workerMs.mean.toFixed(2)} | ${mp(c.workerMs)} | ${c.detectorRuns} of ${c.frames}${c.framesNotOneFace ? ` (${c.framesNotOneFace} frames not 1 face)` : ''} | ${c.meanVsMaxFaces1.toFixed(2)}x; ${c.fromMediansVsMaxFaces1.toFixed(2)}x | ${second} |`);
   }

@@ -2,7 +2,7 @@
  * SHA-256 of every file the element ships and loads: the model files (models/checksums.json, which
  * `npm install` checks the extracted files against) and tfjs-backend-wasm's binaries (the pinned
  * @tensorflow/tfjs-backend-wasm). The page passes these, by URL, to the worker, which refuses a file
- * whose bytes differ (`model-integrity`, `wasm-integrity`). models/asset-checksums.test.mjs
+ * whose bytes differ (`model-integrity`, `wasm-integrity`). models/asset_checksums.test.mjs
  * keeps this table equal to models/checksums.json and the installed binaries.
  */
 export const ASSET_SHA256 = {

@@ -1,15 +1,26 @@
 /**
- * The page side of the worker: starts the module worker that sits next to this bundle and finds
- * the wasm binaries and model files (by default the files next to this bundle, as an app's bundler
- * sees them; or all under one `asset-base` folder). It also
- * watches the worker: a worker that fails to load, throws an uncaught error, or stops answering the
- * heartbeat (killed for memory, hung) counts as crashed, and every pending call is rejected.
+ * The page side of the worker, and the only module that talks to it: starts the module worker that
+ * sits next to this bundle, finds the wasm binaries and model files (by default the files next to
+ * this bundle, as an app's bundler sees them; or all under one `asset-base` folder), and wraps every
+ * call (transfers, progress callbacks, the crash guard). It also watches the worker: a worker that
+ * fails to load, throws an uncaught error, or stops answering the heartbeat (killed for memory,
+ * hung) counts as crashed, and every pending call is rejected.
  */
 import * as Comlink from 'comlink';
-import type { BackendOptions, PipelineModelUrls, RuntimeApi, RuntimeMode, WasmFileName } from '@face-mesh/worker-runtime';
-import { ASSET_SHA256, type AssetFileName } from './asset-checksums.js';
+import type {
+  BackendOptions,
+  FrameInput,
+  FrameResult,
+  PipelineModelUrls,
+  PipelineOptions,
+  RuntimeMode,
+  StreamListener,
+  WorkerApi,
+} from '@face-mesh/worker-runtime';
+import { MODEL_FILES, WASM_FILE_NAMES, type OverlayMode, type WasmFileName } from '@face-mesh/worker-runtime/defaults';
+import { ASSET_SHA256, type AssetFileName } from './asset_checksums.js';
 import { FaceMeshError } from './events.js';
-import { isTrustedTypesError, trustedWorkerUrl } from './trusted-types.js';
+import { isTrustedTypesError, trustedWorkerUrl } from './trusted_types.js';
 
 /**
  * Where the unbundled dist keeps `wasm/` and `models/`: the folder this module was loaded from. (An
@@ -31,7 +42,9 @@ interface AssetUrls {
 /**
  * The files next to this module, one static `new URL('./…', import.meta.url)` each: Vite, webpack 5,
  * Parcel and Rollup/esbuild asset plugins see this pattern and emit each file into the app's build
- * (under whatever hashed name), and without a bundler they resolve next to `face-mesh.js`.
+ * (under whatever hashed name), and without a bundler they resolve next to `face-mesh.js`. The names
+ * must be literals here (bundlers read them statically); they are defaults.ts's WASM_FILE_NAMES and
+ * MODEL_FILES, and the build test loads each one with its checked SHA-256.
  */
 function bundledAssets(): AssetUrls {
   const wasmFiles: Record<WasmFileName, string> = {
@@ -54,16 +67,12 @@ function bundledAssets(): AssetUrls {
 
 /** Everything under one folder (the `asset-base` override): `${base}wasm/` and `${base}models/`. */
 function assetsUnder(base: URL): AssetUrls {
-  const models = new URL('models/', base);
+  const model = (name: string) => new URL(`models/${name}`, base).href;
   return {
     wasmBase: new URL('wasm/', base).href,
-    modelUrls: {
-      detector: new URL('face_detection_short_range.tflite', models).href,
-      mesh: new URL('face_landmark_with_attention.tflite', models).href,
-      geometry: new URL('geometry_pipeline_metadata_landmarks.binarypb', models).href,
-    },
-    plainMeshUrl: new URL('face_landmark.tflite', models).href,
-    geometryUrl: new URL('geometry_pipeline_metadata_landmarks.binarypb', models).href,
+    modelUrls: { detector: model(MODEL_FILES.detector), mesh: model(MODEL_FILES.mesh), geometry: model(MODEL_FILES.geometry) },
+    plainMeshUrl: model(MODEL_FILES.plainMesh),
+    geometryUrl: model(MODEL_FILES.geometry),
   };
 }
 
@@ -71,13 +80,11 @@ function assetsUnder(base: URL): AssetUrls {
 function assetHashes(assets: AssetUrls): Record<string, string> {
   const byUrl: Record<string, string> = {};
   const add = (url: string, file: AssetFileName) => { byUrl[new URL(url, location.href).href] = ASSET_SHA256[file]; };
-  for (const file of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'] as const) {
-    add(assets.wasmFiles?.[file] ?? new URL(file, assets.wasmBase).href, file);
-  }
-  add(assets.modelUrls.detector, 'face_detection_short_range.tflite');
-  add(assets.modelUrls.mesh, 'face_landmark_with_attention.tflite');
-  add(assets.plainMeshUrl, 'face_landmark.tflite');
-  add(assets.geometryUrl, 'geometry_pipeline_metadata_landmarks.binarypb');
+  for (const file of WASM_FILE_NAMES) add(assets.wasmFiles?.[file] ?? new URL(file, assets.wasmBase).href, file);
+  add(assets.modelUrls.detector, MODEL_FILES.detector);
+  add(assets.modelUrls.mesh, MODEL_FILES.mesh);
+  add(assets.plainMeshUrl, MODEL_FILES.plainMesh);
+  add(assets.geometryUrl, MODEL_FILES.geometry);
   return byUrl;
 }
 
@@ -101,25 +108,50 @@ export interface RuntimeStartOptions {
   integrity?: boolean;
 }
 
+/** A frame for the worker, and what to transfer with it (ImageBitmap, VideoFrame; [] copies). */
+export interface FrameForWorker {
+  frame: FrameInput;
+  transfer: Transferable[];
+}
+
 export interface RuntimeClient {
-  api: Comlink.Remote<RuntimeApi>;
+  /**
+   * The worker's whole Comlink API, unguarded (a call to a dead worker never settles): for
+   * diagnostics (tensor and memory counts) and tests. The element uses only the methods below.
+   */
+  readonly api: Comlink.Remote<WorkerApi>;
   /** The `asset-base` folder in use, or '' when the files come from next to this bundle (the default). */
   assetBase: string;
-  modelUrls: PipelineModelUrls;
-  /** face_landmark.tflite, the plain 468-point model (refine="false"). */
-  plainMeshUrl: string;
-  /** The canonical face geometry (mesh triangles for the overlay). */
-  geometryUrl: string;
+  /** The pipeline's model files: with `refine` the attention mesh (478 points), else the plain 468-point mesh. */
+  pipelineUrls(refine: boolean): PipelineModelUrls;
   /**
    * Start tfjs on wasm in the worker, with the binaries from `${assetBase}wasm/` (or the bundled ones);
    * `onProgress` gets the fraction of the binary's bytes received.
    */
   init(options?: Omit<BackendOptions, 'wasmBase' | 'wasmFiles' | 'sha256' | 'fetchStallMs'>, onProgress?: (fraction: number) => void): Promise<RuntimeMode>;
+  /** Load the models and start the pipeline (a second call replaces it); `onProgress`: the fraction of the model bytes received. */
+  createPipeline(urls: PipelineModelUrls, options: Partial<PipelineOptions>, onProgress?: (fraction: number) => void): Promise<PipelineOptions>;
+  setPipelineOptions(options: Partial<PipelineOptions>): Promise<PipelineOptions>;
+  /** Forget tracked faces. */
+  resetPipeline(): Promise<void>;
+  /** One frame as a still image (detector, no tracking; tracked faces untouched). */
+  processStill(input: FrameForWorker): Promise<FrameResult>;
+  /** Fetch and decode an image in the worker, then process it as a still image. */
+  processUrl(url: string): Promise<FrameResult>;
   /**
-   * `call` settles like `promise`, or rejects when the worker crashes (code 'worker-crashed') or is
-   * closed (code 'aborted') first: a call to a dead worker would otherwise never settle.
+   * Start the live path: results and errors go to `listener`. With `frames` (a camera track's
+   * MediaStreamTrackProcessor stream, transferred) it settles when the stream ends; without, frames
+   * come through pushFrame().
    */
-  guard<T>(promise: Promise<T>): Promise<T>;
+  startStream(listener: StreamListener, frames?: ReadableStream<VideoFrame>): Promise<void>;
+  /** One live frame, transferred; the newest wins. */
+  pushFrame(frame: ImageBitmap, timestamp: number): Promise<void>;
+  stopStream(): Promise<void>;
+  /** Hand the overlay canvas to the worker (once per canvas), with the mesh triangles' file. */
+  setOverlay(canvas: OffscreenCanvas, mode: OverlayMode): Promise<void>;
+  setOverlayMode(mode: OverlayMode): Promise<void>;
+  /** The `overlay="texture"` image (null: none); rejects naming the URL when it cannot be used. */
+  setOverlayTexture(url: string | null): Promise<void>;
   /** Called once if the worker dies (out of memory, killed), hangs, throws, or its script fails to load. */
   onCrash: ((message: string) => void) | null;
   /** True after a crash or close(). */
@@ -135,7 +167,7 @@ let trustedTypesEnforced = false;
  * The module worker. The default keeps the literal `new Worker(new URL('./face-mesh.worker.js',
  * import.meta.url))` that bundlers look for; on a page enforcing Trusted Types that throws (the
  * browser reports one violation, once per page), and the same URL goes through the `face-mesh`
- * policy instead (trusted-types.ts), from then on directly.
+ * policy instead (trusted_types.ts), from then on directly.
  */
 function startWorker(): Worker {
   const options: WorkerOptions = { type: 'module', name: 'face-mesh' };
@@ -152,13 +184,13 @@ function startWorker(): Worker {
   }
 }
 
+/** Workers started and not yet terminated by this module (tests compare it with the browser's list). */
+export const liveWorkers = new Set<Worker>();
+
 /**
  * Start a worker. `assetBase`: a folder holding `wasm/` and `models/`; '' or none (the default): the
  * files next to this bundle (wherever the app's bundler put them).
  */
-/** Workers started and not yet terminated by this module (tests compare it with the browser's list). */
-export const liveWorkers = new Set<Worker>();
-
 export function startRuntime(assetBase = '', start: RuntimeStartOptions = {}): RuntimeClient {
   let base: URL | null = null;
   if (assetBase) {
@@ -168,13 +200,18 @@ export function startRuntime(assetBase = '', start: RuntimeStartOptions = {}): R
   const assets = base ? assetsUnder(base) : bundledAssets();
   const worker = startWorker();
   liveWorkers.add(worker);
-  const api = Comlink.wrap<RuntimeApi>(worker);
+  const api = Comlink.wrap<WorkerApi>(worker);
 
   let rejectDead: (e: FaceMeshError) => void = () => {};
   const deadPromise = new Promise<never>((_, reject) => {
     rejectDead = reject;
   });
   deadPromise.catch(() => {}); // observed through guard(); never an unhandled rejection
+  /**
+   * Settles like `promise`, or rejects when the worker crashes (code 'worker-crashed') or is closed
+   * (code 'aborted') first: a call to a dead worker would otherwise never settle. Every call is guarded.
+   */
+  const guard = <T>(promise: Promise<T>): Promise<T> => Promise.race([promise, deadPromise]);
   let dead = false;
   let pingTimer = 0;
   /** When the oldest unanswered ping was sent (0: none pending). Timers may be throttled in hidden tabs, so only unanswered pings count. */
@@ -218,16 +255,26 @@ export function startRuntime(assetBase = '', start: RuntimeStartOptions = {}): R
   const client: RuntimeClient = {
     api,
     assetBase: base?.href ?? '',
-    modelUrls: assets.modelUrls,
-    plainMeshUrl: assets.plainMeshUrl,
-    geometryUrl: assets.geometryUrl,
+    pipelineUrls: (refine) => ({ ...assets.modelUrls, mesh: refine ? assets.modelUrls.mesh : assets.plainMeshUrl }),
     init: (options = {}, onProgress) => {
       const files = assets.wasmFiles ? { wasmFiles: assets.wasmFiles } : {};
       const sha256 = start.integrity === false ? {} : assetHashes(assets);
       const progress = onProgress ? Comlink.proxy(onProgress) : undefined;
-      return client.guard(api.init({ ...options, wasmBase: assets.wasmBase, ...files, sha256, fetchStallMs: runtimeSettings.fetchStallMs }, progress));
+      return guard(api.init({ ...options, wasmBase: assets.wasmBase, ...files, sha256, fetchStallMs: runtimeSettings.fetchStallMs }, progress));
     },
-    guard: <T>(promise: Promise<T>) => Promise.race([promise, deadPromise]),
+    createPipeline: (urls, options, onProgress) => guard(api.createPipeline(urls, options, onProgress ? Comlink.proxy(onProgress) : undefined)),
+    setPipelineOptions: (options) => guard(api.setPipelineOptions(options)),
+    resetPipeline: () => guard(api.resetPipeline()),
+    processStill: ({ frame, transfer }) => guard(api.process(Comlink.transfer(frame, transfer), { stillImage: true })),
+    processUrl: (url) => guard(api.processUrl(url)),
+    startStream: (listener, frames) => guard(frames
+      ? api.startStream(Comlink.proxy(listener), Comlink.transfer(frames, [frames as unknown as Transferable]))
+      : api.startStream(Comlink.proxy(listener))),
+    pushFrame: (frame, timestamp) => guard(api.pushFrame(Comlink.transfer(frame, [frame]), timestamp)),
+    stopStream: () => guard(api.stopStream()),
+    setOverlay: (canvas, mode) => guard(api.setOverlay(Comlink.transfer(canvas, [canvas]), mode, assets.geometryUrl)),
+    setOverlayMode: (mode) => guard(api.setOverlayMode(mode)),
+    setOverlayTexture: (url) => guard(api.setOverlayTexture(url)),
     onCrash: null,
     get dead() {
       return dead;
@@ -238,38 +285,4 @@ export function startRuntime(assetBase = '', start: RuntimeStartOptions = {}): R
     },
   };
   return client;
-}
-
-/**
- * The restart policy: the first crash restarts the worker, a second crash stops (until the page
- * calls start() again, which gives it a fresh chance).
- */
-export class CrashSupervisor {
-  private crashes = 0;
-  private restarting = false;
-
-  /** Record a crash: 'restart' for the first since the page last started the element, then 'stop'. */
-  crashed(): 'restart' | 'stop' {
-    this.crashes++;
-    return this.crashes === 1 ? 'restart' : 'stop';
-  }
-
-  /** Run the restart; start() calls made synchronously inside do not reset the count. */
-  restart(fn: () => void): void {
-    this.restarting = true;
-    try {
-      fn();
-    } finally {
-      this.restarting = false;
-    }
-  }
-
-  /** The page started the element (not a restart): forget earlier crashes. */
-  started(): void {
-    if (!this.restarting) this.crashes = 0;
-  }
-
-  get count(): number {
-    return this.crashes;
-  }
 }

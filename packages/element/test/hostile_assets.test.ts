@@ -4,9 +4,9 @@
  */
 import { expect } from 'chai';
 import { executeServerCommand } from '@web/test-runner-commands';
-import { ASSETS, BUILT_WORKER, createFaceMesh, faceBitmap, nextEvent, ONE_THREAD } from './helpers.js';
+import { ASSETS, BUILT_WORKER, createFaceMesh, faceBitmap, nextEvent, ONE_THREAD, workerClientOf } from './helpers.js';
 import type { ErrorDetail, FaceMeshElement, ProgressDetail } from '../src/index.js';
-import { runtimeSettings, type RuntimeClient } from '../src/runtime-client.js';
+import { runtimeSettings } from '../src/runtime_client.js';
 import '../src/define.js';
 
 const ORIGIN = location.origin;
@@ -195,8 +195,7 @@ describe('<face-mesh> live source failing on every frame', function () {
     let frames = 0;
     el.addEventListener('landmarks', () => frames++);
     // Take the pipeline away under the running video: every frame now fails the same way.
-    const client = (el as unknown as { client: RuntimeClient }).client;
-    await client.api.disposePipeline();
+    await workerClientOf(el)!.api.disposePipeline();
     await new Promise((r) => setTimeout(r, 3000));
     expect(frames, 'no frame goes through').to.equal(0);
     expect(errors.length, JSON.stringify(errors)).to.equal(1);
