@@ -42,19 +42,24 @@ export interface SuspendDetail {
   reason: 'hidden';
 }
 
-export type FaceMeshErrorCode =
-  | ErrorCode
-  | 'camera-denied'
-  | 'camera-not-found'
-  | 'camera-in-use'
-  | 'camera-unsupported'
-  | 'camera-ended'
-  | 'source-failed'
-  | 'worker-crashed'
-  /** The element was removed (or its worker restarted) before the call finished. */
-  | 'aborted'
-  /** start() on an element that is not in the document. */
-  | 'not-connected';
+/**
+ * The page's error codes, besides the worker's (ErrorCode). aborted: the element was removed (or its
+ * worker restarted) before the call finished; not-connected: start() or detect() on an element that
+ * is not in the document.
+ */
+export const ELEMENT_ERROR_CODES = [
+  'camera-denied',
+  'camera-not-found',
+  'camera-in-use',
+  'camera-unsupported',
+  'camera-ended',
+  'source-failed',
+  'worker-crashed',
+  'aborted',
+  'not-connected',
+] as const;
+
+export type FaceMeshErrorCode = ErrorCode | (typeof ELEMENT_ERROR_CODES)[number];
 
 export interface ErrorDetail {
   code: FaceMeshErrorCode;

@@ -1,8 +1,8 @@
 /** Options beyond the basics: mirror, refine="false", transform — through detect() on a still image. */
 import { expect } from 'chai';
-import { createFaceMesh, faceBitmap, ASSETS } from './helpers.js';
+import { createFaceMesh, faceBitmap, nextEvent, ASSETS } from './helpers.js';
 import { LEFT_EYE_INDICES, RIGHT_EYE_INDICES } from '@face-mesh/geometry';
-import { FaceMeshElement } from '../src/index.js';
+import { FaceMeshElement, type FaceMeshErrorEvent } from '../src/index.js';
 import '../src/define.js';
 
 
@@ -63,6 +63,20 @@ describe('<face-mesh> options', function () {
     expect(face.transform?.metricLandmarks.length).to.equal(468 * 3);
     expect(face.transform!.matrix[14]).to.be.below(0);
     expect(face.transform!.matrix[15]).to.equal(1);
+    el.remove();
+  });
+
+  it('an option the pipeline refuses is an internal error event naming it; the previous options stay', async () => {
+    const el = create({ transform: '' });
+    const before = (await el.detect(await faceBitmap())).faces[0].transform!.matrix;
+    const error = nextEvent<FaceMeshErrorEvent>(el, 'error');
+    el.fov = 0;
+    const { detail } = await error;
+    expect(detail.code).to.equal('internal');
+    expect(detail.message).to.match(/fov .*between 0 and 180 degrees, got 0/);
+    // still the 63° camera: the same pose as before
+    const after = (await el.detect(await faceBitmap())).faces[0].transform!.matrix;
+    expect(Array.from(after)).to.deep.equal(Array.from(before));
     el.remove();
   });
 

@@ -1,7 +1,9 @@
-/** The README's quick-start snippet, run as written (with the fake camera). */
+/** The README's quick-start snippet, run as written (with the fake camera), and its error table. */
 import { expect } from 'chai';
 import { executeServerCommand } from '@web/test-runner-commands';
+import { ERROR_CODES } from '@face-mesh/worker-runtime';
 import { FaceMeshElement } from '../src/index.js';
+import { ELEMENT_ERROR_CODES } from '../src/events.js';
 
 async function readmeSnippet(): Promise<{ markup: string; script: string }> {
   const readme = await (await fetch('/README.md')).text();
@@ -32,5 +34,20 @@ describe('README quick-start snippet', function () {
     expect(x).to.be.within(0, 640);
     expect(y).to.be.within(0, 480);
     host.remove();
+  });
+});
+
+describe('README and docs/errors.md error codes', () => {
+  it('the README error table lists every code the element and the worker raise, and no other', async () => {
+    const readme = await (await fetch('/README.md')).text();
+    const section = /## Errors\n([\s\S]*?)\n## /.exec(readme)?.[1] ?? '';
+    const rows = section.split('\n').filter((l) => l.startsWith('| `'));
+    const listed = rows.flatMap((row) => [...row.split('|')[1]!.matchAll(/`([a-z-]+)`/g)].map((m) => m[1]));
+    expect([...listed].sort()).to.deep.equal([...new Set([...ERROR_CODES, ...ELEMENT_ERROR_CODES])].sort());
+  });
+
+  it('docs/errors.md names every code', async () => {
+    const doc = await (await fetch('/docs/errors.md')).text();
+    for (const code of new Set([...ERROR_CODES, ...ELEMENT_ERROR_CODES])) expect(doc, code).to.contain(`\`${code}\``);
   });
 });

@@ -1,24 +1,26 @@
 /** Errors as they cross to the page: a stable code and a message a person can act on. */
 import { FrameError } from './pipeline/frame.js';
 
-export type ErrorCode =
-  | 'empty-frame'
-  | 'frame-too-large'
-  | 'closed-frame'
-  | 'bad-frame'
-  | 'model-load-failed'
-  /** A model file's SHA-256 is not the one this build ships (replaced or corrupted). */
-  | 'model-integrity'
-  /** A wasm binary could not be fetched (missing file, wrong asset-base, offline). */
-  | 'wasm-load-failed'
-  /** A wasm binary's SHA-256 is not the one this build ships. */
-  | 'wasm-integrity'
-  /** An image or video `src` could not be fetched. */
-  | 'source-failed'
-  /** The binary was there but this browser cannot run it (no WebAssembly, no SIMD, ...). */
-  | 'wasm-unsupported'
-  | 'not-ready'
-  | 'internal';
+/**
+ * The worker's error codes (the page adds its own: element/src/events.ts). model-integrity,
+ * wasm-integrity: a file's SHA-256 is not the one this build ships; wasm-load-failed: a binary could
+ * not be fetched; wasm-unsupported: this browser cannot run it; source-failed: an image `src` could
+ * not be fetched or decoded.
+ */
+export const ERROR_CODES = [
+  'empty-frame',
+  'frame-too-large',
+  'closed-frame',
+  'bad-frame',
+  'model-load-failed',
+  'model-integrity',
+  'wasm-load-failed',
+  'wasm-integrity',
+  'source-failed',
+  'wasm-unsupported',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface ErrorInfo {
   code: ErrorCode;

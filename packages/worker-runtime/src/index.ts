@@ -13,4 +13,4 @@ export { FrameError, MAX_FRAME_PIXELS, readFrame, type FrameInput, type RawFrame
 export { PipelineSession, resultBuffers, type PipelineModels, type PipelineModelUrls } from './pipeline/session.js';
 export * from './pipeline/types.js';
 export type { StreamFrameResult, StreamListener } from './stream/frame_loop.js';
-export { RuntimeError, type ErrorCode, type ErrorInfo } from './errors.js';
+export { ERROR_CODES, RuntimeError, type ErrorCode, type ErrorInfo } from './errors.js';
