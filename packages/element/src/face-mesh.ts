@@ -266,7 +266,7 @@ export class FaceMeshElement extends LitElement {
     return html`
       <div class="stage" part="stage">
         ${kind === 'image'
-          ? html`<img part="image" class=${this.mirror ? 'mirrored' : ''} src=${this.src} alt="" crossorigin=${ifDefined(crossOrigin)} />`
+          ? html`<img part="image" class=${this.mirror ? 'mirrored' : ''} src=${ifDefined(this.source.shownImage)} alt="" crossorigin=${ifDefined(crossOrigin)} />`
           : html`<video part="video" class=${this.mirror ? 'mirrored' : ''} crossorigin=${ifDefined(crossOrigin)} playsinline muted></video>`}
       </div>
       ${kind === 'camera' && this.source.showStart && !this.running

@@ -39,6 +39,8 @@ export class SourceController implements ReactiveController {
   private generation = 0;
   /** No source has run yet: the start button shows. */
   private neverStarted = true;
+  /** The last `src` image the worker read: only a checked image is shown (a bomb must not reach the page's decoder). */
+  private checkedImage = '';
   private mediaStream: MediaStream | null = null;
   /**
    * Removes the listeners put on the current source's objects (the camera track). Chromium keeps a
@@ -83,6 +85,14 @@ export class SourceController implements ReactiveController {
     return this.neverStarted;
   }
 
+  /**
+   * The `src` image to show, once the worker has read it (its size checked from the header before
+   * decoding, then decoded and processed there); undefined before that, and for any other `src`.
+   */
+  get shownImage(): string | undefined {
+    return this.checkedImage && this.checkedImage === this.host.src ? this.checkedImage : undefined;
+  }
+
   /** Whether the current start() should be redone: `src` changed, or the camera (`facing-mode`) did. */
   needsRestart(cameraChanged: boolean): boolean {
     return this.wantsSource && (this.host.src !== this.startedSrc || (cameraChanged && !this.host.src));
@@ -118,7 +128,10 @@ export class SourceController implements ReactiveController {
           const err = toFaceMeshError(e, 'source-failed');
           throw err.code === 'source-failed' && !(e instanceof FaceMeshError) ? new FaceMeshError('source-failed', `${err.message}${corsAdvice(srcUrl!)}`) : err;
         });
-        if (generation === this.generation) this.faces.result({ ...result, timestamp: performance.now(), dropped: 0 });
+        if (generation !== this.generation) return;
+        this.checkedImage = host.src;
+        host.requestUpdate();
+        this.faces.result({ ...result, timestamp: performance.now(), dropped: 0 });
         return;
       }
       const video = await this.videoElement();

@@ -154,6 +154,9 @@ describe('<face-mesh src> image bombs', function () {
       // Decoding first would have failed on the junk data (source-failed): the size was read from the header.
       expect(err.detail.code).to.equal('frame-too-large');
       expect(err.detail.message).to.contain(`The image ${url} (PNG): The frame is 20000x20000 (400.0 MP); the limit is 40 MP`);
+      // Nor does the page decode it: the element shows a src image only once the worker has read it.
+      await el.updateComplete;
+      expect(el.shadowRoot!.querySelector('img')?.hasAttribute('src') ?? false, 'the element\'s <img> has a src').to.equal(false);
     } finally {
       URL.revokeObjectURL(url);
     }
@@ -172,6 +175,8 @@ describe('<face-mesh src> image bombs', function () {
       const err = await nextEvent<CustomEvent<ErrorDetail>>(el, 'error');
       expect(err.detail.code).to.equal('frame-too-large');
       expect(err.detail.message).to.contain('(PNG): The frame is 8000x8000 (64.0 MP)');
+      await el.updateComplete;
+      expect(el.shadowRoot!.querySelector('img')?.hasAttribute('src') ?? false, 'the element\'s <img> has a src').to.equal(false);
     } finally {
       URL.revokeObjectURL(url);
     }
