@@ -71,6 +71,36 @@ function collectTypes(typesRoot, entries, aliases, allowedBare) {
   return seen;
 }
 
+/**
+ * A package's typings under `${dir}/dist/types/`: tsc emits the package's declarations and those of
+ * the worker-runtime/geometry files they refer to (its tsconfig.build.json maps the workspace names
+ * to their sources); only the files reachable from the entries are kept, with the workspace imports
+ * made relative. `allowedBare`: the packages the typings may import (the tarball's dependencies);
+ * `runtimeTypes`: the worker-runtime module that `@face-mesh/worker-runtime` stands for.
+ */
+function stageTypes(pkg, entries, allowedBare, dir, runtimeTypes = 'types') {
+  const emitted = path.join(STAGE, `tsc-${pkg}`);
+  rmSync(emitted, { recursive: true, force: true });
+  run('npx', ['tsc', '-p', `packages/${pkg}/tsconfig.build.json`, '--outDir', emitted]);
+  const files = collectTypes(
+    emitted,
+    entries.map((e) => path.join(emitted, `${pkg}/src/${e}.d.ts`)),
+    {
+      '@face-mesh/worker-runtime': path.join(emitted, `worker-runtime/src/${runtimeTypes}.js`),
+      '@face-mesh/worker-runtime/defaults': path.join(emitted, 'worker-runtime/src/defaults.js'),
+      '@face-mesh/geometry': path.join(emitted, 'geometry/src/index.js'),
+    },
+    allowedBare,
+  );
+  for (const [file, text] of files) {
+    const rel = path.relative(emitted, file).replace(`${path.sep}src${path.sep}`, path.sep);
+    const to = path.join(dir, 'dist/types', rel);
+    mkdirSync(path.dirname(to), { recursive: true });
+    // Relative imports lose the `src/` level on both sides, so they stay right, except across packages.
+    writeFileSync(to, text.replace(/(['"])\.\.\/((?:\.\.\/)*)([a-z-]+)\/src\//g, '$1$2$3/'));
+  }
+}
+
 function writePackage(dir, pkg) {
   for (const k of Object.keys(pkg)) if (pkg[k] === undefined) delete pkg[k];
   writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
@@ -93,29 +123,7 @@ function stageElement() {
   mkdirSync(dir, { recursive: true });
   cpSync(dist, path.join(dir, 'dist'), { recursive: true, filter: (f) => !f.includes(`${path.sep}types`) });
 
-  // Typings: tsc emits the element's declarations and those of the worker-runtime/geometry files
-  // they refer to (tsconfig.build.json maps the workspace names to their sources); keep only the
-  // files reachable from the entries and make the workspace imports relative.
-  const emitted = path.join(STAGE, 'tsc-element');
-  rmSync(emitted, { recursive: true, force: true });
-  run('npx', ['tsc', '-p', 'packages/element/tsconfig.build.json', '--outDir', emitted]);
-  const files = collectTypes(
-    emitted,
-    [path.join(emitted, 'element/src/index.d.ts'), path.join(emitted, 'element/src/define.d.ts')],
-    {
-      '@face-mesh/worker-runtime': path.join(emitted, 'worker-runtime/src/types.js'),
-      '@face-mesh/worker-runtime/defaults': path.join(emitted, 'worker-runtime/src/defaults.js'),
-      '@face-mesh/geometry': path.join(emitted, 'geometry/src/index.js'),
-    },
-    ['lit', 'comlink'],
-  );
-  for (const [file, text] of files) {
-    const rel = path.relative(emitted, file).replace(`${path.sep}src${path.sep}`, path.sep);
-    const to = path.join(dir, 'dist/types', rel);
-    mkdirSync(path.dirname(to), { recursive: true });
-    // Relative imports lose the `src/` level on both sides, so they stay right, except across packages.
-    writeFileSync(to, text.replace(/(['"])\.\.\/((?:\.\.\/)*)([a-z-]+)\/src\//g, '$1$2$3/'));
-  }
+  stageTypes('element', ['index', 'define'], ['lit', 'comlink'], dir);
 
   // The manifest's modules describe the dist file that exports the class and the events.
   const manifest = readJson(path.join(src, 'custom-elements.json'));
@@ -189,6 +197,8 @@ function stageNode() {
   mkdirSync(dir, { recursive: true });
   cpSync(path.join(src, 'dist'), path.join(dir, 'dist'), { recursive: true, filter: (f) => !f.endsWith('.map') });
   cpSync(path.join(src, 'bin'), path.join(dir, 'bin'), { recursive: true });
+  // (the worker-runtime types without the DOM: a Node project's typings need not include it)
+  stageTypes('node', ['index'], ['sharp'], dir, 'data_types');
   mkdirSync(path.join(dir, 'models'));
   // What the Node runtime reads: both meshes (refine: false), the detector, the geometry (transform).
   for (const f of Object.values(MODEL_FILES)) copyFileSync(path.join(root, 'models/dist', f), path.join(dir, 'models', f));
@@ -203,8 +213,9 @@ function stageNode() {
     keywords: ['face', 'face-mesh', 'landmarks', 'mediapipe', 'tfjs', 'wasm', 'node', 'cli'],
     engines: srcPkg.engines,
     bin: srcPkg.bin,
-    exports: { '.': './dist/index.js', './package.json': './package.json' },
+    exports: { '.': { types: './dist/types/node/index.d.ts', default: './dist/index.js' }, './package.json': './package.json' },
     main: './dist/index.js',
+    types: './dist/types/node/index.d.ts',
     files: ['dist', 'bin', 'models', 'README.md', 'LICENSE', 'NOTICE'],
     dependencies: Object.fromEntries(external.map((name) => [name, version(name)])),
   });

@@ -5,13 +5,9 @@
  */
 import type { PixelRect } from '@face-mesh/geometry';
 import type { FrameWindow, RgbaImage } from './image_to_tensor.js';
+import type { RawFrame } from './types.js';
 
-/** A raw RGBA buffer with its size, e.g. from a canvas or a decoder. */
-export interface RawFrame {
-  data: Uint8Array | Uint8ClampedArray;
-  width: number;
-  height: number;
-}
+export type { RawFrame };
 
 export type FrameInput = ImageData | ImageBitmap | VideoFrame | RawFrame;
 

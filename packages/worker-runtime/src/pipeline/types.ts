@@ -3,6 +3,13 @@ import type { Box, EyesMeasurement, Roi } from '@face-mesh/geometry';
 
 export type { EyeMeasurement, EyesMeasurement, Gaze } from '@face-mesh/geometry';
 
+/** A raw RGBA buffer with its size, e.g. from a canvas or a decoder. */
+export interface RawFrame {
+  data: Uint8Array | Uint8ClampedArray;
+  width: number;
+  height: number;
+}
+
 /** Options of the face pipeline; the defaults (MediaPipe's face_mesh solution's) are in defaults.ts. */
 export interface PipelineOptions {
   /** Most faces to find and track. Defaults to 1. */
