@@ -101,6 +101,13 @@ export const runtimeSettings = {
   pingTimeoutMs: 10_000,
   /** A download (wasm, model, `src` image) that delivers no bytes for this long fails, naming its URL. */
   fetchStallMs: 30_000,
+  /**
+   * A threaded wasm start-up not finished this long after its binary arrived is given up: the worker
+   * is replaced by one on one thread (`ready`'s note says so). Compiling and starting the threads
+   * take tens of milliseconds here (`ready`'s `initMs` counts the download too): 10 s is room for a
+   * slow phone, not a wait anyone sees when it works.
+   */
+  threadedStartMs: 10_000,
 };
 
 /** Starting options: `integrity: false` loads the asset files without checking their SHA-256. */

@@ -6,12 +6,12 @@
  * that is not a move).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { PipelineOptions } from '@face-mesh/worker-runtime';
-import type { OverlayMode } from '@face-mesh/worker-runtime/defaults';
+import type { PipelineOptions, RuntimeMode } from '@face-mesh/worker-runtime';
+import { chooseThreadCount, type OverlayMode } from '@face-mesh/worker-runtime/defaults';
 import { errorEvent, FaceMeshError, LoadProgressEvent, ReadyEvent, type FaceMeshErrorCode, type ReadyDetail } from './events.js';
 import { overlayModeOf, pipelineOptionsOf, threadsOptionOf, type PipelineProperties } from './element_options.js';
 import { toFaceMeshError } from './frame_input.js';
-import { startRuntime, type RuntimeClient } from './runtime_client.js';
+import { runtimeSettings, startRuntime, type RuntimeClient } from './runtime_client.js';
 
 /** What the controller reads from the element. */
 export interface RuntimeHost extends ReactiveControllerHost, HTMLElement, PipelineProperties {
@@ -25,6 +25,32 @@ export interface RuntimeHost extends ReactiveControllerHost, HTMLElement, Pipeli
 
 /** The element's properties that take a new worker (the wasm mode and the asset URLs are fixed per worker). */
 export const WORKER_PROPERTIES = ['threads', 'assetBase', 'assetIntegrity'] as const;
+
+/**
+ * `client.init`, watched when it may start wasm threads: once the binary has arrived, a start-up
+ * that has not finished within `runtimeSettings.threadedStartMs` resolves 'stalled' (Firefox's
+ * threaded start-up was seen never to finish, with no error). The wasm module cannot be restarted in
+ * the same worker: the caller replaces it.
+ */
+async function initThreadsWatched(client: RuntimeClient, threads: 'auto' | 'off' | number, onProgress: (fraction: number) => void): Promise<RuntimeMode | 'stalled'> {
+  const mayUseThreads = globalThis.crossOriginIsolated === true && chooseThreadCount(navigator.hardwareConcurrency, threads) > 1;
+  let timer = 0;
+  let stalled: (value: 'stalled') => void = () => {};
+  const stall = new Promise<'stalled'>((resolve) => {
+    stalled = resolve;
+  });
+  const progress = (fraction: number) => {
+    onProgress(fraction);
+    if (fraction >= 1 && mayUseThreads && !timer) timer = setTimeout(() => stalled('stalled'), runtimeSettings.threadedStartMs) as unknown as number;
+  };
+  try {
+    return await Promise.race([client.init({ threads }, progress), stall]);
+  } catch (e) {
+    throw toFaceMeshError(e, 'wasm-unsupported');
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Whether this browser can hand a canvas to a worker (the overlay is drawn there). */
 const canDrawOverlayInWorker = () => typeof HTMLCanvasElement !== 'undefined' && 'transferControlToOffscreen' in HTMLCanvasElement.prototype;
@@ -94,20 +120,36 @@ export class RuntimeController implements ReactiveController {
     const t0 = performance.now();
     // (an element without `asset-base` takes the class's: FaceMeshElement.assetBase)
     const assetBase = host.assetBase || ((host.constructor as { assetBase?: string }).assetBase ?? '');
-    const client = startRuntime(assetBase, { integrity: host.assetIntegrity !== 'off' });
-    this.current = client;
+    const startWorker = () => {
+      const started = startRuntime(assetBase, { integrity: host.assetIntegrity !== 'off' });
+      this.current = started;
+      started.onCrash = (message) => this.onCrash(started, message);
+      return started;
+    };
+    let client = startWorker();
     const sent: Sent = { refine: host.refine, options: pipelineOptionsOf(host), overlay: overlayModeOf(host.overlay), textureSrc: host.textureSrc };
     this.sent = sent;
-    client.onCrash = (message) => this.onCrash(client, message);
+    let shown = -1;
     const progress = (stage: 'wasm' | 'models' | 'ready', value: number) => {
-      if (this.current === client) host.dispatchEvent(new LoadProgressEvent({ stage, progress: value }));
+      // (never backwards: a replaced worker downloads the binary again)
+      if (this.current !== client || value < shown) return;
+      shown = value;
+      host.dispatchEvent(new LoadProgressEvent({ stage, progress: value }));
     };
     const ready = (async (): Promise<ReadyDetail> => {
       progress('wasm', 0);
       // 0 .. 0.3 as the wasm binary's bytes arrive, 0.3 .. 0.95 as the models' do.
-      const mode = await client.init({ threads: threadsOptionOf(host.threads) }, (f) => f > 0 && progress('wasm', 0.3 * f)).catch((e: unknown) => {
-        throw toFaceMeshError(e, 'wasm-unsupported');
-      });
+      const wasmProgress = (f: number) => f > 0 && progress('wasm', 0.3 * f);
+      let mode = await initThreadsWatched(client, threadsOptionOf(host.threads), wasmProgress);
+      if (mode === 'stalled') {
+        // (the stalled worker's pending init rejects with 'aborted' into the race, unobserved)
+        client.close();
+        client = startWorker();
+        const single = await client.init({ threads: 'off' }, wasmProgress).catch((e: unknown) => {
+          throw toFaceMeshError(e, 'wasm-unsupported');
+        });
+        mode = { ...single, note: `The threaded wasm start-up did not finish within ${(runtimeSettings.threadedStartMs / 1000).toFixed(0)} s of the binary arriving (a known problem of wasm threads in Firefox), so face-mesh runs the SIMD binary on one thread; threads="off" skips the attempt.` };
+      }
       progress('models', 0.3);
       await client.createPipeline(client.pipelineUrls(sent.refine), sent.options, (f) => progress('models', 0.3 + 0.65 * f)).catch((e: unknown) => {
         throw toFaceMeshError(e, 'model-load-failed');

@@ -8,7 +8,7 @@ import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { attachOwnKernels, turnOffOwnKernels } from './plan/own_kernels.js';
 import { WasmBackendAccess } from './plan/wasm_backend.js';
 import { RuntimeError } from './errors.js';
-import { WASM_FILE_NAMES, type WasmFileName } from './defaults.js';
+import { chooseThreadCount, WASM_FILE_NAMES, type WasmFileName } from './defaults.js';
 import { assetPolicy, fetchAsset } from './fetch_asset.js';
 
 export type WasmBinary = 'threaded-simd' | 'simd' | 'plain';
@@ -59,20 +59,6 @@ export interface RuntimeMode {
   /** Why threads are off, when they are. */
   note?: string;
   initMs: number;
-}
-
-/**
- * XNNPACK threads we ask for by default: half the cores, at least 1, at most 4 (more buys little for
- * a 192x192 model). Not every core: the pool's threads wait for each other at every op, so when
- * another process (or the page, the camera, the compositor) takes one of the cores the whole frame
- * waits for it. Measured on 2 cores (npm run bench): 2 threads ~12% faster when the machine is
- * idle, but ~9x slower (~140 ms a frame instead of ~15) with one busy process; 1 thread hardly
- * moves, like the single-thread binary.
- */
-export function chooseThreadCount(hardwareConcurrency: number, requested: BackendOptions['threads']): number {
-  if (requested === 'off') return 1;
-  if (typeof requested === 'number') return Math.max(1, Math.floor(requested));
-  return Math.min(4, Math.max(1, Math.floor((hardwareConcurrency || 1) / 2)));
 }
 
 let initialized: Promise<RuntimeMode> | undefined;

@@ -52,6 +52,20 @@ export const ELEMENT_DEFAULTS = Object.freeze({
   threads: 'auto' as 'auto' | 'off' | `${number}`,
 });
 
+/**
+ * XNNPACK threads we ask for by default: half the cores, at least 1, at most 4 (more buys little for
+ * a 192x192 model). Not every core: the pool's threads wait for each other at every op, so when
+ * another process (or the page, the camera, the compositor) takes one of the cores the whole frame
+ * waits for it. Measured on 2 cores (npm run bench): 2 threads ~12% faster when the machine is
+ * idle, but ~9x slower (~140 ms a frame instead of ~15) with one busy process; 1 thread hardly
+ * moves, like the single-thread binary.
+ */
+export function chooseThreadCount(hardwareConcurrency: number, requested: 'auto' | 'off' | number | undefined): number {
+  if (requested === 'off') return 1;
+  if (typeof requested === 'number') return Math.max(1, Math.floor(requested));
+  return Math.min(4, Math.max(1, Math.floor((hardwareConcurrency || 1) / 2)));
+}
+
 /** The tfjs-backend-wasm binaries, by the file names tfjs asks for. */
 export const WASM_FILE_NAMES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'] as const;
 export type WasmFileName = (typeof WASM_FILE_NAMES)[number];

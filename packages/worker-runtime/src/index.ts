@@ -3,7 +3,7 @@ export type { BenchResult, DiagnosticsApi, MemoryInfo, ModelInfo, RunResult } fr
 export type { WorkerApi } from './worker_api.js';
 export * from './defaults.js';
 export type { BackendOptions, RuntimeMode, WasmBinary } from './backend.js';
-export { chooseThreadCount, initWasmBackend } from './backend.js';
+export { initWasmBackend } from './backend.js';
 export { Executor, type ExecutorOptions, type OpProfileEntry } from './executor.js';
 export { DetectorModel, MeshModel, sigmoid, type DetectorResult, type MeshResult } from './models.js';
 export { parseModel, ModelFormatError, type ModelGraph, type OperatorInfo, type TensorInfo } from './tflite/model.js';
