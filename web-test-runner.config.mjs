@@ -53,6 +53,26 @@ async function stallingAssets(ctx, next) {
 }
 
 /**
+ * `/stall-video/<path>`: a video file of the tree whose first third is sent (with the whole file's
+ * length), then nothing: it plays a little, then its time stands still (the video-stall test).
+ */
+async function stallingVideo(ctx, next) {
+  if (!ctx.path.startsWith('/stall-video/')) return next();
+  const file = path.join(root, path.normalize(ctx.path.slice('/stall-video/'.length)));
+  if (!file.startsWith(root) || !existsSync(file)) return next();
+  const bytes = readFileSync(file);
+  const body = new PassThrough();
+  ctx.status = 200;
+  ctx.set('Content-Type', 'video/webm');
+  ctx.set('Content-Length', String(bytes.length));
+  ctx.set('Cache-Control', 'no-store');
+  ctx.set('Cross-Origin-Resource-Policy', 'same-origin');
+  ctx.body = body;
+  body.write(bytes.subarray(0, Math.floor(bytes.length / 3)));
+  setTimeout(() => body.destroy(), 60_000).unref();
+}
+
+/**
  * `/trickle/<anything>`: the built assets, with wasm/ and models/ files sent in 8 parts 30 ms apart
  * (a slow network, deterministically: progress must then report the bytes as they come).
  */
@@ -281,6 +301,7 @@ export const CROSS_ENGINE_FILES = [
   'packages/element/src/define.test.ts',
   'packages/element/test/engines.test.ts',
   'packages/element/test/page_cases.test.ts',
+  'packages/element/test/video_stall.test.ts',
   'packages/element/test/noncoi/*.test.html',
   'packages/worker-runtime/test/backend.test.ts',
   'packages/worker-runtime/test/noncoi/*.test.html',
@@ -311,6 +332,7 @@ export default {
   filterBrowserLogs: ({ args }) => !/gl_context|XNNPACK delegate|Lit is in dev mode/.test(String(args[0])),
   middleware: [
     stallingAssets,
+    stallingVideo,
     tricklingAssets,
     contentSecurityPolicy('/tt/', TRUSTED_TYPES_CSP),
     contentSecurityPolicy('/csp/', STRICT_CSP),

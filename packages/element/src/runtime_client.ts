@@ -108,6 +108,11 @@ export const runtimeSettings = {
    * slow phone, not a wait anyone sees when it works.
    */
   threadedStartMs: 10_000,
+  /**
+   * A playing `src` video whose time has not moved for this long (the network stopped delivering it,
+   * or the browser's media player froze: WebKitGTK was seen to) is reported once, as source-failed.
+   */
+  videoStallMs: 10_000,
 };
 
 /** Starting options: `integrity: false` loads the asset files without checking their SHA-256. */

@@ -12,6 +12,7 @@ import { errorEvent, FaceMeshError, FaceMeshErrorEvent, ResumeEvent, SuspendEven
 import type { FaceEvents } from './face_events.js';
 import { toFaceMeshError } from './frame_input.js';
 import { canTransferTrackFrames, streamTrack, streamVideoElement, type FrameSource } from './frame_source.js';
+import { runtimeSettings } from './runtime_client.js';
 import type { RuntimeController } from './runtime_controller.js';
 import { sourceKind, type MediaKind, type SrcType } from './source_type.js';
 
@@ -49,6 +50,8 @@ export class SourceController implements ReactiveController {
    */
   private sourceListeners: AbortController | null = null;
   private frameSource: FrameSource | null = null;
+  /** Watches a playing `src` video for a stall (watchVideo). */
+  private stallTimer = 0;
   /** Frames are stopped because the page is hidden (document.hidden); they restart when it is visible. */
   private hiddenSuspended = false;
   /** The live source's errors: one event per run of identical ones, then a count. */
@@ -152,6 +155,8 @@ export class SourceController implements ReactiveController {
           if (this.mediaStream === stream) this.cameraEnded();
         }, { signal: this.sourceListeners.signal });
       }
+      // (watched from here: a video may also never start, its play() pending for good)
+      if (kind === 'video') this.watchVideo(video, srcUrl!);
       await video.play().catch((e: unknown) => {
         throw new FaceMeshError('source-failed', kind === 'video'
           ? `The video ${srcUrl!.href} could not be played (${e instanceof Error ? e.message : String(e)}): check the URL and that it is a video this browser plays (${playableFormats(video)}).${corsAdvice(srcUrl!)}`
@@ -285,7 +290,36 @@ export class SourceController implements ReactiveController {
     this.host.dispatchEvent(new FaceMeshErrorEvent({ code: 'camera-ended', message: 'The camera stopped (unplugged or taken by another application). Call start() to try again.' }));
   }
 
+  /**
+   * A `src` video that stops or never starts without an error (its time stands still while it is
+   * not paused: the network stopped delivering it, or the media player froze) would leave the page
+   * without events and without a word. Reported once per stall as source-failed; the source stays
+   * open, so it goes on if the video does.
+   */
+  private watchVideo(video: HTMLVideoElement, url: URL): void {
+    let lastTime = video.currentTime;
+    let movedAt = performance.now();
+    let reported = false;
+    const stallMs = runtimeSettings.videoStallMs;
+    this.stallTimer = setInterval(() => {
+      const now = performance.now();
+      if (video.currentTime !== lastTime || video.paused || document.hidden) {
+        // (moving, or stopped on purpose: paused by the page or for a hidden page)
+        lastTime = video.currentTime;
+        movedAt = now;
+        reported = false;
+        return;
+      }
+      if (reported || now - movedAt < stallMs) return;
+      reported = true;
+      const why = video.error ? `the browser reports: ${video.error.message || `media error ${video.error.code}`}` : 'the network stopped delivering it, or the browser\'s media player stalled';
+      const what = lastTime === 0 && !this.host.running ? 'has not started' : 'stopped';
+      this.host.dispatchEvent(errorEvent('source-failed', `The video ${url.href} ${what}: its time has not moved for ${((now - movedAt) / 1000).toFixed(1)} s while playing (${why}). No frames come from it; call start() to try again.`));
+    }, Math.min(1_000, stallMs / 2)) as unknown as number;
+  }
+
   private stopSource(): void {
+    clearInterval(this.stallTimer);
     this.stopFrames();
     this.sourceListeners?.abort();
     this.sourceListeners = null;
