@@ -33,10 +33,10 @@ export const DEFAULT_ASSET_BASE = import.meta.url.slice(0, import.meta.url.lastI
 interface AssetUrls {
   wasmBase: string;
   wasmFiles?: Record<WasmFileName, string>;
-  modelUrls: PipelineModelUrls;
+  /** The detector, the attention mesh, and the canonical face (the overlay's triangles, the pose). */
+  modelUrls: Required<PipelineModelUrls>;
   /** face_landmark.tflite, the plain 468-point model (refine="false"). */
   plainMeshUrl: string;
-  geometryUrl: string;
 }
 
 /**
@@ -61,7 +61,6 @@ function bundledAssets(): AssetUrls {
       geometry: new URL('./models/geometry_pipeline_metadata_landmarks.binarypb', import.meta.url).href,
     },
     plainMeshUrl: new URL('./models/face_landmark.tflite', import.meta.url).href,
-    geometryUrl: new URL('./models/geometry_pipeline_metadata_landmarks.binarypb', import.meta.url).href,
   };
 }
 
@@ -72,7 +71,6 @@ function assetsUnder(base: URL): AssetUrls {
     wasmBase: new URL('wasm/', base).href,
     modelUrls: { detector: model(MODEL_FILES.detector), mesh: model(MODEL_FILES.mesh), geometry: model(MODEL_FILES.geometry) },
     plainMeshUrl: model(MODEL_FILES.plainMesh),
-    geometryUrl: model(MODEL_FILES.geometry),
   };
 }
 
@@ -84,7 +82,7 @@ function assetHashes(assets: AssetUrls): Record<string, string> {
   add(assets.modelUrls.detector, MODEL_FILES.detector);
   add(assets.modelUrls.mesh, MODEL_FILES.mesh);
   add(assets.plainMeshUrl, MODEL_FILES.plainMesh);
-  add(assets.geometryUrl, MODEL_FILES.geometry);
+  add(assets.modelUrls.geometry, MODEL_FILES.geometry);
   return byUrl;
 }
 
@@ -284,7 +282,7 @@ export function startRuntime(assetBase = '', start: RuntimeStartOptions = {}): R
       : api.startStream(Comlink.proxy(listener))),
     pushFrame: (frame, timestamp) => guard(api.pushFrame(Comlink.transfer(frame, [frame]), timestamp)),
     stopStream: () => guard(api.stopStream()),
-    setOverlay: (canvas, mode) => guard(api.setOverlay(Comlink.transfer(canvas, [canvas]), mode, assets.geometryUrl)),
+    setOverlay: (canvas, mode) => guard(api.setOverlay(Comlink.transfer(canvas, [canvas]), mode, assets.modelUrls.geometry)),
     setOverlayMode: (mode) => guard(api.setOverlayMode(mode)),
     setOverlayTexture: (url) => guard(api.setOverlayTexture(url)),
     onCrash: null,

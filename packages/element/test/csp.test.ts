@@ -5,29 +5,12 @@
  * robustness suite are about the default, single-thread set-up on this machine.
  */
 import { expect } from 'chai';
+import { cspPageResult } from './csp/page_result.js';
 
 describe('<face-mesh> under a strict CSP', function () {
   this.timeout(180_000);
-  async function cspPage(prefix: string, threads: string): Promise<Record<string, unknown>> {
-    const frame = document.createElement('iframe');
-    const result = new Promise<Record<string, unknown>>((resolve) => {
-      const on = (e: MessageEvent) => {
-        if (e.source !== frame.contentWindow || !e.data?.cspPage) return;
-        window.removeEventListener('message', on);
-        resolve(e.data as Record<string, unknown>);
-      };
-      window.addEventListener('message', on);
-    });
-    frame.src = `${prefix}packages/element/test/csp/page.html?threads=${threads}`;
-    document.body.append(frame);
-    const r = await result;
-    console.log(`CSP page ${prefix} threads=${threads}: ${JSON.stringify(r)}`);
-    frame.remove();
-    return r;
-  }
-
   it("works under default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob: (on one thread: threads need blob: scripts)", async () => {
-    const r = await cspPage('/csp/', '2'); // threads asked for: the CSP is what turns them off
+    const r = await cspPageResult('/csp/', '2'); // threads asked for: the CSP is what turns them off
     expect(r.violations, 'CSP violations on the page').to.deep.equal([]);
     expect(r.ok, String(r.message)).to.equal(true);
     expect(r.faces).to.equal(1);
@@ -37,7 +20,7 @@ describe('<face-mesh> under a strict CSP', function () {
   });
 
   it("runs threaded when script-src also allows blob:", async () => {
-    const r = await cspPage('/csp-blob/', '2');
+    const r = await cspPageResult('/csp-blob/', '2');
     expect(r.violations).to.deep.equal([]);
     expect(r.ok, String(r.message)).to.equal(true);
     expect(r.faces).to.equal(1);

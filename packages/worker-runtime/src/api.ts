@@ -90,7 +90,7 @@ function syncPainter(): void {
 }
 
 /** Progress callbacks come from the page as Comlink proxies: release each when its call is done. */
-export function releaseProgress(callback: unknown): void {
+function releaseProgress(callback: unknown): void {
   (callback as Partial<Comlink.ProxyMethods> | undefined)?.[Comlink.releaseProxy]?.();
 }
 

@@ -81,4 +81,3 @@ export const MODEL_FILES = Object.freeze({
   /** The canonical face (pose, mesh triangles, texture coordinates). */
   geometry: 'geometry_pipeline_metadata_landmarks.binarypb',
 } as const);
-export type ModelFileName = (typeof MODEL_FILES)[keyof typeof MODEL_FILES];
