@@ -8,7 +8,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { contentSecurityPolicy, crossOriginIsolation, jsToTs, originTestMirrors, tfjsFesmAlias } from './tools/dev-server-plugins.mjs';
+import { byteRanges, contentSecurityPolicy, crossOriginIsolation, jsToTs, originTestMirrors, tfjsFesmAlias } from './tools/dev-server-plugins.mjs';
 import { chromium, firefox, webkit } from './tools/engines.mjs';
 import { ensureTestClip, ensureTestMp4 } from './tools/test-clip.mjs';
 import { retainingPaths } from './tools/heap-retainers.mjs';
@@ -331,6 +331,7 @@ export default {
   // Google's solution (the parity reference) logs every WebGL context it makes; keep the report readable.
   filterBrowserLogs: ({ args }) => !/gl_context|XNNPACK delegate|Lit is in dev mode/.test(String(args[0])),
   middleware: [
+    byteRanges,
     stallingAssets,
     stallingVideo,
     tricklingAssets,

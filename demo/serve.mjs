@@ -5,7 +5,7 @@ import { startDevServer } from '@web/dev-server';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { crossOriginIsolation } from '../tools/dev-server-plugins.mjs';
+import { byteRanges, crossOriginIsolation } from '../tools/dev-server-plugins.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const port = Number(process.env.PORT ?? 8080);
@@ -22,7 +22,7 @@ await startDevServer({
     hostname: 'localhost',
     open: process.argv.includes('--open') ? '/demo/' : false,
     // The site root has no page: send it to the demo.
-    middleware: [crossOriginIsolation(), (ctx, next) => (ctx.path === '/' ? ctx.redirect('/demo/') : next())],
+    middleware: [byteRanges, crossOriginIsolation(), (ctx, next) => (ctx.path === '/' ? ctx.redirect('/demo/') : next())],
     watch: false,
   },
   readCliArgs: false,

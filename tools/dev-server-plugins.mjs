@@ -1,7 +1,9 @@
 // Shared by web-test-runner and the demo server: how our TypeScript sources and tfjs are served
-// to the browser without a bundler, and the headers that make a page cross-origin isolated.
-import { existsSync } from 'node:fs';
+// to the browser without a bundler, the headers that make a page cross-origin isolated, and byte
+// ranges for media.
+import { ReadStream, createReadStream, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { parse as parseRange } from 'range-parser';
 
 /** Node built-ins that tfjs' browser bundles reference behind environment checks. */
 const NODE_BUILTINS = ['fs', 'path', 'os', 'perf_hooks', 'worker_threads', 'crypto', 'util', 'node-fetch'];
@@ -33,6 +35,40 @@ export function jsToTs(root) {
     }
     return next();
   };
+}
+
+/**
+ * HTTP range requests for the tree's files, which the dev server otherwise answers with the whole
+ * file and 200. WebKitGTK's media player asks for a range when it resumes a download it paused (a
+ * busy machine, a seek, a loop) and takes a 200 as a fatal network error ("Received unexpected 200
+ * HTTP status code for range request"): the video's time stands still at 0 for good. Servers users
+ * deploy to (nginx, CDNs) answer 206. One byte range is served (what media players ask for); a
+ * malformed header, several ranges or an If-Range get the whole file, as HTTP allows.
+ */
+export async function byteRanges(ctx, next) {
+  await next();
+  // A file is a stream here (the demo server), or a Buffer once a transform plugin has read it (the test runner).
+  const body = ctx.body;
+  const isFile = body instanceof ReadStream;
+  if ((!isFile && !Buffer.isBuffer(body)) || ctx.status !== 200) return;
+  ctx.set('Accept-Ranges', 'bytes');
+  const header = ctx.get('Range');
+  if (!header || ctx.method !== 'GET' || ctx.get('If-Range')) return;
+  const size = isFile ? statSync(body.path).size : body.length;
+  const { code, type, ranges } = parseRange(size, header);
+  if (type !== 'bytes' || code & 1 || ranges.length > 1) return;
+  if (isFile) body.destroy();
+  if (ranges.length === 0) {
+    ctx.body = null;
+    ctx.status = 416;
+    ctx.set('Content-Range', `bytes */${size}`);
+    return;
+  }
+  const { start, end } = ranges[0];
+  ctx.status = 206;
+  ctx.body = isFile ? createReadStream(body.path, { start, end }) : body.subarray(start, end + 1);
+  ctx.length = end - start + 1;
+  ctx.set('Content-Range', `bytes ${start}-${end}/${size}`);
 }
 
 /** Pages under one of `exemptPrefixes` are served without isolation (to test the single-thread path). */

@@ -6,13 +6,20 @@
 import { chromeLauncher, puppeteerCore } from '@web/test-runner-chrome';
 import { WebdriverLauncher } from '@web/test-runner-webdriver';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { chromiumArgs } from './dev-server-plugins.mjs';
 
 export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 export const MINIBROWSER_PATH = process.env.MINIBROWSER_PATH ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
 export const WEBKIT_DRIVER_PATH = process.env.WEBKIT_DRIVER_PATH ?? '/usr/bin/WebKitWebDriver';
+/**
+ * WebKitWebDriver's and MiniBrowser's own output (GStreamer and D-Bus warnings on every page, so not
+ * in the test report). A WebKitGTK run that ends in "the browser disconnected" says why here only;
+ * .ci/run prints its end when the tests fail.
+ */
+export const WEBKIT_LOG = path.join(import.meta.dirname, '..', 'node_modules/.cache/face-mesh/webkit-browser.log');
 
 /** Debian Chromium with the fake camera playing `fakeVideo` (a y4m clip). */
 export function chromium({ userDataDir, fakeVideo }) {
@@ -114,8 +121,14 @@ class WebKitLauncher extends WebdriverLauncher {
     this.children.push(xvfb);
     const port = await freePort();
     const env = { ...process.env, DISPLAY: display };
-    const driver = spawn(WEBKIT_DRIVER_PATH, [`--port=${port}`], { stdio: 'ignore', env });
+    mkdirSync(path.dirname(WEBKIT_LOG), { recursive: true });
+    const log = openSync(WEBKIT_LOG, 'w');
+    const driver = spawn(WEBKIT_DRIVER_PATH, [`--port=${port}`], { stdio: ['ignore', log, log], env });
+    closeSync(log);
     this.children.push(driver);
+    driver.once('exit', (code, signal) => {
+      if (this.children.includes(driver)) console.error(`WebKitWebDriver exited during the run (code ${code}, signal ${signal}); its output: ${WEBKIT_LOG}`);
+    });
     process.once('exit', () => this.killChildren());
     await waitForPort(port, driver, 'WebKitWebDriver');
     this.options = {
@@ -144,6 +157,10 @@ class WebKitLauncher extends WebdriverLauncher {
   async stop() {
     await super.stop();
     this.killChildren();
+    // A crashed MiniBrowser or web process shows in the report only as "the browser disconnected".
+    if (!existsSync(WEBKIT_LOG)) return;
+    const crashes = readFileSync(WEBKIT_LOG, 'utf8').split('\n').filter((line) => /crash|segmentation|sigsegv|sigabrt|abort|out of memory|killed/i.test(line));
+    if (crashes.length > 0) console.error(`WebKitGTK reported:\n${crashes.slice(-20).join('\n')}\n(all of its output: ${WEBKIT_LOG})`);
   }
 }
 

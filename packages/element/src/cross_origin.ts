@@ -30,7 +30,9 @@ export async function videoPixelsReadable(video: HTMLVideoElement): Promise<bool
   const canvas = document.createElement('canvas');
   canvas.width = 1;
   canvas.height = 1;
-  const ctx = canvas.getContext('2d');
+  // (read back, so kept in memory: a GPU canvas here left WebKitGTK a GL surface to free at
+  // garbage collection, where its software GL crashed the page under load)
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
   if (!ctx) return true;
   try {
     ctx.drawImage(video, 0, 0, 1, 1);

@@ -312,7 +312,7 @@ export class SourceController implements ReactiveController {
       }
       if (reported || now - movedAt < stallMs) return;
       reported = true;
-      const why = video.error ? `the browser reports: ${video.error.message || `media error ${video.error.code}`}` : 'the network stopped delivering it, or the browser\'s media player stalled';
+      const why = video.error ? `the browser reports: ${video.error.message || `media error ${video.error.code}`}${/range/i.test(video.error.message) ? '; the server must answer Range requests with 206 Partial Content' : ''}` : 'the network stopped delivering it, or the browser\'s media player stalled';
       const what = lastTime === 0 && !this.host.running ? 'has not started' : 'stopped';
       this.host.dispatchEvent(errorEvent('source-failed', `The video ${url.href} ${what}: its time has not moved for ${((now - movedAt) / 1000).toFixed(1)} s while playing (${why}). No frames come from it; call start() to try again.`));
     }, Math.min(1_000, stallMs / 2)) as unknown as number;
