@@ -73,6 +73,24 @@ async function stallingVideo(ctx, next) {
 }
 
 /**
+ * `/corrupt-video/<path>`: a video file of the tree whose bytes after the first 40% are garbage
+ * (whole length, byte ranges served): it plays a little, then the browser's media player fails with
+ * a media error (the video-error test).
+ */
+async function corruptVideo(ctx, next) {
+  if (!ctx.path.startsWith('/corrupt-video/')) return next();
+  const file = path.join(root, path.normalize(ctx.path.slice('/corrupt-video/'.length)));
+  if (!file.startsWith(root) || !existsSync(file)) return next();
+  const bytes = Buffer.from(readFileSync(file));
+  for (let i = Math.floor(bytes.length * 0.4); i < bytes.length; i++) bytes[i] = (i * 131 + 7) & 255;
+  ctx.status = 200;
+  ctx.set('Content-Type', 'video/webm');
+  ctx.set('Cache-Control', 'no-store');
+  ctx.set('Cross-Origin-Resource-Policy', 'same-origin');
+  ctx.body = bytes;
+}
+
+/**
  * `/trickle/<anything>`: the built assets, with wasm/ and models/ files sent in 8 parts 30 ms apart
  * (a slow network, deterministically: progress must then report the bytes as they come).
  */
@@ -334,6 +352,7 @@ export default {
     byteRanges,
     stallingAssets,
     stallingVideo,
+    corruptVideo,
     tricklingAssets,
     contentSecurityPolicy('/tt/', TRUSTED_TYPES_CSP),
     contentSecurityPolicy('/csp/', STRICT_CSP),

@@ -142,6 +142,8 @@ export class SourceController implements ReactiveController {
         video.srcObject = null;
         video.src = host.src;
         video.loop = true;
+        this.sourceListeners = new AbortController();
+        video.addEventListener('error', () => this.videoFailed(video, srcUrl!), { signal: this.sourceListeners.signal });
       } else {
         const stream = await openCamera(host.facingMode);
         if (generation !== this.generation) {
@@ -312,10 +314,21 @@ export class SourceController implements ReactiveController {
       }
       if (reported || now - movedAt < stallMs) return;
       reported = true;
-      const why = video.error ? `the browser reports: ${video.error.message || `media error ${video.error.code}`}${/range/i.test(video.error.message) ? '; the server must answer Range requests with 206 Partial Content' : ''}` : 'the network stopped delivering it, or the browser\'s media player stalled';
+      const why = video.error ? `the browser reports: ${mediaErrorText(video.error)}` : 'the network stopped delivering it, or the browser\'s media player stalled';
       const what = lastTime === 0 && !this.host.running ? 'has not started' : 'stopped';
       this.host.dispatchEvent(errorEvent('source-failed', `The video ${url.href} ${what}: its time has not moved for ${((now - movedAt) / 1000).toFixed(1)} s while playing (${why}). No frames come from it; call start() to try again.`));
     }, Math.min(1_000, stallMs / 2)) as unknown as number;
+  }
+
+  /**
+   * A running `src` video's media player failed (a decode error, a network error). The video stops
+   * (Chromium pauses it, so the stall watch would not see it): one source-failed event, and the
+   * source is closed, as when it cannot start. (Before it runs, play() or the stall watch report it.)
+   */
+  private videoFailed(video: HTMLVideoElement, url: URL): void {
+    if (!this.host.running || !video.error) return;
+    this.host.dispatchEvent(errorEvent('source-failed', `The video ${url.href} stopped: the browser reports: ${mediaErrorText(video.error)}. Check that the file is whole and the server answers it completely; call start() to try again.`));
+    this.stopSource();
   }
 
   private stopSource(): void {
@@ -349,4 +362,11 @@ function playableFormats(video: HTMLVideoElement): string {
   const formats = [['MP4/H.264', 'video/mp4; codecs="avc1.42E01E"'], ['WebM/VP9', 'video/webm; codecs="vp9"'], ['WebM/VP8', 'video/webm; codecs="vp8"']] as const;
   const playable = formats.filter(([, type]) => video.canPlayType(type) !== '').map(([name]) => name);
   return playable.length ? `this browser plays ${playable.join(', ')}` : 'this browser reports no MP4 or WebM support';
+}
+
+/** A media error in words, with what to do where the cause is known. */
+function mediaErrorText(error: MediaError): string {
+  const text = error.message.replace(/[\s.!]+$/, '') || `media error ${error.code}`;
+  // WebKitGTK's player stops for good when a server answers its range request with the whole file.
+  return /range/i.test(text) ? `${text}; the server must answer Range requests with 206 Partial Content` : text;
 }
