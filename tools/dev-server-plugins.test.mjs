@@ -13,7 +13,8 @@ const CLIP = '/demo/media/sample-clip.webm';
 const clip = readFileSync(path.join(root, CLIP));
 
 for (const [shape, plugins] of [['stream', []], ['buffer', [{ name: 'reads-every-body', transform: () => undefined }]]]) {
-  test(`byteRanges answers a range request with 206 and those bytes (files as a ${shape})`, async () => {
+  // (a time limit: a server that never answers fails this test instead of holding `npm test`)
+  test(`byteRanges answers a range request with 206 and those bytes (files as a ${shape})`, { timeout: 30_000 }, async () => {
     const server = await startDevServer({
       config: { rootDir: root, port: 0, hostname: '127.0.0.1', middleware: [byteRanges], plugins, watch: false },
       readCliArgs: false,
@@ -50,6 +51,8 @@ for (const [shape, plugins] of [['stream', []], ['buffer', [{ name: 'reads-every
         assert.ok(res.bytes.equals(clip));
       }
     } finally {
+      // (fetch keeps its connections open; closing them lets the server stop at once)
+      server.server.closeAllConnections();
       await server.stop();
     }
   });
