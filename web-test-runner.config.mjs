@@ -52,14 +52,20 @@ async function stallingAssets(ctx, next) {
   setTimeout(() => body.destroy(), 60_000).unref();
 }
 
+/** The file of the tree that `ctx.path` names after `prefix`, or null (another route, or no such file). */
+function treeFile(ctx, prefix) {
+  if (!ctx.path.startsWith(prefix)) return null;
+  const file = path.join(root, path.normalize(ctx.path.slice(prefix.length)));
+  return file.startsWith(root) && existsSync(file) ? file : null;
+}
+
 /**
  * `/stall-video/<path>`: a video file of the tree whose first third is sent (with the whole file's
  * length), then nothing: it plays a little, then its time stands still (the video-stall test).
  */
 async function stallingVideo(ctx, next) {
-  if (!ctx.path.startsWith('/stall-video/')) return next();
-  const file = path.join(root, path.normalize(ctx.path.slice('/stall-video/'.length)));
-  if (!file.startsWith(root) || !existsSync(file)) return next();
+  const file = treeFile(ctx, '/stall-video/');
+  if (!file) return next();
   const bytes = readFileSync(file);
   const body = new PassThrough();
   ctx.status = 200;
@@ -78,9 +84,8 @@ async function stallingVideo(ctx, next) {
  * a media error (the video-error test).
  */
 async function corruptVideo(ctx, next) {
-  if (!ctx.path.startsWith('/corrupt-video/')) return next();
-  const file = path.join(root, path.normalize(ctx.path.slice('/corrupt-video/'.length)));
-  if (!file.startsWith(root) || !existsSync(file)) return next();
+  const file = treeFile(ctx, '/corrupt-video/');
+  if (!file) return next();
   const bytes = Buffer.from(readFileSync(file));
   for (let i = Math.floor(bytes.length * 0.4); i < bytes.length; i++) bytes[i] = (i * 131 + 7) & 255;
   ctx.status = 200;
