@@ -325,6 +325,7 @@ export const CROSS_ENGINE_FILES = [
   'packages/element/test/engines.test.ts',
   'packages/element/test/page_cases.test.ts',
   'packages/element/test/video_stall.test.ts',
+  'packages/element/test/startup_stall.test.ts',
   'packages/element/test/noncoi/*.test.html',
   'packages/worker-runtime/test/backend.test.ts',
   'packages/worker-runtime/test/noncoi/*.test.html',

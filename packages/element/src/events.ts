@@ -3,6 +3,7 @@
  * `event.detail`). Landmark arrays are the worker's own buffers, transferred, never copied.
  */
 import type { ErrorCode, FaceResult, PipelineTimings, RuntimeMode } from '@face-mesh/worker-runtime';
+import type { StartupStage } from '@face-mesh/worker-runtime/startup';
 
 export type { FaceResult } from '@face-mesh/worker-runtime';
 
@@ -45,7 +46,7 @@ export interface SuspendDetail {
 /**
  * The page's error codes, besides the worker's (ErrorCode). aborted: the element was removed (or its
  * worker restarted) before the call finished; not-connected: start() or detect() on an element that
- * is not in the document.
+ * is not in the document; startup-stalled: a start-up stage passed its deadline in two workers.
  */
 export const ELEMENT_ERROR_CODES = [
   'camera-denied',
@@ -55,6 +56,7 @@ export const ELEMENT_ERROR_CODES = [
   'camera-ended',
   'source-failed',
   'worker-crashed',
+  'startup-stalled',
   'aborted',
   'not-connected',
 ] as const;
@@ -70,6 +72,8 @@ export interface ErrorDetail {
    * since the previous event for it (the first occurrence is dispatched without this field).
    */
   repeated?: number;
+  /** With 'startup-stalled': the start-up stage that stalled twice (worker-script, wasm-fetch, wasm-compile, wasm-start, model-fetch, model-compile). */
+  stage?: StartupStage;
 }
 
 export interface FaceCountDetail {
@@ -131,7 +135,8 @@ export class FaceMeshErrorEvent extends CustomEvent<ErrorDetail> {
 
 /** The `error` event for something thrown (its message) under `code`. */
 export function errorEvent(code: FaceMeshErrorCode, e: unknown): FaceMeshErrorEvent {
-  return new FaceMeshErrorEvent({ code, message: e instanceof Error ? e.message : String(e) });
+  const stage = e instanceof FaceMeshError ? e.stage : undefined;
+  return new FaceMeshErrorEvent({ code, message: e instanceof Error ? e.message : String(e), ...(stage ? { stage } : {}) });
 }
 
 /** Start-up progress while the wasm runtime and the models load. */
@@ -163,7 +168,12 @@ export class ResumeEvent extends CustomEvent<SuspendDetail> {
 
 /** An Error with the element's error code, for rejected promises (start(), detect()). */
 export class FaceMeshError extends Error {
-  constructor(readonly code: FaceMeshErrorCode, message: string) {
+  constructor(
+    readonly code: FaceMeshErrorCode,
+    message: string,
+    /** With 'startup-stalled': the start-up stage that stalled. */
+    readonly stage?: StartupStage,
+  ) {
     super(message);
     this.name = 'FaceMeshError';
   }

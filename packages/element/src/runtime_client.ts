@@ -17,6 +17,7 @@ import type {
   StreamListener,
   WorkerApi,
 } from '@face-mesh/worker-runtime';
+import { STARTUP_DEADLINES, type StageListener } from '@face-mesh/worker-runtime/startup';
 import { MODEL_FILES, WASM_FILE_NAMES, type OverlayMode, type WasmFileName } from '@face-mesh/worker-runtime/defaults';
 import { ASSET_SHA256, type AssetFileName } from './asset_checksums.js';
 import { FaceMeshError } from './events.js';
@@ -100,12 +101,14 @@ export const runtimeSettings = {
   /** A download (wasm, model, `src` image) that delivers no bytes for this long fails, naming its URL. */
   fetchStallMs: 30_000,
   /**
-   * A threaded wasm start-up not finished this long after its binary arrived is given up: the worker
-   * is replaced by one on one thread (`ready`'s note says so). Compiling and starting the threads
-   * take tens of milliseconds here (`ready`'s `initMs` counts the download too): 10 s is room for a
-   * slow phone, not a wait anyone sees when it works.
+   * Start-up deadlines (startup.ts): the least time each stage gets, and what a compile gets per
+   * megabyte more; a download may go `fetchStallMs` without a byte. A stage past its deadline is given
+   * up: the worker is replaced once (a threaded wasm start-up by one on one thread, `ready`'s note says
+   * so), then the element reports `startup-stalled`. Every stage takes well under a second here
+   * (docs/browser-support.md): 10 s is room for a slow phone, not a wait anyone sees when it works.
    */
-  threadedStartMs: 10_000,
+  startupFloorMs: STARTUP_DEADLINES.floorMs,
+  startupCompileMsPerMB: STARTUP_DEADLINES.compileMsPerMB,
   /**
    * A playing `src` video whose time has not moved for this long (the network stopped delivering it,
    * or the browser's media player froze: WebKitGTK was seen to) is reported once, as source-failed.
@@ -138,9 +141,14 @@ export interface RuntimeClient {
    * Start tfjs on wasm in the worker, with the binaries from `${assetBase}wasm/` (or the bundled ones);
    * `onProgress` gets the fraction of the binary's bytes received.
    */
-  init(options?: Omit<BackendOptions, 'wasmBase' | 'wasmFiles' | 'sha256' | 'fetchStallMs'>, onProgress?: (fraction: number) => void): Promise<RuntimeMode>;
-  /** Load the models and start the pipeline (a second call replaces it); `onProgress`: the fraction of the model bytes received. */
-  createPipeline(urls: PipelineModelUrls, options: Partial<PipelineOptions>, onProgress?: (fraction: number) => void): Promise<PipelineOptions>;
+  init(options?: Omit<BackendOptions, 'wasmBase' | 'wasmFiles' | 'sha256' | 'fetchStallMs'>, onProgress?: (fraction: number) => void, onStage?: StageListener): Promise<RuntimeMode>;
+  /**
+   * Load the models and start the pipeline (a second call replaces it); `onProgress`: the fraction
+   * of the model bytes received; `onStage`: each start-up stage as it begins.
+   */
+  createPipeline(urls: PipelineModelUrls, options: Partial<PipelineOptions>, onProgress?: (fraction: number) => void, onStage?: StageListener): Promise<PipelineOptions>;
+  /** Answers once the worker's script has loaded and it listens. */
+  ping(): Promise<true>;
   setPipelineOptions(options: Partial<PipelineOptions>): Promise<PipelineOptions>;
   /** Forget tracked faces. */
   resetPipeline(): Promise<void>;
@@ -169,6 +177,9 @@ export interface RuntimeClient {
   /** Terminate the worker (and with it every tensor and wasm thread it holds). */
   close(): void;
 }
+
+/** A callback for the worker (Comlink proxies it), or undefined. */
+const proxied = <F extends (...args: never[]) => void>(callback?: F) => (callback ? Comlink.proxy(callback) : undefined);
 
 /** Set once a worker start met Trusted Types enforcement: later starts go straight to the policy. */
 let trustedTypesEnforced = false;
@@ -223,6 +234,7 @@ export function startRuntime(assetBase = '', start: RuntimeStartOptions = {}): R
    */
   const guard = <T>(promise: Promise<T>): Promise<T> => Promise.race([promise, deadPromise]);
   let dead = false;
+  let released = false;
   let pingTimer = 0;
   /** When the oldest unanswered ping was sent (0: none pending). Timers may be throttled in hidden tabs, so only unanswered pings count. */
   let pendingSince = 0;
@@ -266,13 +278,13 @@ export function startRuntime(assetBase = '', start: RuntimeStartOptions = {}): R
     api,
     assetBase: base?.href ?? '',
     pipelineUrls: (refine) => ({ ...assets.modelUrls, mesh: refine ? assets.modelUrls.mesh : assets.plainMeshUrl }),
-    init: (options = {}, onProgress) => {
+    init: (options = {}, onProgress, onStage) => {
       const files = assets.wasmFiles ? { wasmFiles: assets.wasmFiles } : {};
       const sha256 = start.integrity === false ? {} : assetHashes(assets);
-      const progress = onProgress ? Comlink.proxy(onProgress) : undefined;
-      return guard(api.init({ ...options, wasmBase: assets.wasmBase, ...files, sha256, fetchStallMs: runtimeSettings.fetchStallMs }, progress));
+      return guard(api.init({ ...options, wasmBase: assets.wasmBase, ...files, sha256, fetchStallMs: runtimeSettings.fetchStallMs }, proxied(onProgress), proxied(onStage)));
     },
-    createPipeline: (urls, options, onProgress) => guard(api.createPipeline(urls, options, onProgress ? Comlink.proxy(onProgress) : undefined)),
+    createPipeline: (urls, options, onProgress, onStage) => guard(api.createPipeline(urls, options, proxied(onProgress), proxied(onStage))),
+    ping: () => guard(api.ping()),
     setPipelineOptions: (options) => guard(api.setPipelineOptions(options)),
     resetPipeline: () => guard(api.resetPipeline()),
     processStill: ({ frame, transfer }) => guard(api.process(Comlink.transfer(frame, transfer), { stillImage: true })),
@@ -291,7 +303,9 @@ export function startRuntime(assetBase = '', start: RuntimeStartOptions = {}): R
     },
     close() {
       end(new FaceMeshError('aborted', 'The face-mesh worker was stopped (the element was removed or restarted) before this finished.'));
-      api[Comlink.releaseProxy]();
+      // (once: Comlink throws on a second release)
+      if (!released) api[Comlink.releaseProxy]();
+      released = true;
     },
   };
   return client;

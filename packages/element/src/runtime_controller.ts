@@ -8,7 +8,8 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { PipelineOptions, RuntimeMode } from '@face-mesh/worker-runtime';
 import { chooseThreadCount, type OverlayMode } from '@face-mesh/worker-runtime/defaults';
-import { errorEvent, FaceMeshError, LoadProgressEvent, ReadyEvent, type FaceMeshErrorCode, type ReadyDetail } from './events.js';
+import { StartupStalledError, StartupWatch, type StartupDeadlines, type StartupStage } from '@face-mesh/worker-runtime/startup';
+import { errorEvent, FaceMeshError, LoadProgressEvent, ReadyEvent, type FaceMeshErrorCode, type ProgressDetail, type ReadyDetail } from './events.js';
 import { overlayModeOf, pipelineOptionsOf, threadsOptionOf, type PipelineProperties } from './element_options.js';
 import { toFaceMeshError } from './frame_input.js';
 import { runtimeSettings, startRuntime, type RuntimeClient } from './runtime_client.js';
@@ -26,31 +27,34 @@ export interface RuntimeHost extends ReactiveControllerHost, HTMLElement, Pipeli
 /** The element's properties that take a new worker (the wasm mode and the asset URLs are fixed per worker). */
 export const WORKER_PROPERTIES = ['threads', 'assetBase', 'assetIntegrity'] as const;
 
-/**
- * `client.init`, watched when it may start wasm threads: once the binary has arrived, a start-up
- * that has not finished within `runtimeSettings.threadedStartMs` resolves 'stalled' (Firefox's
- * threaded start-up was seen never to finish, with no error). The wasm module cannot be restarted in
- * the same worker: the caller replaces it.
- */
-async function initThreadsWatched(client: RuntimeClient, threads: 'auto' | 'off' | number, onProgress: (fraction: number) => void): Promise<RuntimeMode | 'stalled'> {
-  const mayUseThreads = globalThis.crossOriginIsolated === true && chooseThreadCount(navigator.hardwareConcurrency, threads) > 1;
-  let timer = 0;
-  let stalled: (value: 'stalled') => void = () => {};
-  const stall = new Promise<'stalled'>((resolve) => {
-    stalled = resolve;
-  });
-  const progress = (fraction: number) => {
-    onProgress(fraction);
-    if (fraction >= 1 && mayUseThreads && !timer) timer = setTimeout(() => stalled('stalled'), runtimeSettings.threadedStartMs) as unknown as number;
-  };
-  try {
-    return await Promise.race([client.init({ threads }, progress), stall]);
-  } catch (e) {
-    throw toFaceMeshError(e, 'wasm-unsupported');
-  } finally {
-    clearTimeout(timer);
-  }
+type ThreadsOption = ReturnType<typeof threadsOptionOf>;
+
+/** What one worker's start-up gives: the runtime mode, with the models loaded. */
+interface StartedWorker {
+  client: RuntimeClient;
+  mode: RuntimeMode;
 }
+
+/** The start-up deadlines in force (runtimeSettings; downloads share the fetch stall timeout). */
+const startupDeadlines = (): StartupDeadlines => ({
+  floorMs: runtimeSettings.startupFloorMs,
+  compileMsPerMB: runtimeSettings.startupCompileMsPerMB,
+  stallMs: runtimeSettings.fetchStallMs,
+});
+
+/** A stalled threaded start-up is retried on one thread: the thread pool is made of nested workers. */
+const usesThreads = (threads: ThreadsOption) =>
+  globalThis.crossOriginIsolated === true && chooseThreadCount(navigator.hardwareConcurrency, threads) > 1;
+
+/** What to check when a stage stalled twice. */
+const STALL_HINT: Record<StartupStage, string> = {
+  'worker-script': 'Check that the worker script (face-mesh.worker.js) is served, as JavaScript, from this page\'s origin.',
+  'wasm-fetch': 'Check the network, and that asset-base serves wasm/.',
+  'wasm-compile': 'The device may be very busy or short of memory; try again later, or threads="off".',
+  'wasm-start': 'Try threads="off"; the device may be very busy or short of memory.',
+  'model-fetch': 'Check the network, and that asset-base serves models/.',
+  'model-compile': 'The device may be very busy or short of memory; try again later.',
+};
 
 /** Whether this browser can hand a canvas to a worker (the overlay is drawn there). */
 const canDrawOverlayInWorker = () => typeof HTMLCanvasElement !== 'undefined' && 'transferControlToOffscreen' in HTMLCanvasElement.prototype;
@@ -117,58 +121,103 @@ export class RuntimeController implements ReactiveController {
     }
     // Never let a worker go unowned (each element owns at most one).
     this.current?.close();
-    const t0 = performance.now();
-    // (an element without `asset-base` takes the class's: FaceMeshElement.assetBase)
-    const assetBase = host.assetBase || ((host.constructor as { assetBase?: string }).assetBase ?? '');
-    const startWorker = () => {
-      const started = startRuntime(assetBase, { integrity: host.assetIntegrity !== 'off' });
-      this.current = started;
-      started.onCrash = (message) => this.onCrash(started, message);
-      return started;
-    };
-    let client = startWorker();
     const sent: Sent = { refine: host.refine, options: pipelineOptionsOf(host), overlay: overlayModeOf(host.overlay), textureSrc: host.textureSrc };
     this.sent = sent;
-    let shown = -1;
-    const progress = (stage: 'wasm' | 'models' | 'ready', value: number) => {
-      // (never backwards: a replaced worker downloads the binary again)
-      if (this.current !== client || value < shown) return;
-      shown = value;
-      host.dispatchEvent(new LoadProgressEvent({ stage, progress: value }));
-    };
-    const ready = (async (): Promise<ReadyDetail> => {
-      progress('wasm', 0);
-      // 0 .. 0.3 as the wasm binary's bytes arrive, 0.3 .. 0.95 as the models' do.
-      const wasmProgress = (f: number) => f > 0 && progress('wasm', 0.3 * f);
-      let mode = await initThreadsWatched(client, threadsOptionOf(host.threads), wasmProgress);
-      if (mode === 'stalled') {
-        // (the stalled worker's pending init rejects with 'aborted' into the race, unobserved)
-        client.close();
-        client = startWorker();
-        const single = await client.init({ threads: 'off' }, wasmProgress).catch((e: unknown) => {
-          throw toFaceMeshError(e, 'wasm-unsupported');
-        });
-        mode = { ...single, note: `The threaded wasm start-up did not finish within ${(runtimeSettings.threadedStartMs / 1000).toFixed(0)} s of the binary arriving (a known problem of wasm threads in Firefox), so face-mesh runs the SIMD binary on one thread; threads="off" skips the attempt.` };
-      }
-      progress('models', 0.3);
-      await client.createPipeline(client.pipelineUrls(sent.refine), sent.options, (f) => progress('models', 0.3 + 0.65 * f)).catch((e: unknown) => {
-        throw toFaceMeshError(e, 'model-load-failed');
-      });
-      await this.attachOverlay(client);
-      const detail: ReadyDetail = { ...mode, loadMs: performance.now() - t0, overlay: this.overlayOn ? 'on' : 'off' };
-      if (!this.overlayOn) {
-        const why = 'The overlay is off: this browser cannot hand a canvas to a worker (no HTMLCanvasElement.transferControlToOffscreen).';
-        detail.note = detail.note ? `${detail.note} ${why}` : why;
-      }
-      host.dispatchEvent(new LoadProgressEvent({ stage: 'ready', progress: 1 }));
-      host.dispatchEvent(new ReadyEvent(detail));
-      return detail;
-    })();
+    const ready = this.load(sent);
     this.ready = ready;
     ready.catch(() => {
-      if (this.current === client) this.drop();
+      if (this.ready === ready) this.drop();
     });
     return ready;
+  }
+
+  /**
+   * A worker started and its models loaded, with `progress` and `ready` events. A start-up stage past
+   * its deadline is tried once more in a fresh worker (a threaded wasm start-up on one thread), then
+   * rejected as `startup-stalled`, naming the stage.
+   */
+  private async load(sent: Sent): Promise<ReadyDetail> {
+    const t0 = performance.now();
+    let shown = -1;
+    const progress = (stage: ProgressDetail['stage'], value: number) => {
+      // (never backwards: a replaced worker downloads the binary again; nothing from a dropped start)
+      if (this.sent !== sent || value < shown) return;
+      shown = value;
+      this.host.dispatchEvent(new LoadProgressEvent({ stage, progress: value }));
+    };
+    let threads = threadsOptionOf(this.host.threads);
+    let started: StartedWorker;
+    let retryNote = '';
+    try {
+      started = await this.startUp(threads, sent, progress);
+    } catch (e) {
+      if (!(e instanceof StartupStalledError)) throw e;
+      const single = e.stage === 'wasm-start' && usesThreads(threads);
+      if (single) threads = 'off';
+      retryNote = single
+        ? `The threaded wasm start-up stalled (${e.message}), so face-mesh runs the SIMD binary on one thread; threads="off" skips the attempt.`
+        : `A first worker stalled (${e.message}); a second one started.`;
+      started = await this.startUp(threads, sent, progress).catch((again: unknown) => {
+        if (!(again instanceof StartupStalledError)) throw again;
+        throw new FaceMeshError('startup-stalled', `${again.message} It stalled twice, in two fresh workers (the first time at stage ${e.stage}). ${STALL_HINT[again.stage]}`, again.stage);
+      });
+    }
+    const note = [started.mode.note, retryNote].filter(Boolean).join(' ');
+    await this.attachOverlay(started.client);
+    const detail: ReadyDetail = { ...started.mode, loadMs: performance.now() - t0, overlay: this.overlayOn ? 'on' : 'off' };
+    if (note) detail.note = note;
+    if (!this.overlayOn) {
+      const why = 'The overlay is off: this browser cannot hand a canvas to a worker (no HTMLCanvasElement.transferControlToOffscreen).';
+      detail.note = detail.note ? `${detail.note} ${why}` : why;
+    }
+    this.host.dispatchEvent(new LoadProgressEvent({ stage: 'ready', progress: 1 }));
+    this.host.dispatchEvent(new ReadyEvent(detail));
+    return detail;
+  }
+
+  /** A fresh worker, from its script to its models, each stage under its deadline (startup.ts). */
+  private async startUp(threads: ThreadsOption, sent: Sent, progress: (stage: ProgressDetail['stage'], value: number) => void): Promise<StartedWorker> {
+    const client = this.startWorker();
+    const watch = new StartupWatch(startupDeadlines());
+    // Bytes arriving renew a download's deadline. Progress: 0 .. 0.3 as the wasm binary's bytes
+    // arrive, 0.3 .. 0.95 as the models' do.
+    const wasmBytes = (f: number) => {
+      watch.progress();
+      if (f > 0) progress('wasm', 0.3 * f);
+    };
+    const modelBytes = (f: number) => {
+      watch.progress();
+      progress('models', 0.3 + 0.65 * f);
+    };
+    try {
+      watch.enter({ stage: 'worker-script' });
+      await watch.watch(client.ping());
+      progress('wasm', 0);
+      const mode = await watch.watch(client.init({ threads }, wasmBytes, watch.enter)).catch((e: unknown) => {
+        throw e instanceof StartupStalledError ? e : toFaceMeshError(e, 'wasm-unsupported');
+      });
+      progress('models', 0.3);
+      await watch.watch(client.createPipeline(client.pipelineUrls(sent.refine), sent.options, modelBytes, watch.enter)).catch((e: unknown) => {
+        throw e instanceof StartupStalledError ? e : toFaceMeshError(e, 'model-load-failed');
+      });
+      return { client, mode };
+    } catch (e) {
+      // A stalled worker is dropped at once (its pending calls reject with 'aborted', unobserved).
+      if (e instanceof StartupStalledError) client.close();
+      throw e;
+    } finally {
+      watch.stop();
+    }
+  }
+
+  /** A new worker, owned by the element (the class's `assetBase` when the element has none). */
+  private startWorker(): RuntimeClient {
+    const host = this.host;
+    const assetBase = host.assetBase || ((host.constructor as { assetBase?: string }).assetBase ?? '');
+    const started = startRuntime(assetBase, { integrity: host.assetIntegrity !== 'off' });
+    this.current = started;
+    started.onCrash = (message) => this.onCrash(started, message);
+    return started;
   }
 
   /** Terminate the worker (tensors, wasm threads and all) and remove its overlay canvas. */

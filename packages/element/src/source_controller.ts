@@ -175,7 +175,7 @@ export class SourceController implements ReactiveController {
     } catch (e) {
       if (generation === this.generation) {
         const err = e instanceof FaceMeshError ? e : new FaceMeshError('internal', e instanceof Error ? e.message : String(e));
-        host.dispatchEvent(new FaceMeshErrorEvent({ code: err.code, message: err.message }));
+        host.dispatchEvent(errorEvent(err.code, err));
         this.stopSource();
         throw err;
       }

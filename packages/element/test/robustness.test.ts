@@ -354,41 +354,6 @@ describe('<face-mesh> failure modes', function () {
     });
   });
 
-  describe('a threaded wasm start-up that never finishes (seen in Firefox)', () => {
-    let saved = { ...runtimeSettings };
-    beforeEach(() => {
-      saved = { ...runtimeSettings };
-      // The real worker, except that a start-up with more than one thread stalls after the download.
-      runtimeSettings.workerUrl = new URL('./fixtures/threads_stall.worker.js', import.meta.url).href;
-      runtimeSettings.threadedStartMs = 1_000;
-    });
-    afterEach(() => Object.assign(runtimeSettings, saved));
-
-    it('is given up: the worker is replaced by one on one thread, ready says why, and faces are found', async () => {
-      const el = create({ threads: '2' });
-      const progress: number[] = [];
-      el.addEventListener('progress', (e) => progress.push((e as unknown as CustomEvent<{ progress: number }>).detail.progress));
-      const readyEvent = next<CustomEvent<ReadyDetail>>(el, 'ready');
-      const detected = el.detect(face);
-      const ready = await readyEvent;
-      console.log(`after a stalled threaded start-up: ${JSON.stringify(ready.detail)}`);
-      expect(ready.detail).to.include({ binary: 'simd', threads: 1 });
-      expect(ready.detail.note).to.match(/threaded wasm start-up did not finish within 1 s .* one thread/);
-      expect(liveWorkers.size, 'the stalled worker was terminated').to.equal(1);
-      expect(progress, 'progress never goes backwards').to.deep.equal([...progress].sort((x, y) => x - y));
-      expect((await detected).faces).to.have.length(1);
-    });
-
-    it('threads="off" and one-thread starts are not watched: no replacement, no note about it', async () => {
-      const el = create({ threads: 'off' });
-      const readyEvent = next<CustomEvent<ReadyDetail>>(el, 'ready');
-      const detected = el.detect(face);
-      const ready = await readyEvent;
-      expect(ready.detail.note ?? '').to.not.match(/did not finish/);
-      expect((await detected).faces).to.have.length(1);
-    });
-  });
-
   describe('storms', () => {
     it('rapid attribute changes while streaming: no errors, one worker, still streaming', async () => {
       const el = create();

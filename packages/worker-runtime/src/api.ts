@@ -4,8 +4,9 @@
  * Small and typed: the main thread stays thin.
  */
 import * as Comlink from 'comlink';
-import { blobScriptsAllowed, diagnoseWasmFailure, initWasmBackend, type BackendOptions, type RuntimeMode } from './backend.js';
+import { diagnoseWasmFailure, initWasmBackend, mayStartThreads, probeBlobScripts, type BackendOptions, type RuntimeMode } from './backend.js';
 import { RuntimeError } from './errors.js';
+import type { StageListener } from './startup.js';
 import type { FrameInput } from './pipeline/frame.js';
 import { fetchImageFile } from './pipeline/image_file.js';
 import { PipelineSession, resultBuffers, type PipelineModelUrls } from './pipeline/session.js';
@@ -21,16 +22,17 @@ export interface RuntimeApi {
   /**
    * Start tfjs on the wasm backend; resolves with the mode actually obtained. Rejects with code
    * 'wasm-load-failed' (the binary could not be fetched; the message names its URL) or
-   * 'wasm-unsupported' (the browser cannot run it).
+   * 'wasm-unsupported' (the browser cannot run it). `onStage` (a Comlink.proxy) hears each start-up
+   * stage as it begins (startup.ts: the page gives each a deadline).
    */
-  init(options: BackendOptions, onProgress?: (fraction: number) => void): Promise<RuntimeMode>;
+  init(options: BackendOptions, onProgress?: (fraction: number) => void, onStage?: StageListener): Promise<RuntimeMode>;
   /** Answers at once: the page's heartbeat, to notice a worker that died or hangs. */
   ping(): Promise<true>;
   /**
    * Load both models and start the face pipeline (one per worker; a second call replaces it).
    * `onProgress` (a Comlink.proxy) gets the fraction of the model bytes downloaded so far.
    */
-  createPipeline(urls: PipelineModelUrls, options?: Partial<PipelineOptions>, onProgress?: (fraction: number) => void): Promise<PipelineOptions>;
+  createPipeline(urls: PipelineModelUrls, options?: Partial<PipelineOptions>, onProgress?: (fraction: number) => void, onStage?: StageListener): Promise<PipelineOptions>;
   setPipelineOptions(options: Partial<PipelineOptions>): Promise<PipelineOptions>;
   /**
    * One frame through the pipeline; the result's arrays are transferred, not copied. With
@@ -100,23 +102,28 @@ function pipelineSession(): PipelineSession {
 }
 
 export const runtimeApi: RuntimeApi = {
-  async init(options, onProgress) {
+  async init(options, onProgress, onStage) {
     // tfjs' wasm threads are blob: workers that importScripts() a blob: script. A Content-Security-
     // Policy without blob: in script-src blocks that, and the thread pool dies at start-up; run on
-    // one thread instead, and say why.
+    // one thread instead, and say why. Asked only when threads would start: the probe is itself a
+    // nested worker, which Firefox sometimes never starts.
     let note: string | undefined;
-    if (options.threads !== 'off' && globalThis.crossOriginIsolated === true && !(await blobScriptsAllowed())) {
+    const blobScripts = mayStartThreads(options) ? await probeBlobScripts() : 'allowed';
+    if (blobScripts !== 'allowed') {
       options = { ...options, threads: 'off' };
-      note = "wasm threads are off: the page's Content-Security-Policy does not allow blob: scripts (threads need script-src blob: and worker-src blob:, and no Trusted Types enforcement for the worker).";
+      note = blobScripts === 'refused'
+        ? "wasm threads are off: the page's Content-Security-Policy does not allow blob: scripts (threads need script-src blob: and worker-src blob:, and no Trusted Types enforcement for the worker)."
+        : 'wasm threads are off: three nested workers in a row never started in this browser (Firefox was seen to do this), and the thread pool is made of them.';
     }
     try {
-      const mode = await initWasmBackend(options, onProgress);
+      const mode = await initWasmBackend(options, onProgress, onStage);
       return note ? { ...mode, note } : mode;
     } catch (e) {
       // Our own download errors (stalled, refused checksum) say more than a probe can.
       throw e instanceof RuntimeError ? e : await diagnoseWasmFailure(options, e);
     } finally {
       releaseProgress(onProgress);
+      releaseProgress(onStage);
     }
   },
 
@@ -124,12 +131,13 @@ export const runtimeApi: RuntimeApi = {
     return true;
   },
 
-  async createPipeline(urls, options, onProgress) {
+  async createPipeline(urls, options, onProgress, onStage) {
     let next: PipelineSession;
     try {
-      next = await PipelineSession.load(urls, options, onProgress);
+      next = await PipelineSession.load(urls, options, onProgress, onStage);
     } finally {
       releaseProgress(onProgress);
+      releaseProgress(onStage);
     }
     session?.dispose();
     session = next;

@@ -10,6 +10,7 @@ import { WasmBackendAccess } from './plan/wasm_backend.js';
 import { RuntimeError } from './errors.js';
 import { chooseThreadCount, WASM_FILE_NAMES, type WasmFileName } from './defaults.js';
 import { assetPolicy, fetchAsset } from './fetch_asset.js';
+import type { StageListener } from './startup.js';
 
 export type WasmBinary = 'threaded-simd' | 'simd' | 'plain';
 
@@ -64,21 +65,25 @@ export interface RuntimeMode {
 let initialized: Promise<RuntimeMode> | undefined;
 
 /**
- * tfjs fetches the binary through its platform's fetch when asked to (setWasmPaths(..., true)): we
- * route that through fetchAsset (stall timeout, SHA-256) and hand tfjs the checked bytes. tfjs does
- * not handle a failed fetch on that path (its init would never settle), so a refusal rejects the
- * returned promise, which init() races against tfjs' start-up.
+ * tfjs fetches the binary through its platform's fetch when asked to (setWasmPaths(..., true)), then
+ * instantiates it with WebAssembly.instantiate, and handles a failure on neither path (its init would
+ * never settle). While our start-up runs, both go through us: the download through fetchAsset (stall
+ * timeout, SHA-256), the instantiation split into its compile and its start, each reported as a
+ * start-up stage (startup.ts) so the page can give it a deadline. A failure rejects `failed`, which
+ * init() races against tfjs' start-up; `restore` puts both functions back.
  */
-function fetchWasmThroughAssetPolicy(onProgress?: (fraction: number) => void): Promise<never> {
+function takeOverWasmLoading(onProgress?: (fraction: number) => void, onStage?: StageListener): { failed: Promise<never>; restore: () => void } {
   let refuse: (e: RuntimeError) => void = () => {};
-  const refused = new Promise<never>((_, reject) => { refuse = reject; });
+  const failed = new Promise<never>((_, reject) => { refuse = reject; });
   const platform = tf.env().platform;
-  const platformFetch = platform.fetch.bind(platform);
+  const platformFetch = platform.fetch;
+  let wasmUrl = '';
   platform.fetch = async (path: string, init?: RequestInit) => {
-    if (!/\.wasm($|[?#])/.test(path)) return platformFetch(path, init);
-    const url = new URL(path, self.location.href).href;
+    if (!/\.wasm($|[?#])/.test(path)) return platformFetch.call(platform, path, init);
+    wasmUrl = new URL(path, self.location.href).href;
+    onStage?.({ stage: 'wasm-fetch', url: wasmUrl });
     try {
-      const bytes = await fetchAsset(url, {
+      const bytes = await fetchAsset(wasmUrl, {
         what: 'the WebAssembly binary', code: 'wasm-load-failed', integrityCode: 'wasm-integrity', maxBytes: 64 << 20,
         onProgress: onProgress && ((loaded, total) => total && onProgress(Math.min(1, loaded / total))),
         hint: 'Check that asset-base points at the folder holding wasm/ and models/ (npm run build puts them next to the bundle).',
@@ -90,16 +95,46 @@ function fetchWasmThroughAssetPolicy(onProgress?: (fraction: number) => void): P
       return new Promise<Response>(() => {});
     }
   };
-  return refused;
+  const instantiate = WebAssembly.instantiate;
+  WebAssembly.instantiate = (async (source: BufferSource | WebAssembly.Module, imports?: WebAssembly.Imports) => {
+    if (source instanceof WebAssembly.Module) return instantiate(source, imports);
+    try {
+      onStage?.({ stage: 'wasm-compile', bytes: source.byteLength, url: wasmUrl });
+      const module = await WebAssembly.compile(source);
+      onStage?.({ stage: 'wasm-start' });
+      return { module, instance: await instantiate(module, imports) };
+    } catch (e) {
+      refuse(new RuntimeError('wasm-unsupported', `The WebAssembly binary ${wasmUrl} did not start in this browser: ${e instanceof Error ? e.message : String(e)}`));
+      throw e;
+    }
+  }) as typeof WebAssembly.instantiate;
+  return {
+    failed,
+    restore: () => {
+      platform.fetch = platformFetch;
+      WebAssembly.instantiate = instantiate;
+    },
+  };
+}
+
+/**
+ * Whether a start-up with these options would start wasm threads (and so the nested workers of
+ * Emscripten's thread pool): a cross-origin isolated page, and more than one thread chosen or the
+ * threaded binary forced.
+ */
+export function mayStartThreads(options: Pick<BackendOptions, 'threads' | 'binary'>): boolean {
+  if (globalThis.crossOriginIsolated !== true || options.threads === 'off') return false;
+  if (options.binary) return options.binary === 'threaded-simd';
+  return chooseThreadCount(globalThis.navigator?.hardwareConcurrency ?? 1, options.threads) > 1;
 }
 
 /** Initialize once per worker (the wasm module cannot be re-created with other flags). */
-export function initWasmBackend(options: BackendOptions, onProgress?: (fraction: number) => void): Promise<RuntimeMode> {
-  initialized ??= init(options, onProgress);
+export function initWasmBackend(options: BackendOptions, onProgress?: (fraction: number) => void, onStage?: StageListener): Promise<RuntimeMode> {
+  initialized ??= init(options, onProgress, onStage);
   return initialized;
 }
 
-async function init(options: BackendOptions, onProgress?: (fraction: number) => void): Promise<RuntimeMode> {
+async function init(options: BackendOptions, onProgress?: (fraction: number) => void, onStage?: StageListener): Promise<RuntimeMode> {
   const start = performance.now();
   const isolated = globalThis.crossOriginIsolated === true;
   const env = tf.env();
@@ -139,10 +174,15 @@ async function init(options: BackendOptions, onProgress?: (fraction: number) => 
   // In a browser, the binary comes through our checked fetch; Node (@face-mesh/node) reads it from
   // its own installed package.
   const inBrowser = typeof self !== 'undefined' && typeof self.location !== 'undefined';
-  const refused = inBrowser ? fetchWasmThroughAssetPolicy(onProgress) : new Promise<never>(() => {});
+  const loading = inBrowser ? takeOverWasmLoading(onProgress, onStage) : { failed: new Promise<never>(() => {}), restore: () => {} };
   if (options.wasmFiles) setWasmPaths({ ...options.wasmFiles }, inBrowser);
   else setWasmPaths(options.wasmBase.endsWith('/') ? options.wasmBase : options.wasmBase + '/', inBrowser);
-  const ok = await Promise.race([tf.setBackend('wasm'), refused]);
+  let ok: boolean;
+  try {
+    ok = await Promise.race([tf.setBackend('wasm'), loading.failed]);
+  } finally {
+    loading.restore();
+  }
   if (!ok) throw new Error(`The wasm backend failed to start: check that ${options.wasmBase} serves the tfjs-backend-wasm*.wasm files.`);
   await tf.ready();
   const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
@@ -191,30 +231,44 @@ export async function diagnoseWasmFailure(options: BackendOptions, cause: unknow
   return new RuntimeError('wasm-load-failed', `Could not load the WebAssembly binary ${url} (${status}). Check that asset-base points at the folder holding wasm/ and models/ (npm run build puts them next to the bundle).`);
 }
 
-/** Whether a blob: worker may importScripts() a blob: script here (what tfjs' wasm threads do). */
-export async function blobScriptsAllowed(): Promise<boolean> {
+/**
+ * Whether a blob: worker may importScripts() a blob: script here (what tfjs' wasm threads do):
+ * 'allowed', 'refused' (a Content-Security-Policy), or 'no-answer'. Firefox sometimes never starts a
+ * nested worker (no message, no error: 1 to 4 in 100 here, docs/browser-support.md), so a probe
+ * that has not answered within `answerMs` is dropped for a fresh one, `attempts` times in all.
+ */
+export async function probeBlobScripts(answerMs = 2_000, attempts = 3): Promise<'allowed' | 'refused' | 'no-answer'> {
+  for (let i = 0; i < attempts; i++) {
+    const answer = await probeBlobScriptsOnce(answerMs);
+    if (answer !== null) return answer ? 'allowed' : 'refused';
+  }
+  return 'no-answer';
+}
+
+/** One probe: true or false as it answers, null when it has not within `answerMs`. */
+async function probeBlobScriptsOnce(answerMs: number): Promise<boolean | null> {
   const inner = URL.createObjectURL(new Blob(['0'], { type: 'text/javascript' }));
   const outer = URL.createObjectURL(new Blob([`try{importScripts(${JSON.stringify(inner)});postMessage(true)}catch(e){postMessage(false)}`], { type: 'text/javascript' }));
+  let probe: Worker | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    return await new Promise<boolean>((resolve) => {
-      let probe: Worker;
+    return await new Promise<boolean | null>((resolve) => {
       try {
         probe = new Worker(outer);
       } catch {
         resolve(false);
         return;
       }
-      probe.onmessage = (e: MessageEvent) => {
-        resolve(e.data === true);
-        probe.terminate();
-      };
+      timer = setTimeout(() => resolve(null), answerMs);
+      probe.onmessage = (e: MessageEvent) => resolve(e.data === true);
       probe.onerror = (e: ErrorEvent) => {
         e.preventDefault();
         resolve(false);
-        probe.terminate();
       };
     });
   } finally {
+    clearTimeout(timer);
+    probe?.terminate();
     URL.revokeObjectURL(inner);
     URL.revokeObjectURL(outer);
   }

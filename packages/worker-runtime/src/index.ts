@@ -14,3 +14,4 @@ export { PipelineSession, resultBuffers, type PipelineModels, type PipelineModel
 export * from './pipeline/types.js';
 export type { StreamFrameResult, StreamListener } from './stream/frame_loop.js';
 export { ERROR_CODES, RuntimeError, type ErrorCode, type ErrorInfo } from './errors.js';
+export * from './startup.js';

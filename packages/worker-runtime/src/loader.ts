@@ -13,10 +13,19 @@ export const MAX_MODEL_BYTES = 64 << 20;
  * checks are bounded by the file's size, so a hostile file fails within about a second.
  */
 export async function fetchModel(url: string, onProgress?: (loaded: number, total: number | null) => void): Promise<ModelGraph> {
-  const bytes = await fetchAsset(url, {
+  return parseModelFile(url, await fetchModelBytes(url, onProgress));
+}
+
+/** Download a model file (stall timeout, size cap, SHA-256 when the page gave one). */
+export function fetchModelBytes(url: string, onProgress?: (loaded: number, total: number | null) => void): Promise<Uint8Array<ArrayBuffer>> {
+  return fetchAsset(url, {
     what: 'the model', code: 'model-load-failed', integrityCode: 'model-integrity', maxBytes: MAX_MODEL_BYTES, onProgress,
     hint: 'Check that asset-base points at the folder holding models/ (npm run build puts them next to the bundle).',
   });
+}
+
+/** Parse and check a downloaded model file; a file that is not a usable model is 'model-load-failed', naming `url`. */
+export function parseModelFile(url: string, bytes: Uint8Array<ArrayBuffer>): ModelGraph {
   try {
     const graph = parseModel(bytes);
     checkPlan(graph);

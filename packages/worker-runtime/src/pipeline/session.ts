@@ -3,7 +3,8 @@
  * (frame -> RGBA -> pipeline -> result with transferable buffers).
  */
 import { DetectorModel, MeshModel } from '../models.js';
-import { fetchModel } from '../loader.js';
+import { fetchModelBytes, parseModelFile } from '../loader.js';
+import type { StageListener } from '../startup.js';
 import type { FaceGeometryMetadata } from '@face-mesh/geometry';
 import type { ModelGraph } from '../tflite/model.js';
 import { loadFaceGeometryMetadata } from './face_geometry_file.js';
@@ -47,14 +48,23 @@ export class PipelineSession {
     private readonly sampler: WasmCropSampler | null,
   ) {}
 
-  /** `onProgress`: the fraction of the two models' bytes received (from their Content-Length), now and then. */
-  static async load(urls: PipelineModelUrls, options: Partial<PipelineOptions> = {}, onProgress?: (fraction: number) => void): Promise<PipelineSession> {
+  /**
+   * `onProgress`: the fraction of the two models' bytes received (from their Content-Length), now and
+   * then. `onStage`: the start-up stages, model-fetch then model-compile (startup.ts).
+   */
+  static async load(urls: PipelineModelUrls, options: Partial<PipelineOptions> = {}, onProgress?: (fraction: number) => void, onStage?: StageListener): Promise<PipelineSession> {
     const progress = onProgress ? byteProgress(2, onProgress) : () => undefined;
-    const [detector, mesh, geometry] = await Promise.all([
-      fetchModel(urls.detector, progress(0)),
-      fetchModel(urls.mesh, progress(1)),
+    onStage?.({ stage: 'model-fetch', url: urls.mesh });
+    const [detectorBytes, meshBytes, geometry] = await Promise.all([
+      fetchModelBytes(urls.detector, progress(0)),
+      fetchModelBytes(urls.mesh, progress(1)),
       urls.geometry ? loadFaceGeometryMetadata(urls.geometry) : Promise.resolve(null),
     ]);
+    onStage?.({ stage: 'model-compile', bytes: detectorBytes.byteLength + meshBytes.byteLength, url: urls.mesh });
+    // (a macrotask first, so the page hears of the stage before the compile holds the worker)
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const detector = parseModelFile(urls.detector, detectorBytes);
+    const mesh = parseModelFile(urls.mesh, meshBytes);
     return PipelineSession.fromModels({ detector, mesh, geometry }, options);
   }
 
