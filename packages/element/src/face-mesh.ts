@@ -149,7 +149,10 @@ export class FaceMeshElement extends LitElement {
   declare assetIntegrity: 'on' | 'off';
   /** Which camera: 'user' (front) or 'environment' (back). Default 'user'. */
   declare facingMode: FacingMode;
-  /** An image or video URL to use instead of the camera. */
+  /**
+   * An image or video URL to use instead of the camera. As on `<img>`/`<video>`, setting or changing
+   * it on an element in the page loads it; clearing it stops the source.
+   */
   declare src: string;
   /**
    * What `src` is: 'image', 'video', or 'auto' (the default): the file extension (or a `data:` URL's
