@@ -9,7 +9,7 @@
 // browser) and waits for the page's `landmarks` listener to report a face with 478 points from the
 // sample photo. The examples' pages show their status in <output id="status"> (data-points,
 // data-binary, data-error), which is what this script reads. It also checks the element tarball's
-// size (under 4 MB), the docs' size table (tools/size-table.mjs), and that the installed package
+// size (ELEMENT_TARBALL_LIMIT), the docs' size table (tools/size-table.mjs), and that the installed package
 // imports in Node (server rendering).
 //
 // node tools/consumers.mjs [--skip-build] [example ...]
@@ -29,8 +29,13 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const EXAMPLES = ['plain-html', 'vite', 'webpack', 'react', 'node'];
 const SAMPLE = path.join(root, 'node_modules/@vladmandic/face-api/demo/sample3.jpg');
 const TIMEOUT_MS = 90_000;
-/** The element's tarball stays under this (npm's packed size): the models are most of it. */
-const ELEMENT_TARBALL_LIMIT = 4e6;
+/**
+ * The element's tarball stays under this (npm's packed size). Not 4 MB: the model files and wasm
+ * binaries alone are 4.07 MB packed (tflite weights barely compress), so 4 MB would mean dropping one
+ * (the plain mesh of refine="false", or a binary some browser needs). What it catches: source maps,
+ * stray files, a second copy of a bundle (the tarball was 4.77 MB with the maps).
+ */
+const ELEMENT_TARBALL_LIMIT = 4.25e6;
 const args = process.argv.slice(2);
 const only = args.filter((a) => !a.startsWith('--'));
 const examples = only.length ? only : EXAMPLES;

@@ -31,6 +31,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FRAMEWORK_TYPINGS } from './framework-typings.mjs';
 import { defaults } from './ts-module.mjs';
 
 const { MODEL_FILES } = await defaults();
@@ -171,6 +172,8 @@ function stageElement() {
     merged.exports.push(...(m.exports ?? []).map((e) => ({ ...e, declaration: { ...e.declaration, module: 'dist/face-mesh.js' } })));
   }
   writeFileSync(path.join(dir, 'custom-elements.json'), `${JSON.stringify({ ...manifest, modules: [merged] }, null, 2)}\n`);
+  // React 19 JSX, Vue and Svelte typings, generated from the manifest (tools/framework-typings.mjs).
+  for (const [name, typings] of Object.entries(FRAMEWORK_TYPINGS)) writeFileSync(path.join(dir, `dist/types/element/${name}.d.ts`), typings(manifest));
 
   copyReadme('packages/element', path.join(dir, 'README.md'));
   for (const f of ['LICENSE', 'NOTICE']) copyFileSync(path.join(root, f), path.join(dir, f));
@@ -187,6 +190,10 @@ function stageElement() {
       '.': { types: types('index'), node: './dist/face-mesh.node.js', default: './dist/face-mesh.js' },
       './define': { types: types('define'), node: './dist/define.node.js', default: './dist/define.js' },
       './define.js': { types: types('define'), node: './dist/define.node.js', default: './dist/define.js' },
+      // type-only: `import type {} from '@face-mesh/element/react'` (or vue, svelte) types the tag in that framework
+      './react': { types: types('react') },
+      './vue': { types: types('vue') },
+      './svelte': { types: types('svelte') },
       './face-mesh.worker.js': './dist/face-mesh.worker.js',
       './wasm/*': './dist/wasm/*',
       './models/*': './dist/models/*',
