@@ -101,17 +101,18 @@ const cleanDist = {
   },
 };
 
-/** define.ts imports the element class from './face-mesh.js': keep that import, pointing at the element bundle. */
-const defineImportsElement = {
+/** define.ts imports the element class from './face-mesh.js': keep that import, pointing at the element bundle (`file`). */
+const defineImportsElement = (file) => ({
   name: 'define-imports-element',
   resolveId(id, importer) {
-    if (importer?.endsWith('/define.ts') && id === './face-mesh.js') return { id: './face-mesh.js', external: true };
+    if (importer?.endsWith('/define.ts') && id === './face-mesh.js') return { id: file, external: true };
     return null;
   },
-};
+});
 
 const output = { dir: DIST, format: 'es', entryFileNames: '[name].js', sourcemap: true };
 const plugins = [tfjsFesm, jsToTs, nodeResolve({ browser: true, extensions: ['.ts', '.js'] }), esbuildTs];
+const nodePlugins = [tfjsFesm, jsToTs, nodeResolve({ exportConditions: ['node'], extensions: ['.ts', '.js'] }), esbuildTs];
 function onwarn(warning, warn) {
   // tfjs' fesm bundles use top-level `this` and have internal cycles; both are harmless.
   if (warning.code === 'THIS_IS_UNDEFINED' || warning.code === 'CIRCULAR_DEPENDENCY') return;
@@ -120,7 +121,13 @@ function onwarn(warning, warn) {
 
 export default [
   { input: { 'face-mesh': 'packages/element/src/index.ts' }, output: { ...output, plugins: [minify] }, plugins: [cleanDist, ...plugins, assets], onwarn },
-  { input: { define: 'packages/element/src/define.ts' }, output: { ...output, plugins: [minify] }, plugins: [defineImportsElement, ...plugins], onwarn },
+  { input: { define: 'packages/element/src/define.ts' }, output: { ...output, plugins: [minify] }, plugins: [defineImportsElement('./face-mesh.js'), ...plugins], onwarn },
+  // Node (server rendering: Next.js, Nuxt, SvelteKit evaluate the page's imports on the server): the
+  // same element with lit's Node build, whose DOM shim (@lit-labs/ssr-dom-shim) lets the class and the
+  // tag be defined without a DOM; nothing else runs until a browser connects an element. The packed
+  // package.json's `node` export condition picks these. Next to face-mesh.js, so its asset URLs stay right.
+  { input: { 'face-mesh.node': 'packages/element/src/index.ts' }, output: { ...output, sourcemap: false, plugins: [minify] }, plugins: nodePlugins, onwarn },
+  { input: { 'define.node': 'packages/element/src/define.ts' }, output: { ...output, sourcemap: false, plugins: [minify] }, plugins: [defineImportsElement('./face-mesh.node.js'), ...nodePlugins], onwarn },
   {
     input: { 'face-mesh.worker': 'packages/element/src/face-mesh.worker.ts' },
     output: { ...output, inlineDynamicImports: true, plugins: [minify] },

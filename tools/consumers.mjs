@@ -8,7 +8,9 @@
 // free localhost port, opens it in Debian's /usr/bin/chromium (puppeteer-core, never a downloaded
 // browser) and waits for the page's `landmarks` listener to report a face with 478 points from the
 // sample photo. The examples' pages show their status in <output id="status"> (data-points,
-// data-binary, data-error), which is what this script reads.
+// data-binary, data-error), which is what this script reads. It also checks the element tarball's
+// size (ELEMENT_TARBALL_LIMIT), the docs' size table (tools/size-table.mjs), and that the installed package
+// imports in Node (server rendering).
 //
 // node tools/consumers.mjs [--skip-build] [example ...]
 import { execFileSync } from 'node:child_process';
@@ -21,11 +23,19 @@ import { gzipSync } from 'node:zlib';
 import puppeteer from 'puppeteer-core';
 import { chromiumArgs } from './dev-server-plugins.mjs';
 import { pack } from './pack.mjs';
+import { SIZE_TABLE_FILE, updateSizeTable } from './size-table.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const EXAMPLES = ['plain-html', 'vite', 'webpack', 'react', 'node'];
+const EXAMPLES = ['plain-html', 'vite', 'webpack', 'react', 'vue', 'svelte', 'node'];
 const SAMPLE = path.join(root, 'node_modules/@vladmandic/face-api/demo/sample3.jpg');
 const TIMEOUT_MS = 90_000;
+/**
+ * The element's tarball stays under this (npm's packed size). Not 4 MB: the model files and wasm
+ * binaries alone are 4.07 MB packed (tflite weights barely compress), so 4 MB would mean dropping one
+ * (the plain mesh of refine="false", or a binary some browser needs). What it catches: source maps,
+ * stray files, a second copy of a bundle (the tarball was 4.77 MB with the maps).
+ */
+const ELEMENT_TARBALL_LIMIT = 4.25e6;
 const args = process.argv.slice(2);
 const only = args.filter((a) => !a.startsWith('--'));
 const examples = only.length ? only : EXAMPLES;
@@ -118,10 +128,22 @@ function runNodeExample(name) {
   return { name, ok, status: { text }, logs: [], seconds: { install: (tInstall - t0) / 1000, build: (tCheck - tInstall) / 1000, browser: (performance.now() - tCheck) / 1000 } };
 }
 
+/**
+ * Server rendering imports the page's modules in Node: the installed package and its define entry
+ * must import there without a DOM (the `node` export condition) and register the tag on lit's shim.
+ */
+function checkNodeImport(dir) {
+  const script = `const { FaceMeshElement } = await import('@face-mesh/element');
+    await import('@face-mesh/element/define');
+    if (typeof FaceMeshElement !== 'function' || customElements.get('face-mesh') !== FaceMeshElement) throw new Error('not registered');`;
+  execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
 async function runExample(name, browser) {
   if (name === 'node') return runNodeExample(name);
   const t0 = performance.now();
   const dir = install(name);
+  if (name === 'vite') checkNodeImport(dir);
   const tInstall = performance.now();
   sh('npm', ['run', 'build'], dir);
   const tBuild = performance.now();
@@ -188,6 +210,10 @@ for (const [name, r] of Object.entries(packed)) {
   console.log(`packed ${name}: ${path.relative(root, r.file)} ${(r.size / 1e6).toFixed(2)} MB (${(r.unpackedSize / 1e6).toFixed(2)} MB unpacked, ${r.entryCount} files)`);
 }
 console.log(`pack: ${((tPacked - tStart) / 1000).toFixed(1)} s`);
+const packChecks = [];
+if (packed['@face-mesh/element'].size >= ELEMENT_TARBALL_LIMIT) packChecks.push(`the @face-mesh/element tarball is ${(packed['@face-mesh/element'].size / 1e6).toFixed(2)} MB, over ${ELEMENT_TARBALL_LIMIT / 1e6} MB`);
+if (!updateSizeTable({ check: true })) packChecks.push(`${SIZE_TABLE_FILE}: the size table is not this build's: run node tools/size-table.mjs`);
+for (const c of packChecks) console.log(`FAIL ${c}`);
 
 const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'face-mesh-consumers-'));
 const browser = await puppeteer.launch({ executablePath: '/usr/bin/chromium', headless: true, args: chromiumArgs({ userDataDir }) });
@@ -213,4 +239,4 @@ try {
 const passed = results.filter((r) => r.ok).length;
 console.log(`test:consumers took ${((performance.now() - tStart) / 1000).toFixed(1)} s`);
 console.log(`consumers: ${passed} passed, ${results.length - passed} failed`);
-process.exitCode = passed === results.length ? 0 : 1;
+process.exitCode = passed === results.length && packChecks.length === 0 ? 0 : 1;

@@ -2,7 +2,8 @@
 // `npm run pack`: the publishable tarballs, in packed/.
 //
 //   @face-mesh/element   the element's dist (face-mesh.js, define.js, face-mesh.worker.js, wasm/,
-//                        models/), its typings (with the worker-runtime's and geometry's types it
+//                        models/; the Node builds face-mesh.node.js and define.node.js behind the
+//                        `node` export condition, for server rendering), its typings (with the worker-runtime's and geometry's types it
 //                        refers to, made relative), custom-elements.json, README, LICENSE, NOTICE.
 //                        The worker runtime (and the geometry and tfjs it uses) is bundled into
 //                        face-mesh.worker.js: it is the element's private half, always the same
@@ -17,11 +18,20 @@
 // rely on that); the published ones are written here into a staging folder (.pack/<name>/), next to
 // copies of the files, and `npm pack` runs there.
 //
+// Source maps are not packed: with their sources inlined they were 2.8 MB of the element's 4.8 MB
+// tarball, and without them they would point at src/ files the tarball does not have. The
+// published code is this repository's at the package's version (`repository`), and error messages
+// carry stable codes (docs/errors.md). `npm run build` still writes them for this repository's tests.
+//
+// The root package.json's `repository` gives each package `repository`, `homepage` and `bugs`, and
+// turns the READMEs' relative links into links to the repository (npm shows READMEs out of it).
+//
 // node tools/pack.mjs [--skip-build]   (without --skip-build it runs `npm run build` first)
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FRAMEWORK_TYPINGS } from './framework-typings.mjs';
 import { defaults } from './ts-module.mjs';
 
 const { MODEL_FILES } = await defaults();
@@ -37,6 +47,14 @@ const version = (name) => lock.packages[`node_modules/${name}`]?.version ?? fail
 function fail(message) {
   throw new Error(message);
 }
+
+/** The repository's web address (root package.json `repository`), or null when it has none. */
+const repositoryWeb = (() => {
+  const repo = readJson(path.join(root, 'package.json')).repository;
+  const url = typeof repo === 'string' ? repo : repo?.url;
+  return url ? url.replace(/^git\+/, '').replace(/\.git$/, '') : null;
+})();
+if (!repositoryWeb) console.warn('pack: the root package.json has no `repository`: the tarballs get no repository/homepage/bugs, and their READMEs\' relative links stay relative (broken on npm)');
 
 const COMMON = {
   license: 'Apache-2.0',
@@ -101,6 +119,27 @@ function stageTypes(pkg, entries, allowedBare, dir, runtimeTypes = 'types') {
   }
 }
 
+/** The package fields that point at the repository (`folder`: the package's folder in it). */
+function repositoryFields(folder) {
+  if (!repositoryWeb) return {};
+  return {
+    repository: { type: 'git', url: `git+${repositoryWeb}.git`, directory: folder },
+    homepage: `${repositoryWeb}/tree/HEAD/${folder}#readme`,
+    bugs: { url: `${repositoryWeb}/issues` },
+  };
+}
+
+/** A package README for npm: its relative links (from `folder`) made links into the repository. */
+function copyReadme(folder, to) {
+  const text = readFileSync(path.join(root, folder, 'README.md'), 'utf8');
+  const out = !repositoryWeb ? text : text.replace(/\]\((?!https?:|#|mailto:)([^)\s]+)\)/g, (_, link) => {
+    const target = path.posix.normalize(path.posix.join(folder, link));
+    if (target.startsWith('..')) fail(`${folder}/README.md links outside the repository: ${link}`);
+    return `](${repositoryWeb}/blob/HEAD/${target})`;
+  });
+  writeFileSync(to, out);
+}
+
 function writePackage(dir, pkg) {
   for (const k of Object.keys(pkg)) if (pkg[k] === undefined) delete pkg[k];
   writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
@@ -121,7 +160,7 @@ function stageElement() {
     if (!existsSync(path.join(dist, f))) fail(`packages/element/dist/${f} is missing: run npm run build`);
   }
   mkdirSync(dir, { recursive: true });
-  cpSync(dist, path.join(dir, 'dist'), { recursive: true, filter: (f) => !f.includes(`${path.sep}types`) });
+  cpSync(dist, path.join(dir, 'dist'), { recursive: true, filter: (f) => !f.includes(`${path.sep}types`) && !f.endsWith('.map') });
 
   stageTypes('element', ['index', 'define'], ['lit', 'comlink'], dir);
 
@@ -133,8 +172,10 @@ function stageElement() {
     merged.exports.push(...(m.exports ?? []).map((e) => ({ ...e, declaration: { ...e.declaration, module: 'dist/face-mesh.js' } })));
   }
   writeFileSync(path.join(dir, 'custom-elements.json'), `${JSON.stringify({ ...manifest, modules: [merged] }, null, 2)}\n`);
+  // React 19 JSX, Vue and Svelte typings, generated from the manifest (tools/framework-typings.mjs).
+  for (const [name, typings] of Object.entries(FRAMEWORK_TYPINGS)) writeFileSync(path.join(dir, `dist/types/element/${name}.d.ts`), typings(manifest));
 
-  copyFileSync(path.join(root, 'packages/element/README.md'), path.join(dir, 'README.md'));
+  copyReadme('packages/element', path.join(dir, 'README.md'));
   for (const f of ['LICENSE', 'NOTICE']) copyFileSync(path.join(root, f), path.join(dir, f));
 
   const types = (name) => `./dist/types/element/${name}.d.ts`;
@@ -143,10 +184,16 @@ function stageElement() {
     version: srcPkg.version,
     description: srcPkg.description,
     ...COMMON,
+    ...repositoryFields('packages/element'),
+    // `node`: server rendering imports the element harmlessly (lit's DOM shim; rollup.config.mjs).
     exports: {
-      '.': { types: types('index'), default: './dist/face-mesh.js' },
-      './define': { types: types('define'), default: './dist/define.js' },
-      './define.js': { types: types('define'), default: './dist/define.js' },
+      '.': { types: types('index'), node: './dist/face-mesh.node.js', default: './dist/face-mesh.js' },
+      './define': { types: types('define'), node: './dist/define.node.js', default: './dist/define.js' },
+      './define.js': { types: types('define'), node: './dist/define.node.js', default: './dist/define.js' },
+      // type-only: `import type {} from '@face-mesh/element/react'` (or vue, svelte) types the tag in that framework
+      './react': { types: types('react') },
+      './vue': { types: types('vue') },
+      './svelte': { types: types('svelte') },
       './face-mesh.worker.js': './dist/face-mesh.worker.js',
       './wasm/*': './dist/wasm/*',
       './models/*': './dist/models/*',
@@ -157,7 +204,7 @@ function stageElement() {
     main: './dist/face-mesh.js',
     types: types('index'),
     // Only the define entry registers the tag; the rest is tree-shakable.
-    sideEffects: ['./dist/define.js'],
+    sideEffects: ['./dist/define.js', './dist/define.node.js'],
     customElements: 'custom-elements.json',
     files: ['dist', 'custom-elements.json', 'README.md', 'LICENSE', 'NOTICE'],
     // The JavaScript bundles lit and comlink; the typings refer to their types (LitElement, Comlink.Remote).
@@ -172,13 +219,14 @@ function stageGeometry() {
   const srcPkg = readJson(path.join(src, 'package.json'));
   mkdirSync(dir, { recursive: true });
   run('npx', ['tsc', '-p', 'packages/geometry/tsconfig.build.json', '--outDir', path.join(dir, 'dist')]);
-  copyFileSync(path.join(src, 'README.md'), path.join(dir, 'README.md'));
+  copyReadme('packages/geometry', path.join(dir, 'README.md'));
   for (const f of ['LICENSE', 'NOTICE']) copyFileSync(path.join(root, f), path.join(dir, f));
   writePackage(dir, {
     name: srcPkg.name,
     version: srcPkg.version,
     description: srcPkg.description,
     ...COMMON,
+    ...repositoryFields('packages/geometry'),
     exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' }, './package.json': './package.json' },
     module: './dist/index.js',
     main: './dist/index.js',
@@ -202,7 +250,7 @@ function stageNode() {
   mkdirSync(path.join(dir, 'models'));
   // What the Node runtime reads: both meshes (refine: false), the detector, the geometry (transform).
   for (const f of Object.values(MODEL_FILES)) copyFileSync(path.join(root, 'models/dist', f), path.join(dir, 'models', f));
-  copyFileSync(path.join(src, 'README.md'), path.join(dir, 'README.md'));
+  copyReadme('packages/node', path.join(dir, 'README.md'));
   for (const f of ['LICENSE', 'NOTICE']) copyFileSync(path.join(root, f), path.join(dir, f));
   const external = ['@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-core', 'fast-glob', 'sharp'];
   writePackage(dir, {
@@ -211,6 +259,7 @@ function stageNode() {
     description: srcPkg.description,
     ...COMMON,
     keywords: ['face', 'face-mesh', 'landmarks', 'mediapipe', 'tfjs', 'wasm', 'node', 'cli'],
+    ...repositoryFields('packages/node'),
     engines: srcPkg.engines,
     bin: srcPkg.bin,
     exports: { '.': { types: './dist/types/node/index.d.ts', default: './dist/index.js' }, './package.json': './package.json' },

@@ -179,13 +179,21 @@ export class FaceMeshError extends Error {
   }
 }
 
-declare global {
-  interface HTMLElementEventMap {
-    landmarks: LandmarksEvent;
-    ready: ReadyEvent;
-    facefound: FaceFoundEvent;
-    facelost: FaceLostEvent;
-    suspend: SuspendEvent;
-    resume: ResumeEvent;
-  }
+/**
+ * The element's events by name, for `FaceMeshElement.addEventListener` (typed on the element only:
+ * `error`, `progress` and `suspend` mean something else on other elements, so nothing is added to
+ * the global HTMLElementEventMap). The other HTMLElement events keep their DOM types.
+ */
+export interface FaceMeshEventMap extends Omit<HTMLElementEventMap, FaceMeshEventName> {
+  landmarks: LandmarksEvent;
+  ready: ReadyEvent;
+  facefound: FaceFoundEvent;
+  facelost: FaceLostEvent;
+  error: FaceMeshErrorEvent;
+  progress: LoadProgressEvent;
+  suspend: SuspendEvent;
+  resume: ResumeEvent;
 }
+
+/** The names of the element's own events. */
+export type FaceMeshEventName = 'landmarks' | 'ready' | 'facefound' | 'facelost' | 'error' | 'progress' | 'suspend' | 'resume';

@@ -4,7 +4,7 @@ import { ifDefined } from 'lit/directives/if-defined.js';
 import type { FrameInput } from '@face-mesh/worker-runtime';
 import { ELEMENT_DEFAULTS, type OverlayMode } from '@face-mesh/worker-runtime/defaults';
 import type { FacingMode } from './camera.js';
-import { errorEvent, FaceMeshError, type LandmarksDetail } from './events.js';
+import { errorEvent, FaceMeshError, type FaceMeshEventMap, type LandmarksDetail } from './events.js';
 import { FaceEvents } from './face_events.js';
 import { frameTransferList, toFaceMeshError, type DetectInput } from './frame_input.js';
 import { RuntimeController, WORKER_PROPERTIES } from './runtime_controller.js';
@@ -149,7 +149,10 @@ export class FaceMeshElement extends LitElement {
   declare assetIntegrity: 'on' | 'off';
   /** Which camera: 'user' (front) or 'environment' (back). Default 'user'. */
   declare facingMode: FacingMode;
-  /** An image or video URL to use instead of the camera. */
+  /**
+   * An image or video URL to use instead of the camera. As on `<img>`/`<video>`, setting or changing
+   * it on an element in the page loads it; clearing it stops the source.
+   */
   declare src: string;
   /**
    * What `src` is: 'image', 'video', or 'auto' (the default): the file extension (or a `data:` URL's
@@ -250,9 +253,12 @@ export class FaceMeshElement extends LitElement {
       if (wanted || this.src) void this.start().catch(() => {});
       return;
     }
-    // A new src (even one set before the first render) or camera switches the running source.
-    const cameraChanged = changed.has('facingMode') && changed.get('facingMode') !== undefined;
-    if (this.source.needsRestart(cameraChanged)) void this.start().catch(() => {});
+    // A new src loads (connectedCallback loads one set before the first render), a cleared one
+    // stops; a new camera switches the running one.
+    const changedLater = (k: keyof FaceMeshElement) => changed.has(k) && changed.get(k) !== undefined;
+    const action = this.isConnected ? this.source.afterChange(changedLater('src'), changedLater('facingMode')) : null;
+    if (action === 'start') void this.start().catch(() => {});
+    else if (action === 'stop') this.source.stop();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -345,4 +351,15 @@ export class FaceMeshElement extends LitElement {
       else void this.runtime.ensure().catch((e: unknown) => this.dispatchEvent(errorEvent(toFaceMeshError(e, 'internal').code, e)));
     });
   }
+}
+
+/**
+ * The element's events typed on the element (`mesh.addEventListener('error', (e) => e.detail.code)`),
+ * as lib.dom types `<video>`'s: declarations only, merged into the class.
+ */
+export interface FaceMeshElement {
+  addEventListener<K extends keyof FaceMeshEventMap>(type: K, listener: (this: FaceMeshElement, event: FaceMeshEventMap[K]) => unknown, options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof FaceMeshEventMap>(type: K, listener: (this: FaceMeshElement, event: FaceMeshEventMap[K]) => unknown, options?: boolean | EventListenerOptions): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | EventListenerOptions): void;
 }

@@ -12,6 +12,8 @@ export {
   type ErrorDetail,
   type FaceCountDetail,
   type FaceMeshErrorCode,
+  type FaceMeshEventMap,
+  type FaceMeshEventName,
   type FaceResult,
   type LandmarksDetail,
   type ProgressDetail,

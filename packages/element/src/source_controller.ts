@@ -96,9 +96,17 @@ export class SourceController implements ReactiveController {
     return this.checkedImage && this.checkedImage === this.host.src ? this.checkedImage : undefined;
   }
 
-  /** Whether the current start() should be redone: `src` changed, or the camera (`facing-mode`) did. */
-  needsRestart(cameraChanged: boolean): boolean {
-    return this.wantsSource && (this.host.src !== this.startedSrc || (cameraChanged && !this.host.src));
+  /**
+   * What a changed `src` or `facing-mode` does to the source, as `src` does on `<img>` and `<video>`:
+   * a new `src` loads it, whether or not anything ran before (frameworks render the element first
+   * and fill in `src` later); `src` cleared stops a `src` source; a new camera switches a wanted one.
+   */
+  afterChange(srcChanged: boolean, cameraChanged: boolean): 'start' | 'stop' | null {
+    const src = this.host.src;
+    if (srcChanged && src && (!this.wantsSource || src !== this.startedSrc)) return 'start';
+    if (srcChanged && !src && this.wantsSource && this.startedSrc) return 'stop';
+    if (cameraChanged && !src && this.wantsSource) return 'start';
+    return null;
   }
 
   /** Open the source (camera, or `src`), with the worker (`runtime`), and start firing events. */

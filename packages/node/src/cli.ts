@@ -1,4 +1,5 @@
-/** The `face-mesh` command: `landmarks` and `evaluate` (see their usage texts). */
+/** The `face-mesh` command: `landmarks` and `evaluate` (see their usage texts), `--version`. */
+import { readFileSync } from 'node:fs';
 import { UsageError } from './cli_args.js';
 import { describeError } from './errors.js';
 import { EVALUATE_USAGE, evaluateCommand } from './evaluate_command.js';
@@ -10,7 +11,12 @@ commands:
   landmarks   the landmarks of image files, folders and globs (JSON per image, or JSONL)
   evaluate    IOD MAE per group against an annotated dataset, tracking and reacquisition
 
-face-mesh <command> --help for its options.`;
+face-mesh <command> --help for its options; face-mesh --version (-v) prints the version.`;
+
+/** The package's version: its package.json is one level above dist/cli.js, in the repository and in the tarball. */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
   landmarks: { run: landmarksCommand, usage: LANDMARKS_USAGE },
@@ -22,6 +28,10 @@ async function main(argv: string[]): Promise<number> {
   if (name === undefined || name === '-h' || name === '--help') {
     console.log(USAGE);
     return name ? 0 : 2;
+  }
+  if (name === '-v' || name === '--version') {
+    console.log(packageVersion());
+    return 0;
   }
   const command = COMMANDS[name];
   if (!command) {
