@@ -12,6 +12,8 @@ import { byteRanges, contentSecurityPolicy, crossOriginIsolation, jsToTs, origin
 import { chromium, firefox, webkit } from './tools/engines.mjs';
 import { ensureTestClip, ensureTestMp4 } from './tools/test-clip.mjs';
 import { retainingPaths } from './tools/heap-retainers.mjs';
+import { testDurations } from './tools/test-durations.mjs';
+import { defaultReporter } from '@web/test-runner';
 import { aliasedTablesModel, flexBombModel } from './packages/worker-runtime/test/node/hostile_models.mjs';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
@@ -340,6 +342,7 @@ export default {
   // 2 cores: one test file at a time keeps the wasm timings and worker start-up predictable.
   concurrency: 1,
   concurrentBrowsers: 1,
+  reporters: [defaultReporter(), testDurations()],
   browserStartTimeout: 60_000,
   testsFinishTimeout: 600_000,
   testFramework: { config: { timeout: 120_000 } },

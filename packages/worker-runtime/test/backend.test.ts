@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { chooseThreadCount } from '../src/index.js';
-import { spawnRuntime, WASM_BASE } from './spawn.js';
+import { MODEL_URLS, spawnRuntime, WASM_BASE } from './spawn.js';
+import type { StageReport } from '../src/startup.js';
 import { engine, threadedBinaryTested } from './engine.js';
 
 describe('wasm backend in a module worker (cross-origin isolated page)', () => {
@@ -72,6 +73,28 @@ describe('wasm backend in a module worker (cross-origin isolated page)', () => {
       }
     });
   }
+
+  it('reports each start-up stage as it begins, in order, a compile with its bytes', async () => {
+    const { api, worker } = spawnRuntime();
+    try {
+      const marks: (StageReport & { at: number })[] = [{ stage: 'worker-script', at: performance.now() }];
+      const onStage = (report: StageReport) => marks.push({ ...report, at: performance.now() });
+      await api.ping();
+      await api.init({ wasmBase: WASM_BASE, threads: 1 }, undefined, onStage);
+      const inited = performance.now();
+      await api.createPipeline(MODEL_URLS, {}, undefined, onStage);
+      const end = performance.now();
+      expect(marks.map((r) => r.stage)).to.deep.equal(['worker-script', 'wasm-fetch', 'wasm-compile', 'wasm-start', 'model-fetch', 'model-compile']);
+      expect(marks[2]!.bytes, 'the SIMD binary').to.be.within(300_000, 600_000);
+      expect(marks[5]!.bytes, 'both models').to.be.within(2_000_000, 3_500_000);
+      // Each stage's time (to the next one's start), for the deadlines in startup.ts.
+      const endOf = (i: number) => (i === 3 ? inited : (marks[i + 1]?.at ?? end));
+      const times = marks.map((r, i) => `${r.stage} ${(endOf(i) - r.at).toFixed(0)} ms`);
+      console.log(`${engine} start-up stages: ${times.join(', ')}`);
+    } finally {
+      worker.terminate();
+    }
+  });
 
   it('fails with a message naming the wasm folder when the binaries are not there', async () => {
     const { api, worker } = spawnRuntime();
