@@ -143,7 +143,7 @@ class FfmpegLog {
     } else if ((m = CONFIG_LINE.exec(line))) {
       this.timeBase = [Number(m[1]), Number(m[2])];
     } else if ((m = ERROR_LINE.exec(line))) {
-      if (this.errors.length < 5) this.errors.push(m[2]);
+      if (this.errors.length < 4 && !this.errors.includes(m[2])) this.errors.push(m[2]);
     } else if (INPUT_OPENED.test(line)) {
       this.inputOpened = true;
     }
@@ -162,9 +162,10 @@ class FfmpegLog {
 function decodeFailure(file: string, log: FfmpegLog, exitCode: number | null, frames: number): FaceMeshNodeError {
   const said = log.errors.length ? log.errors.join('; ') : `ffmpeg exited with status ${exitCode}`;
   if (!log.inputOpened || log.errors.some((e) => /matches no streams/.test(e))) {
-    return new FaceMeshNodeError('not-a-video', `${file}: ffmpeg cannot read it as a video (${said}).`);
+    return new FaceMeshNodeError('not-a-video', `${file}: ffmpeg cannot read it as a video: not a video file, or one cut before its index was written (${said}).`);
   }
-  return new FaceMeshNodeError('video-damaged', `${file}: decoding failed after ${frames} frame${frames === 1 ? '' : 's'}, the file is truncated or corrupt (${said}). The frames before were written.`);
+  const kept = frames ? ` The ${frames} frame${frames === 1 ? '' : 's'} before were written.` : '';
+  return new FaceMeshNodeError('video-damaged', `${file}: decoding failed after ${frames} frame${frames === 1 ? '' : 's'}: the file is truncated or corrupt (${said}).${kept}`);
 }
 
 /**

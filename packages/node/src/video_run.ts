@@ -68,6 +68,6 @@ export async function runVideos(videos: InputFile[], run: VideoRunOptions): Prom
   const seconds = (performance.now() - started) / 1000;
   const ok = todo.length - failures.length;
   console.error(`face-mesh landmarks: ${ok} video${ok === 1 ? '' : 's'} tracked, ${frames} frames in ${seconds.toFixed(1)} s, ${(frames / seconds).toFixed(2)} frames/s${skipped ? `; ${skipped} skipped (already done)` : ''}${failures.length ? `; ${failures.length} failed:` : ''}`);
-  for (const f of failures) console.error(`  ${f}`);
+  for (const f of failures.sort()) console.error(`  ${f}`);
   return failures.length ? 1 : 0;
 }
