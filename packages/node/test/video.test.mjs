@@ -7,24 +7,10 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { cli, sample, tmpDir } from './helpers.mjs';
+import { decodeToPngs, ffmpeg, makeClip } from './video_clip.mjs';
 
 const FPS = 15;
 const FRAMES = 30;
-
-function ffmpeg(args) {
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-y', ...args], { encoding: 'utf8' });
-  if (r.error || r.status !== 0) throw new Error(`ffmpeg ${args.join(' ')} failed (${r.error?.message ?? r.stderr}); the video tests need ffmpeg: apt-get install ffmpeg`);
-}
-
-/**
- * 2 s at 15 fps of a 640x480 crop of sample1's face panning right by 2 px a frame, encoded with
- * `codec` (by default H.264 with a key frame every 5 frames and high quality: a file cut in the
- * middle then still has whole frames before the cut).
- */
-function makeClip(file, codec = ['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-g', '5', '-bf', '0', '-crf', '12']) {
-  ffmpeg(['-loop', '1', '-framerate', String(FPS), '-i', sample('sample1'), '-vf', 'crop=640:480:1200+2*n:86,setsar=1', '-frames:v', String(FRAMES), ...codec, '-an', file]);
-  return file;
-}
 
 const dir = tmpDir();
 const clip = makeClip(path.join(dir, 'clip.mp4'));
@@ -56,7 +42,7 @@ test('a video file: one line per decoded frame with its index and time; the land
 
   // The same decoded frames (RGBA PNGs, lossless) through the image path in tracking mode: identical floats.
   mkdirSync(path.join(dir, 'frames'));
-  ffmpeg(['-i', clip, '-vf', 'format=rgba', '-vsync', 'passthrough', path.join(dir, 'frames/%04d.png')]);
+  decodeToPngs(clip, path.join(dir, 'frames'));
   const frames = run(['--out', 'frames-out', '--video', 'frames']);
   assert.equal(frames.status, 0, frames.stderr);
   const names = readdirSync(path.join(dir, 'frames-out')).sort();
