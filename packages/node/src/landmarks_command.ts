@@ -175,11 +175,11 @@ function checkKinds(args: LandmarksArgs, files: InputFile[]): void {
 }
 
 /** Two keys whose JSON files would be the same (a.jpg and a.png). */
-function outputCollisions(images: InputFile[], folder: JsonFolder): string[] {
+function outputCollisions(images: InputFile[], folder: JsonFolder, videoFolder: VideoJsonlFolder): string[] {
   const seen = new Map<string, string>();
   const problems: string[] = [];
-  for (const { key } of images) {
-    const file = folder.fileOf(key);
+  for (const { key, kind } of images) {
+    const file = kind === 'video' ? videoFolder.fileOf(key) : folder.fileOf(key);
     const other = seen.get(file);
     if (other) problems.push(`${other} and ${key} would both write ${file}`);
     else seen.set(file, key);
@@ -194,12 +194,12 @@ export async function landmarksCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const { images: all, problems } = await expandInputs(args.inputs);
-  if (args.folder) problems.push(...outputCollisions(all, args.folder));
+  checkKinds(args, all);
+  if (args.folder && args.out) problems.push(...outputCollisions(all, args.folder, new VideoJsonlFolder(args.out)));
   if (problems.length) {
     for (const p of problems) console.error(`face-mesh landmarks: ${p}`);
     return 1;
   }
-  checkKinds(args, all);
   const mine = args.shard ? shard(all, ...args.shard) : all;
   if (mine.length > 0 && mine[0].kind === 'video') {
     return runVideos(mine, {
@@ -213,7 +213,7 @@ export async function landmarksCommand(argv: string[]): Promise<number> {
   const todo = mine.filter((image) => !args.sink.isDone(image.key));
   const skipped = mine.length - todo.length;
   if (mine.length === 0) {
-    console.error(`face-mesh landmarks: no image falls in shard ${args.shard?.join('/')} (${all.length} in all)`);
+    console.error(`face-mesh landmarks: nothing falls in shard ${args.shard?.join('/')} (${all.length} in all)`);
     return 0;
   }
   if (todo.length === 0) {

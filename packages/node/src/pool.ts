@@ -122,7 +122,16 @@ export class FaceMeshPool {
       const task = slot.task;
       if (!task || !('id' in message) || message.id !== task.id) return;
       if (message.type === 'frame') {
-        if ('onFrame' in task.work) task.work.onFrame({ index: message.index, ptsMs: message.ptsMs, result: message.result });
+        if (!('onFrame' in task.work)) return;
+        try {
+          task.work.onFrame({ index: message.index, ptsMs: message.ptsMs, result: message.result });
+        } catch (e) {
+          // The frame could not be taken (e.g. the disk is full): the video stops here. Ending the
+          // thread ends its ffmpeg too (its pipe closes); the thread is replaced.
+          slot.task = undefined;
+          task.reject(e as Error);
+          void worker.terminate();
+        }
         return;
       }
       slot.task = undefined;

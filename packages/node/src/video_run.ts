@@ -14,6 +14,8 @@ import { landmarksRecord } from './record.js';
 import type { VideoSampling } from './video_decode.js';
 import type { VideoOutput, VideoSink } from './video_outputs.js';
 
+const STATUS_INTERVAL_MS = 60_000;
+
 export interface VideoRunOptions {
   sink: VideoSink;
   ffmpeg: string;
@@ -37,6 +39,11 @@ export async function runVideos(videos: InputFile[], run: VideoRunOptions): Prom
   const failures: string[] = [];
   let frames = 0;
   const started = performance.now();
+  // A long video gives no other sign of life for hours: say how far each running one is, now and then.
+  const running = new Map<string, { count: number; ptsMs: number }>();
+  const status = setInterval(() => {
+    for (const [key, { count, ptsMs }] of running) console.error(`${key}: ${count} frames so far, at ${(ptsMs / 1000).toFixed(1)} s`);
+  }, STATUS_INTERVAL_MS);
   const one = async (video: InputFile) => {
     let output: VideoOutput | undefined;
     let count = 0;
@@ -47,6 +54,7 @@ export async function runVideos(videos: InputFile[], run: VideoRunOptions): Prom
       await pool.video(video.file, { ffmpeg: run.ffmpeg, sampling: run.sampling, resume: output.resume }, ({ index, ptsMs, result }) => {
         out.write({ video: video.key, frame: index, pts_ms: ptsMs, ...landmarksRecord(result), mode: 'video', options });
         count++;
+        running.set(video.key, { count, ptsMs });
       });
       output.finish();
       progress.step(`${video.key}: ${count} frame${count === 1 ? '' : 's'}${resumed} -> ${run.sink.describe(video.key)}`);
@@ -56,12 +64,14 @@ export async function runVideos(videos: InputFile[], run: VideoRunOptions): Prom
       failures.push(`${video.key} (${code}): ${message.replace(`${video.file}: `, '')}`);
       progress.step(`${video.key}: FAILED (${code}) after ${count} frame${count === 1 ? '' : 's'}: ${message}`);
     } finally {
+      running.delete(video.key);
       frames += count;
     }
   };
   try {
     await Promise.all(todo.map(one));
   } finally {
+    clearInterval(status);
     progress.end();
     await pool.close();
   }

@@ -3,7 +3,7 @@
 // (Debian's, as CI installs it) from a face-api sample photo.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { cli, sample, tmpDir } from './helpers.mjs';
@@ -70,6 +70,11 @@ test('--every, --start/--end and --fps choose frames by ffmpeg; the index and ti
   assert.equal(smoothed[0].options.smoothing, true);
   assert.deepEqual(smoothed[0].faces, full[0].faces, 'the first frame is not smoothed');
   assert.notDeepEqual(smoothed[7].faces, full[7].faces, 'later frames are');
+  // Rotation metadata (a phone held upright) is applied: the frames come out 480x640, face found.
+  ffmpeg(['-i', clip, '-c', 'copy', '-metadata:s:v:0', 'rotate=90', path.join(dir, 'rotated.mp4')]);
+  const rotated = run(['--end', '0.1', 'rotated.mp4']);
+  assert.equal(rotated.status, 0, rotated.stderr);
+  assert.deepEqual(lines(rotated.stdout).map((l) => [l.width, l.height, l.num_faces]), [[480, 640, 1], [480, 640, 1]]);
 });
 
 test('a folder of videos on two threads: a truncated one, a damaged one and a non-video are named with codes, the others finish, exit 1', { timeout: 180_000 }, () => {
@@ -119,6 +124,37 @@ test('resume: a finished video is skipped, a stopped one continues after its las
   const again = run(['--out', 'resume', clip]);
   assert.equal(again.status, 0, again.stderr);
   assert.match(again.stderr, /all 1 video is already done/);
+});
+
+/** The pids of processes whose command line mentions `text`. */
+function processesWith(text) {
+  const r = spawnSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
+  return r.stdout.split('\n').filter((l) => l.includes(text) && !l.includes('ps -eo')).map((l) => Number(l.trim().split(' ')[0]));
+}
+
+test('a run killed mid-video leaves no ffmpeg behind, and the same command continues it', { timeout: 240_000 }, async () => {
+  const long = path.join(dir, 'long.mp4');
+  // The clip 5 times over: 150 frames, 10 s.
+  ffmpeg(['-stream_loop', '4', '-i', clip, '-c', 'copy', long]);
+  const partial = path.join(dir, 'killed/long.jsonl.partial');
+  const child = spawn(process.execPath, [cli, 'landmarks', '--out', 'killed', '--workers', '1', long], { cwd: dir, stdio: 'ignore' });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const lineCount = () => (existsSync(partial) ? readFileSync(partial, 'utf8').split('\n').length - 1 : 0);
+  while (lineCount() < 10) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(processesWith(long).length >= 1, true, 'ffmpeg decoding it while the run is alive');
+  child.kill('SIGKILL');
+  await exited;
+  // ffmpeg's next write to the pipe fails once no one reads it: it exits by itself.
+  for (let i = 0; i < 50 && processesWith(long).length; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(processesWith(long), [], 'no ffmpeg left');
+  const before = lineCount();
+  assert.ok(before >= 10 && before < 150, `${before} frames before the kill`);
+  const r = run(['--out', 'killed', long]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, new RegExp(`long\\.mp4: ${150 - before} frames \\(resumed after frame ${before - 1}\\)`));
+  const records = readLines('killed/long.jsonl');
+  assert.deepEqual(records.map((l) => l.frame), [...Array(150).keys()]);
+  assert.ok(records.every((l, i) => Math.abs(l.pts_ms - (i * 1000) / FPS) < 0.01 && l.num_faces === 1));
 });
 
 test('no ffmpeg: decoder-missing, naming the fix; argument errors', { timeout: 60_000 }, () => {
