@@ -178,17 +178,22 @@ export async function* decodeVideo(ffmpeg: string, file: string, sampling: Video
     child.once('exit', (code) => resolve(code));
     child.once('error', () => resolve(null));
   });
-  const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
+  let spawnError: Error | undefined;
+  child.once('error', (e) => (spawnError = e));
   const log = new FfmpegLog(child.stderr, resume?.index ?? 0);
   const pixels = new ExactReader(child.stdout);
   let yielded = 0;
+  let cutShort = false;
   let skipResumeFrame = resume !== undefined;
   try {
     for (;;) {
       const header = await log.next();
       if (!header) break;
       const bytes = await pixels.read(header.width * header.height * 4);
-      if (!bytes || bytes.length < header.width * header.height * 4) break;
+      if (!bytes || bytes.length < header.width * header.height * 4) {
+        cutShort = true;
+        break;
+      }
       if (skipResumeFrame) {
         skipResumeFrame = false;
         if (!(Math.abs(header.ptsMs - resume!.ptsMs) < 0.5)) {
@@ -200,8 +205,9 @@ export async function* decodeVideo(ffmpeg: string, file: string, sampling: Video
       yielded++;
       yield { index: header.index, ptsMs: header.ptsMs, frame: { data: new Uint8Array(bytes.buffer, bytes.byteOffset, header.width * header.height * 4), width: header.width, height: header.height } };
     }
-    const code = await Promise.race([exited, spawnError.then((e) => Promise.reject(e))]);
-    if (code !== 0 || log.errors.length) throw decodeFailure(file, log, code, yielded);
+    const code = await exited;
+    if (spawnError) throw new FaceMeshNodeError('decoder-missing', `${file}: could not start ${ffmpeg} (${spawnError.message}).`);
+    if (code !== 0 || log.errors.length || cutShort) throw decodeFailure(file, log, code, yielded);
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     child.stdout.destroy();

@@ -48,6 +48,16 @@ function lastCompleteLine(fd: number): { end: number; line: string | null } {
   return { end: 0, line: null };
 }
 
+function resumePoint(line: string): ResumePoint | undefined {
+  try {
+    const record = JSON.parse(line) as { frame?: unknown; pts_ms?: unknown };
+    if (typeof record.frame === 'number' && typeof record.pts_ms === 'number') return { index: record.frame, ptsMs: record.pts_ms };
+  } catch {
+    // not one of our lines
+  }
+  return undefined;
+}
+
 class VideoFile implements VideoOutput {
   readonly resume?: ResumePoint;
   private fd: number | null;
@@ -57,13 +67,10 @@ class VideoFile implements VideoOutput {
     this.fd = openSync(partial, existsSync(partial) ? 'r+' : 'w+');
     // A line cut short by a stopped run is dropped; the frame is done again.
     const { end, line } = lastCompleteLine(this.fd);
-    ftruncateSync(this.fd, end);
-    if (line) {
-      const record = JSON.parse(line) as { frame?: unknown; pts_ms?: unknown };
-      if (typeof record.frame === 'number' && typeof record.pts_ms === 'number') {
-        this.resume = { index: record.frame, ptsMs: record.pts_ms };
-      }
-    }
+    const resume = line ? resumePoint(line) : undefined;
+    // Without a frame and time to continue from, the video starts over (never twice the same frames).
+    ftruncateSync(this.fd, resume ? end : 0);
+    this.resume = resume;
     closeSync(this.fd);
     this.fd = openSync(partial, 'a');
   }
