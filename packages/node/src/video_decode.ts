@@ -168,6 +168,11 @@ function decodeFailure(file: string, log: FfmpegLog, exitCode: number | null, fr
   return new FaceMeshNodeError('video-damaged', `${file}: decoding failed after ${frames} frame${frames === 1 ? '' : 's'}: the file is truncated or corrupt (${said}).${kept}`);
 }
 
+function resumeMismatch(file: string, resume: ResumePoint, found: number | undefined): FaceMeshNodeError {
+  const instead = found === undefined ? 'the video ends before it' : `the next frame is at ${found} ms`;
+  return new FaceMeshNodeError('resume-mismatch', `${file}: the partial output's last frame (${resume.index}, at ${resume.ptsMs} ms) is not a frame of this video (${instead}); was the video replaced? Delete the .partial file to start it over.`);
+}
+
 /**
  * The frames of `file` in order, decoded by `ffmpeg` as they are asked for. Throws `not-a-video` or
  * `video-damaged` (after yielding the frames that did decode). Stopping early kills ffmpeg.
@@ -196,9 +201,7 @@ export async function* decodeVideo(ffmpeg: string, file: string, sampling: Video
       }
       if (skipResumeFrame) {
         skipResumeFrame = false;
-        if (!(Math.abs(header.ptsMs - resume!.ptsMs) < 0.5)) {
-          throw new FaceMeshNodeError('resume-mismatch', `${file}: the last frame written before (${resume!.ptsMs} ms) is not where the video has a frame any more (found ${header.ptsMs} ms); was the video replaced? Delete the partial output to start it over.`);
-        }
+        if (!(Math.abs(header.ptsMs - resume!.ptsMs) < 0.5)) throw resumeMismatch(file, resume!, header.ptsMs);
         continue;
       }
       if (sampling.end !== undefined && header.ptsMs >= sampling.end * 1000) continue;
@@ -206,6 +209,7 @@ export async function* decodeVideo(ffmpeg: string, file: string, sampling: Video
       yield { index: header.index, ptsMs: header.ptsMs, frame: { data: new Uint8Array(bytes.buffer, bytes.byteOffset, header.width * header.height * 4), width: header.width, height: header.height } };
     }
     const code = await exited;
+    if (skipResumeFrame && code === 0 && !log.errors.length) throw resumeMismatch(file, resume!, undefined);
     if (spawnError) throw new FaceMeshNodeError('decoder-missing', `${file}: could not start ${ffmpeg} (${spawnError.message}).`);
     if (code !== 0 || log.errors.length || cutShort) throw decodeFailure(file, log, code, yielded);
   } finally {

@@ -124,6 +124,15 @@ test('resume: a finished video is skipped, a stopped one continues after its las
   const again = run(['--out', 'resume', clip]);
   assert.equal(again.status, 0, again.stderr);
   assert.match(again.stderr, /all 1 video is already done/);
+
+  // A partial output whose last frame is not in the video (another video under the same name): refused, kept.
+  mkdirSync(path.join(dir, 'mismatch'));
+  const last = { ...full[9], pts_ms: 650 };
+  writeFileSync(path.join(dir, 'mismatch/clip.jsonl.partial'), `${JSON.stringify(last)}\n`);
+  const mismatch = run(['--out', 'mismatch', clip]);
+  assert.equal(mismatch.status, 1, mismatch.stderr);
+  assert.match(mismatch.stderr, /clip\.mp4 \(resume-mismatch\): the partial output's last frame \(9, at 650 ms\) is not a frame of this video \(the next frame is at 666\.6+\d* ms\).*Delete the \.partial file/);
+  assert.equal(readFileSync(path.join(dir, 'mismatch/clip.jsonl.partial'), 'utf8'), `${JSON.stringify(last)}\n`);
 });
 
 /** The pids of processes whose command line mentions `text`. */
