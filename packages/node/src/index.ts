@@ -3,8 +3,8 @@
  * `FaceMeshPool` in worker threads; both give the worker runtime's FrameResult.
  */
 export { FaceMesh, type FaceMeshOptions, type ProcessOptions } from './face_mesh.js';
-export { FaceMeshPool, type PoolOptions } from './pool.js';
-export type { Run } from './protocol.js';
+export { FaceMeshPool, type PoolOptions, type VideoFrameResult } from './pool.js';
+export type { Run, VideoRequest } from './protocol.js';
 export { decodeImage } from './decode.js';
 export { FaceMeshNodeError, type NodeErrorCode } from './errors.js';
 export { landmarksRecord, type LandmarksRecord } from './record.js';
