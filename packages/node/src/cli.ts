@@ -8,7 +8,7 @@ import { LANDMARKS_USAGE, landmarksCommand } from './landmarks_command.js';
 const USAGE = `usage: face-mesh <command> [options]
 
 commands:
-  landmarks   the landmarks of image files, folders and globs (JSON per image, or JSONL)
+  landmarks   the landmarks of image and video files, folders and globs (JSON per image, JSONL per video)
   evaluate    IOD MAE per group against an annotated dataset, tracking and reacquisition
 
 face-mesh <command> --help for its options; face-mesh --version (-v) prints the version.`;

@@ -20,3 +20,18 @@ export function nonNegative(flag: string, v: string | undefined): number | undef
   if (v.trim() === '' || !(x >= 0 && Number.isFinite(x))) throw new UsageError(`${flag} must be a number >= 0, got "${v}"`);
   return x;
 }
+
+export function positiveNumber(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const x = Number(v);
+  if (v.trim() === '' || !(x > 0 && Number.isFinite(x))) throw new UsageError(`${flag} must be a number > 0, got "${v}"`);
+  return x;
+}
+
+/** A time in the video: seconds (`90`, `12.5`) or `[hh:]mm:ss[.frac]`, as ffmpeg writes them. */
+export function timeSeconds(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(?:(?:(\d+):)?(\d+):)?(\d+(?:\.\d+)?)$/.exec(v.trim());
+  if (!m) throw new UsageError(`${flag} must be seconds (90, 12.5) or [hh:]mm:ss, got "${v}"`);
+  return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3]);
+}

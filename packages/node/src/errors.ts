@@ -8,7 +8,15 @@ export type NodeErrorCode =
   /** The file is not an image the decoder knows, or it is damaged or truncated. */
   | 'not-an-image'
   /** A worker thread died; the file it had is reported with this code and a new thread takes its place. */
-  | 'worker-crashed';
+  | 'worker-crashed'
+  /** No ffmpeg to decode video files (not on PATH, or $FACE_MESH_FFMPEG is not a working ffmpeg). */
+  | 'decoder-missing'
+  /** ffmpeg cannot open the file as a video: not a container it knows, or no video stream. */
+  | 'not-a-video'
+  /** The video opened but decoding failed part-way (truncated or corrupt data); the frames before are kept. */
+  | 'video-damaged'
+  /** A partial output's last frame is not in the video (the file changed since): the output must be started over. */
+  | 'resume-mismatch';
 
 export class FaceMeshNodeError extends Error {
   constructor(readonly code: NodeErrorCode, message: string) {

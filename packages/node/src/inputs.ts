@@ -1,19 +1,26 @@
 /**
- * The CLI's INPUTS: files, folders (searched recursively for images) and globs, as a list of image
- * files, each with a key: its name in the outputs (the file name, or the path below the folder or
- * the glob's fixed part), which is what makes runs resumable and JSONL shards mergeable.
+ * The CLI's INPUTS: files, folders (searched recursively for images and video files) and globs, as a
+ * list of files, each with a key: its name in the outputs (the file name, or the path below the
+ * folder or the glob's fixed part), which is what makes runs resumable and JSONL shards mergeable,
+ * and its kind (by extension: a video file is decoded with ffmpeg, anything else as an image).
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import fg from 'fast-glob';
 
 export const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png', 'webp', 'gif', 'avif', 'tif', 'tiff'];
+export const VIDEO_EXTENSIONS = ['mp4', 'm4v', 'mov', 'webm', 'mkv', 'avi', 'mpg', 'mpeg', 'ts'];
 
-export interface InputImage {
+export interface InputFile {
   /** Absolute path. */
   file: string;
   /** Relative name with '/' separators, unique in the list. */
   key: string;
+  kind: 'image' | 'video';
+}
+
+export function kindOf(file: string): InputFile['kind'] {
+  return VIDEO_EXTENSIONS.includes(path.extname(file).slice(1).toLowerCase()) ? 'video' : 'image';
 }
 
 function isDirectory(p: string): boolean | undefined {
@@ -38,8 +45,8 @@ function staticBase(pattern: string): string {
 const toKey = (relative: string) => relative.split(path.sep).join('/');
 
 /** Expands `args` in the order given (a folder's files and a glob's matches sorted). */
-export async function expandInputs(args: string[], cwd = process.cwd()): Promise<{ images: InputImage[]; problems: string[] }> {
-  const images: InputImage[] = [];
+export async function expandInputs(args: string[], cwd = process.cwd()): Promise<{ images: InputFile[]; problems: string[] }> {
+  const images: InputFile[] = [];
   const problems: string[] = [];
   const seenFiles = new Set<string>();
   const keys = new Map<string, string>();
@@ -52,7 +59,7 @@ export async function expandInputs(args: string[], cwd = process.cwd()): Promise
       return;
     }
     keys.set(key, path.relative(cwd, file) || file);
-    images.push({ file, key });
+    images.push({ file, key, kind: kindOf(file) });
   };
   for (const arg of args) {
     const absolute = path.resolve(cwd, arg);
@@ -60,8 +67,9 @@ export async function expandInputs(args: string[], cwd = process.cwd()): Promise
     if (dir === false) {
       add(absolute, path.basename(absolute), arg);
     } else if (dir === true) {
-      const found = await fg(`**/*.{${IMAGE_EXTENSIONS.join(',')}}`, { cwd: absolute, caseSensitiveMatch: false, onlyFiles: true, dot: false });
-      if (found.length === 0) problems.push(`${arg}: no images in this folder (looked for ${IMAGE_EXTENSIONS.join(', ')})`);
+      const extensions = [...IMAGE_EXTENSIONS, ...VIDEO_EXTENSIONS];
+      const found = await fg(`**/*.{${extensions.join(',')}}`, { cwd: absolute, caseSensitiveMatch: false, onlyFiles: true, dot: false });
+      if (found.length === 0) problems.push(`${arg}: no images or videos in this folder (looked for ${extensions.join(', ')})`);
       for (const rel of found.sort()) add(path.join(absolute, rel), toKey(rel), arg);
     } else if (fg.isDynamicPattern(arg)) {
       const pattern = arg.split(path.sep).join('/');

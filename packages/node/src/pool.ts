@@ -1,6 +1,7 @@
 /**
  * A pool of worker threads, each with its own pipeline (worker.ts): image files in, FrameResults
- * out, in parallel. Tasks wait in one queue and go to whichever thread is free. A thread that dies
+ * out, in parallel; or video files, one per thread, their frames' results coming back in order as
+ * they are tracked. Tasks wait in one queue and go to whichever thread is free. A thread that dies
  * fails the task it had (code 'worker-crashed') and is replaced; the others go on.
  */
 import os from 'node:os';
@@ -11,18 +12,26 @@ import 'sharp';
 import type { FrameResult, PipelineOptions, RuntimeMode } from '@face-mesh/worker-runtime';
 import { FaceMeshNodeError } from './errors.js';
 import type { FaceMeshOptions } from './face_mesh.js';
-import type { FromWorker, Run, ToWorker } from './protocol.js';
+import type { FromWorker, Run, ToWorker, VideoRequest } from './protocol.js';
 
 export interface PoolOptions extends FaceMeshOptions {
   /** Worker threads (default: the number of cores). */
   workers?: number;
 }
 
+/** One tracked frame of a video: its index among the decoded frames, its time in the file. */
+export interface VideoFrameResult {
+  index: number;
+  ptsMs: number;
+  result: FrameResult;
+}
+
 interface Task {
   id: number;
   file: string;
-  runs: Run[];
-  resolve: (results: FrameResult[]) => void;
+  work: { runs: Run[] } | { video: VideoRequest; onFrame: (frame: VideoFrameResult) => void };
+  /** The image task's results; a video task's frame count. */
+  resolve: (results: FrameResult[] | number) => void;
   reject: (error: Error) => void;
 }
 
@@ -79,9 +88,22 @@ export class FaceMeshPool {
 
   /** Decode `file` once and run it through the pipeline in each way of `runs`, in order, on one thread. */
   run(file: string, runs: Run[]): Promise<FrameResult[]> {
+    return this.enqueue(file, { runs }) as Promise<FrameResult[]>;
+  }
+
+  /**
+   * Decode the video `file` with ffmpeg and track it, on one thread from a fresh start; `onFrame`
+   * gets each frame's result in order. Resolves to the number of frames; rejects with the decoder's
+   * code (`not-a-video`, `video-damaged`, ...) after the frames that did decode.
+   */
+  video(file: string, video: VideoRequest, onFrame: (frame: VideoFrameResult) => void): Promise<number> {
+    return this.enqueue(file, { video, onFrame }) as Promise<number>;
+  }
+
+  private enqueue(file: string, work: Task['work']): Promise<FrameResult[] | number> {
     if (this.closed) return Promise.reject(new Error('The pool is closed.'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, file, runs, resolve, reject });
+      this.queue.push({ id: this.nextId++, file, work, resolve, reject });
       this.dispatch();
     });
   }
@@ -99,8 +121,22 @@ export class FaceMeshPool {
     worker.on('message', (message: FromWorker) => {
       const task = slot.task;
       if (!task || !('id' in message) || message.id !== task.id) return;
+      if (message.type === 'frame') {
+        if (!('onFrame' in task.work)) return;
+        try {
+          task.work.onFrame({ index: message.index, ptsMs: message.ptsMs, result: message.result });
+        } catch (e) {
+          // The frame could not be taken (e.g. the disk is full): the video stops here. Ending the
+          // thread ends its ffmpeg too (its pipe closes); the thread is replaced.
+          slot.task = undefined;
+          task.reject(e as Error);
+          void worker.terminate();
+        }
+        return;
+      }
       slot.task = undefined;
       if (message.type === 'result') task.resolve(message.results);
+      else if (message.type === 'video-end') task.resolve(message.frames);
       else if (message.type === 'error') task.reject(new FaceMeshNodeError(message.error.code, message.error.message));
       this.dispatch();
     });
@@ -133,7 +169,9 @@ export class FaceMeshPool {
       const task = this.queue.shift();
       if (!task) return;
       slot.task = task;
-      const message: ToWorker = { type: 'task', id: task.id, file: task.file, runs: task.runs };
+      const message: ToWorker = 'runs' in task.work
+        ? { type: 'task', id: task.id, file: task.file, runs: task.work.runs }
+        : { type: 'video', id: task.id, file: task.file, video: task.work.video };
       slot.worker.postMessage(message);
     }
   }

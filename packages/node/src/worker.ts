@@ -8,7 +8,8 @@ import { resultBuffers, type FrameResult } from '@face-mesh/worker-runtime';
 import { decodeImage } from './decode.js';
 import { describeError } from './errors.js';
 import { FaceMesh } from './face_mesh.js';
-import type { FromWorker, Run, ToWorker } from './protocol.js';
+import type { FromWorker, Run, ToWorker, VideoRequest } from './protocol.js';
+import { decodeVideo } from './video_decode.js';
 
 if (!parentPort) throw new Error('worker.js runs in a worker thread (see FaceMeshPool).');
 const port = parentPort;
@@ -37,6 +38,18 @@ async function runAll(mesh: FaceMesh, file: string, runs: Run[]): Promise<FrameR
   return results;
 }
 
+/** Tracks a video from a fresh start, its frames' timestamps those of the file (smoothing uses them). */
+async function trackVideo(mesh: FaceMesh, id: number, file: string, video: VideoRequest): Promise<number> {
+  mesh.reset();
+  let frames = 0;
+  for await (const { index, ptsMs, frame } of decodeVideo(video.ffmpeg, file, video.sampling, video.resume)) {
+    const result = await mesh.process(frame, { stillImage: false, timestampMs: ptsMs });
+    send({ type: 'frame', id, index, ptsMs, result }, resultBuffers(result));
+    frames++;
+  }
+  return frames;
+}
+
 port.on('message', async (message: ToWorker) => {
   if (message.type === 'init') {
     try {
@@ -49,6 +62,11 @@ port.on('message', async (message: ToWorker) => {
   }
   try {
     if (!faceMesh) throw new Error('task before init');
+    if (message.type === 'video') {
+      const frames = await trackVideo(faceMesh, message.id, message.file, message.video);
+      send({ type: 'video-end', id: message.id, frames });
+      return;
+    }
     const results = await runAll(faceMesh, message.file, message.runs);
     send({ type: 'result', id: message.id, results }, results.flatMap(resultBuffers));
   } catch (e) {
