@@ -12,7 +12,7 @@ import { byteRanges, contentSecurityPolicy, crossOriginIsolation, jsToTs, origin
 import { chromium, firefox, webkit } from './tools/engines.mjs';
 import { ensureTestClip, ensureTestMp4 } from './tools/test-clip.mjs';
 import { retainingPaths } from './tools/heap-retainers.mjs';
-import { testDurations } from './tools/test-durations.mjs';
+import { testDurations } from './tools/durations-reporter.mjs';
 import { defaultReporter } from '@web/test-runner';
 import { aliasedTablesModel, flexBombModel } from './packages/worker-runtime/test/node/hostile_models.mjs';
 
@@ -345,7 +345,7 @@ export default {
   reporters: [defaultReporter(), testDurations()],
   browserStartTimeout: 60_000,
   testsFinishTimeout: 600_000,
-  // Five times the slowest test measured, at least 30 s (tools/test-timeouts.mjs); files whose `before`
+  // Five times the slowest test measured, at least 30 s (tools/timeouts-from-durations.mjs); files whose `before`
   // hooks do more (Google's solution, videos) set their own.
   testFramework: { config: { timeout: 30_000 } },
   groups: [

@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { cspPageResult } from './csp/page_result.js';
 
 describe('<face-mesh> under a strict CSP', function () {
-  this.timeout(30_000); // tools/test-timeouts.mjs: five times the slowest test measured
+  this.timeout(30_000); // tools/timeouts-from-durations.mjs: five times the slowest test measured
   it("works under default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob: (on one thread: threads need blob: scripts)", async () => {
     const r = await cspPageResult('/csp/', '2'); // threads asked for: the CSP is what turns them off
     expect(r.violations, 'CSP violations on the page').to.deep.equal([]);

@@ -36,7 +36,7 @@ function trackedFrames(seen: Seen[]): { frame: Seen; lastRun: number }[] {
 }
 
 describe('<face-mesh> detection-interval', function () {
-  this.timeout(30_000); // tools/test-timeouts.mjs: five times the slowest test measured
+  this.timeout(30_000); // tools/timeouts-from-durations.mjs: five times the slowest test measured
 
   it('defaults to 200 ms; the attribute sets the property', async () => {
     const el = document.createElement('face-mesh') as HTMLElement & { detectionInterval: number };

@@ -17,7 +17,7 @@ const create = createFaceMesh;
 
 
 describe('<face-mesh> with the (fake) camera', function () {
-  this.timeout(30_000); // tools/test-timeouts.mjs: five times the slowest test measured
+  this.timeout(30_000); // tools/timeouts-from-durations.mjs: five times the slowest test measured
 
   it('fires ready, then landmarks with the documented shapes, facefound and facelost', async () => {
     const el = create({ 'max-faces': '1' });

@@ -12,7 +12,7 @@ import { FaceMeshElement, type LandmarksEvent, type ReadyEvent } from '../src/in
 import '../src/define.js';
 
 describe(`<face-mesh> in ${engine}`, function () {
-  this.timeout(30_000); // tools/test-timeouts.mjs: five times the slowest test measured
+  this.timeout(30_000); // tools/timeouts-from-durations.mjs: five times the slowest test measured
   useBuiltWorkerAndCleanUp();
 
   describe('sources, events, errors', () => {

@@ -79,7 +79,7 @@ function oval(landmarks: Float32Array): { area: number; x: number; y: number } {
 const painted = (): Promise<void> => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 100))));
 
 describe('<face-mesh> eyes and overlay="texture"', function () {
-  this.timeout(30_000); // tools/test-timeouts.mjs: five times the slowest test measured
+  this.timeout(30_000); // tools/timeouts-from-durations.mjs: five times the slowest test measured
 
   it('eyes adds faces[i].eyes (distance, gaze); fov changes the distance by the focal length ratio', async () => {
     const el = createFaceMesh({ ...ONE_THREAD, eyes: '' });

@@ -29,7 +29,7 @@ async function startError(el: FaceMeshElement): Promise<ErrorDetail & { rejected
 }
 
 describe('<face-mesh> with hostile or broken assets', function () {
-  this.timeout(30_000); // tools/test-timeouts.mjs: five times the slowest test measured
+  this.timeout(30_000); // tools/timeouts-from-durations.mjs: five times the slowest test measured
   let face: ImageBitmap;
   const stallMs = runtimeSettings.fetchStallMs;
 
@@ -137,7 +137,7 @@ async function png(width: number, height: number, idat: Uint8Array): Promise<Blo
 }
 
 describe('<face-mesh src> image bombs', function () {
-  this.timeout(30_000); // tools/test-timeouts.mjs: five times the slowest test measured
+  this.timeout(30_000); // tools/timeouts-from-durations.mjs: five times the slowest test measured
   before(() => {
     runtimeSettings.workerUrl = BUILT_WORKER;
   });
@@ -184,7 +184,7 @@ describe('<face-mesh src> image bombs', function () {
 });
 
 describe('<face-mesh> live source failing on every frame', function () {
-  this.timeout(30_000); // tools/test-timeouts.mjs: five times the slowest test measured
+  this.timeout(30_000); // tools/timeouts-from-durations.mjs: five times the slowest test measured
   before(() => {
     runtimeSettings.workerUrl = BUILT_WORKER;
   });

@@ -24,7 +24,7 @@ function landmarks(el: FaceMeshElement, withFace = false): Promise<LandmarksEven
 
 
 describe('<face-mesh> lifecycle', function () {
-  this.timeout(30_000); // tools/test-timeouts.mjs: five times the slowest test measured
+  this.timeout(30_000); // tools/timeouts-from-durations.mjs: five times the slowest test measured
   before(() => {
     runtimeSettings.workerUrl = BUILT_WORKER;
   });

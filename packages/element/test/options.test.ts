@@ -10,7 +10,7 @@ import '../src/define.js';
 const create = createFaceMesh;
 
 describe('<face-mesh> options', function () {
-  this.timeout(30_000); // tools/test-timeouts.mjs: five times the slowest test measured
+  this.timeout(30_000); // tools/timeouts-from-durations.mjs: five times the slowest test measured
 
   it('mirror: x flipped and the left/right eye groups swapped, so "left" is the subject\'s left', async () => {
     const plain = create();

@@ -12,7 +12,7 @@ import type { LandmarksEvent, ReadyEvent } from '../src/index.js';
 import '../src/define.js';
 
 describe(`<face-mesh> in ${engine}: what pages throw at it`, function () {
-  this.timeout(30_000); // tools/test-timeouts.mjs: five times the slowest test measured
+  this.timeout(30_000); // tools/timeouts-from-durations.mjs: five times the slowest test measured
   useBuiltWorkerAndCleanUp();
 
     it('blob:, data: and extension-less URLs are sniffed: a video plays as a video, an image is read as an image', async () => {

@@ -15,7 +15,7 @@ async function readmeSnippet(): Promise<{ markup: string; script: string }> {
 }
 
 describe('README quick-start snippet', function () {
-  this.timeout(30_000); // tools/test-timeouts.mjs: five times the slowest test measured
+  this.timeout(30_000); // tools/timeouts-from-durations.mjs: five times the slowest test measured
 
   it('runs as written and reports landmarks', async () => {
     // Test environment only: from source, the wasm and models are in the build output.

@@ -64,7 +64,7 @@ function greyFrame(width: number, height: number): ImageData {
 }
 
 describe('<face-mesh> failure modes', function () {
-  this.timeout(70_000); // tools/test-timeouts.mjs: five times the slowest test measured
+  this.timeout(70_000); // tools/timeouts-from-durations.mjs: five times the slowest test measured
   let face: ImageData;
 
   before(async () => {

@@ -14,7 +14,7 @@ const OTHER_IMAGE = '/node_modules/@vladmandic/face-api/demo/sample1.jpg';
 const VIDEO = '/demo/media/sample-clip.webm';
 
 describe('<face-mesh src> like <img src>', function () {
-  this.timeout(30_000); // tools/test-timeouts.mjs: five times the slowest test measured
+  this.timeout(30_000); // tools/timeouts-from-durations.mjs: five times the slowest test measured
   const elements: FaceMeshElement[] = [];
   const create = () => {
     const el = createFaceMesh({ ...ONE_THREAD, 'max-faces': '4' });

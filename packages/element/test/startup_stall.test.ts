@@ -21,7 +21,7 @@ const stallingWorker = (stage: StartupStage, threaded = false) =>
   new URL(`./fixtures/stage_stall.worker.js?stall=${stage}${threaded ? '&threaded' : ''}`, import.meta.url).href;
 
 describe(`<face-mesh> in ${engine}: a start-up that stalls`, function () {
-  this.timeout(40_000); // tools/test-timeouts.mjs: five times the slowest test measured
+  this.timeout(40_000); // tools/timeouts-from-durations.mjs: five times the slowest test measured
   let saved = { ...runtimeSettings };
   let face: ImageData;
 

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { cspPageResult } from './csp/page_result.js';
 
 describe('<face-mesh> under Trusted Types', function () {
-  this.timeout(30_000); // tools/test-timeouts.mjs: five times the slowest test measured
+  this.timeout(30_000); // tools/timeouts-from-durations.mjs: five times the slowest test measured
 
   it("finds the face with require-trusted-types-for 'script' and only the face-mesh and lit-html policies allowed", async () => {
     const r = await cspPageResult('/tt/', '1');

@@ -12,7 +12,7 @@ import type { ErrorDetail, LandmarksEvent } from '../src/index.js';
 import '../src/define.js';
 
 describe(`<face-mesh> in ${engine}: a src video that stalls or fails`, function () {
-  this.timeout(40_000); // tools/test-timeouts.mjs: five times the slowest test measured
+  this.timeout(40_000); // tools/timeouts-from-durations.mjs: five times the slowest test measured
   useBuiltWorkerAndCleanUp();
   let saved = { ...runtimeSettings };
   beforeEach(() => {

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // The browser tests' timeouts, from measured durations: after a run of `npm test` (whose reporter,
-// tools/test-durations.mjs, writes every test's duration), prints for each test file the slowest
+// tools/durations-reporter.mjs, writes every test's duration), prints for each test file the slowest
 // test in any engine and the timeout the rule gives: five times that, rounded up to 10 s, at least
 // 30 s. Each file's `this.timeout(...)` (or the runner's default) is set from this; run it after a
 // run with one core kept busy, so the numbers include contention.
 import { readFileSync } from 'node:fs';
-import { DURATIONS_FILE } from './test-durations.mjs';
+import { DURATIONS_FILE } from './durations-reporter.mjs';
 
 export const timeoutFor = (slowestMs) => Math.max(30_000, Math.ceil((5 * slowestMs) / 10_000) * 10_000);
 
