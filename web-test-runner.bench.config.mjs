@@ -162,6 +162,8 @@ export default {
   concurrency: 1,
   concurrentBrowsers: 1,
   testsFinishTimeout: 1_800_000,
+  // (the runner's default reporter: the test durations file is the tests', not the benchmarks')
+  reporters: undefined,
   testFramework: { config: { timeout: 1_500_000 } },
   // The benchmark prints its table with console.log; keep it, drop Google's WebGL chatter.
   filterBrowserLogs: baseConfig.filterBrowserLogs,
