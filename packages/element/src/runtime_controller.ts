@@ -7,7 +7,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { PipelineOptions, RuntimeMode } from '@face-mesh/worker-runtime';
-import { chooseThreadCount, type OverlayMode } from '@face-mesh/worker-runtime/defaults';
+import { mayStartThreads, type OverlayMode } from '@face-mesh/worker-runtime/defaults';
 import { StartupStalledError, StartupWatch, type StartupDeadlines, type StartupStage } from '@face-mesh/worker-runtime/startup';
 import { errorEvent, FaceMeshError, LoadProgressEvent, ReadyEvent, type FaceMeshErrorCode, type ProgressDetail, type ReadyDetail } from './events.js';
 import { overlayModeOf, pipelineOptionsOf, threadsOptionOf, type PipelineProperties } from './element_options.js';
@@ -41,10 +41,6 @@ const startupDeadlines = (): StartupDeadlines => ({
   compileMsPerMB: runtimeSettings.startupCompileMsPerMB,
   stallMs: runtimeSettings.fetchStallMs,
 });
-
-/** A stalled threaded start-up is retried on one thread: the thread pool is made of nested workers. */
-const usesThreads = (threads: ThreadsOption) =>
-  globalThis.crossOriginIsolated === true && chooseThreadCount(navigator.hardwareConcurrency, threads) > 1;
 
 /** What to check when a stage stalled twice. */
 const STALL_HINT: Record<StartupStage, string> = {
@@ -152,7 +148,8 @@ export class RuntimeController implements ReactiveController {
       started = await this.startUp(threads, sent, progress);
     } catch (e) {
       if (!(e instanceof StartupStalledError)) throw e;
-      const single = e.stage === 'wasm-start' && usesThreads(threads);
+      // (the thread pool is made of nested workers: a stalled threaded start is retried on one thread)
+      const single = e.stage === 'wasm-start' && mayStartThreads({ threads });
       if (single) threads = 'off';
       retryNote = single
         ? `The threaded wasm start-up stalled (${e.message}), so face-mesh runs the SIMD binary on one thread; threads="off" skips the attempt.`

@@ -4,7 +4,7 @@
  * Small and typed: the main thread stays thin.
  */
 import * as Comlink from 'comlink';
-import { diagnoseWasmFailure, initWasmBackend, mayStartThreads, probeBlobScripts, type BackendOptions, type RuntimeMode } from './backend.js';
+import { diagnoseWasmFailure, initWasmBackend, probeBlobScripts, type BackendOptions, type RuntimeMode } from './backend.js';
 import { RuntimeError } from './errors.js';
 import type { StageListener } from './startup.js';
 import type { FrameInput } from './pipeline/frame.js';
@@ -12,7 +12,7 @@ import { fetchImageFile } from './pipeline/image_file.js';
 import { PipelineSession, resultBuffers, type PipelineModelUrls } from './pipeline/session.js';
 import type { FrameResult, PipelineOptions } from './pipeline/types.js';
 import { FrameLoop, type StreamListener } from './stream/frame_loop.js';
-import type { OverlayMode } from './defaults.js';
+import { mayStartThreads, type OverlayMode } from './defaults.js';
 import { OverlayPainter, type TextureBackend } from './overlay/overlay_painter.js';
 import { triangleEdges } from '@face-mesh/geometry';
 import { loadFaceGeometryMetadata } from './pipeline/face_geometry_file.js';

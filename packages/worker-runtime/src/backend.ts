@@ -117,17 +117,6 @@ function takeOverWasmLoading(onProgress?: (fraction: number) => void, onStage?: 
   };
 }
 
-/**
- * Whether a start-up with these options would start wasm threads (and so the nested workers of
- * Emscripten's thread pool): a cross-origin isolated page, and more than one thread chosen or the
- * threaded binary forced.
- */
-export function mayStartThreads(options: Pick<BackendOptions, 'threads' | 'binary'>): boolean {
-  if (globalThis.crossOriginIsolated !== true || options.threads === 'off') return false;
-  if (options.binary) return options.binary === 'threaded-simd';
-  return chooseThreadCount(globalThis.navigator?.hardwareConcurrency ?? 1, options.threads) > 1;
-}
-
 /** Initialize once per worker (the wasm module cannot be re-created with other flags). */
 export function initWasmBackend(options: BackendOptions, onProgress?: (fraction: number) => void, onStage?: StageListener): Promise<RuntimeMode> {
   initialized ??= init(options, onProgress, onStage);

@@ -66,6 +66,17 @@ export function chooseThreadCount(hardwareConcurrency: number, requested: 'auto'
   return Math.min(4, Math.max(1, Math.floor((hardwareConcurrency || 1) / 2)));
 }
 
+/**
+ * Whether a start-up with these options would start wasm threads (and so the nested workers of
+ * Emscripten's thread pool): a cross-origin isolated page, and more than one thread chosen or the
+ * threaded binary forced. (The worker and the page both ask: defaults.ts is page-safe.)
+ */
+export function mayStartThreads(options: { threads?: 'auto' | 'off' | number; binary?: string }): boolean {
+  if (globalThis.crossOriginIsolated !== true || options.threads === 'off') return false;
+  if (options.binary) return options.binary === 'threaded-simd';
+  return chooseThreadCount(globalThis.navigator?.hardwareConcurrency ?? 1, options.threads) > 1;
+}
+
 /** The tfjs-backend-wasm binaries, by the file names tfjs asks for. */
 export const WASM_FILE_NAMES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'] as const;
 export type WasmFileName = (typeof WASM_FILE_NAMES)[number];
