@@ -14,7 +14,7 @@ import { ensureTestClip, ensureTestMp4 } from './tools/test-clip.mjs';
 import { retainingPaths } from './tools/heap-retainers.mjs';
 import { testDurations } from './tools/durations-reporter.mjs';
 import { defaultReporter } from '@web/test-runner';
-import { aliasedTablesModel, flexBombModel } from './packages/worker-runtime/test/node/hostile_models.mjs';
+import { aliasedTablesModel, flexBombModel } from './packages/tflite/test/node/hostile_models.mjs';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 ensureTestMp4(); // for the engines test's H.264 case
@@ -29,7 +29,7 @@ export const STRICT_CSP_BLOB = "default-src 'self'; script-src 'self' 'wasm-unsa
 /** A page that enforces Trusted Types for scripts (served under `/tt/`), allowing our policy and lit's. */
 export const TRUSTED_TYPES_CSP = "require-trusted-types-for 'script'; trusted-types face-mesh lit-html";
 
-/** Hostile model files for `asset-variant` (packages/worker-runtime/test/node/hostile_models.mjs). */
+/** Hostile model files for `asset-variant` (packages/tflite/test/node/hostile_models.mjs). */
 const HOSTILE_MODELS = { 'aliased-tables': aliasedTablesModel, 'flex-bomb': flexBombModel };
 
 /**

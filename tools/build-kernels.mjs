@@ -1,5 +1,5 @@
 // `npm run build:kernels` (also run by postinstall and `npm run build`): compiles our own
-// WebAssembly kernels from their AssemblyScript source (packages/worker-runtime/assembly/)
+// WebAssembly kernels from their AssemblyScript source (packages/tflite/assembly/, packages/worker-runtime/assembly/)
 // with the npm-installed compiler, checks that each module is safe to attach to the tfjs wasm
 // backend's memory, and writes them base64-encoded into a generated TypeScript module that the
 // worker imports (no extra asset to serve). Two builds of the same source: one for the single-thread
@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { checkKernelModule } from './kernel-module-check.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SOURCES = ['packages/worker-runtime/assembly/residual.ts', 'packages/worker-runtime/assembly/crop_sampler.ts'];
-const OUT = path.join(root, 'packages/worker-runtime/src/plan/kernels.generated.ts');
+const SOURCES = ['packages/tflite/assembly/residual.ts', 'packages/worker-runtime/assembly/crop_sampler.ts'];
+const OUT = path.join(root, 'packages/tflite/src/plan/kernels.generated.ts');
 
 const COMMON = ['-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort=', '--importMemory', '--initialMemory', '0'];
 const VARIANTS = {

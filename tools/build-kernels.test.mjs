@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { checkKernelModule } from './kernel-module-check.mjs';
 
-const generated = readFileSync(new URL('../packages/worker-runtime/src/plan/kernels.generated.ts', import.meta.url), 'utf8');
+const generated = readFileSync(new URL('../packages/tflite/src/plan/kernels.generated.ts', import.meta.url), 'utf8');
 const base64 = (name) => generated.match(new RegExp(`${name} = '([^']+)'`))[1];
 const plainBytes = Buffer.from(base64('KERNELS_WASM_BASE64'), 'base64');
 const sharedBytes = Buffer.from(base64('KERNELS_SHARED_WASM_BASE64'), 'base64');

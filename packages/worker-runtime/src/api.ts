@@ -5,7 +5,7 @@
  */
 import * as Comlink from 'comlink';
 import { diagnoseWasmFailure, initWasmBackend, probeBlobScripts, type BackendOptions, type RuntimeMode } from './backend.js';
-import { RuntimeError } from './errors.js';
+import { RuntimeError, wasmStartFailure } from './errors.js';
 import type { StageListener } from './startup.js';
 import type { FrameInput } from './pipeline/frame.js';
 import { fetchImageFile } from './pipeline/image_file.js';
@@ -120,7 +120,7 @@ export const runtimeApi: RuntimeApi = {
       return note ? { ...mode, note } : mode;
     } catch (e) {
       // Our own download errors (stalled, refused checksum) say more than a probe can.
-      throw e instanceof RuntimeError ? e : await diagnoseWasmFailure(options, e);
+      throw wasmStartFailure(e) ?? await diagnoseWasmFailure(options, e);
     } finally {
       releaseProgress(onProgress);
       releaseProgress(onStage);

@@ -1,19 +1,17 @@
 /**
- * Sets up tfjs-core on the wasm backend inside our worker: threaded SIMD when the page is
- * cross-origin isolated, else SIMD, else plain wasm, with the binaries fetched from our own
- * assets (never a CDN).
+ * The face worker's start of the wasm backend (@face-mesh/tflite's startWasmBackend): threaded SIMD
+ * when the page is cross-origin isolated, else SIMD, else plain wasm, with the binaries fetched from
+ * our own assets (never a CDN) through fetchAsset (stall timeout, SHA-256), and the mode it got
+ * reported to the page with a note saying why, when threads or our kernels are off.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { attachOwnKernels, turnOffOwnKernels } from './plan/own_kernels.js';
-import { WasmBackendAccess } from './plan/wasm_backend.js';
-import { RuntimeError } from './errors.js';
-import { chooseThreadCount, WASM_FILE_NAMES, type WasmFileName } from './defaults.js';
+import { startWasmBackend, type WasmBinary, type WasmStarted } from '@face-mesh/tflite';
+import { RuntimeError, wasmStartFailure } from './errors.js';
+import { chooseThreadCount, type WasmFileName } from './defaults.js';
 import { assetPolicy, fetchAsset } from './fetch_asset.js';
 import type { StageListener } from './startup.js';
 
-export type WasmBinary = 'threaded-simd' | 'simd' | 'plain';
-
+export type { WasmBinary } from '@face-mesh/tflite/types';
 
 export interface BackendOptions {
   /** Folder (URL) holding tfjs-backend-wasm{,-simd,-threaded-simd}.wasm, with a trailing slash. */
@@ -62,135 +60,63 @@ export interface RuntimeMode {
   initMs: number;
 }
 
-let initialized: Promise<RuntimeMode> | undefined;
+const ASSET_HINT = 'Check that asset-base points at the folder holding wasm/ and models/ (npm run build puts them next to the bundle).';
 
 /**
- * tfjs fetches the binary through its platform's fetch when asked to (setWasmPaths(..., true)), then
- * instantiates it with WebAssembly.instantiate, and handles a failure on neither path (its init would
- * never settle). While our start-up runs, both go through us: the download through fetchAsset (stall
- * timeout, SHA-256), the instantiation split into its compile and its start, each reported as a
- * start-up stage (startup.ts) so the page can give it a deadline. A failure rejects `failed`, which
- * init() races against tfjs' start-up; `restore` puts both functions back.
+ * Start the backend (once per worker: the wasm module cannot be re-created with other flags).
+ * A binary that cannot be fetched or started rejects with a coded RuntimeError when its cause is
+ * known here, else with the tfjs error (api.ts then asks diagnoseWasmFailure).
  */
-function takeOverWasmLoading(onProgress?: (fraction: number) => void, onStage?: StageListener): { failed: Promise<never>; restore: () => void } {
-  let refuse: (e: RuntimeError) => void = () => {};
-  const failed = new Promise<never>((_, reject) => { refuse = reject; });
-  const platform = tf.env().platform;
-  const platformFetch = platform.fetch;
-  let wasmUrl = '';
-  platform.fetch = async (path: string, init?: RequestInit) => {
-    if (!/\.wasm($|[?#])/.test(path)) return platformFetch.call(platform, path, init);
-    wasmUrl = new URL(path, self.location.href).href;
-    onStage?.({ stage: 'wasm-fetch', url: wasmUrl });
-    try {
-      const bytes = await fetchAsset(wasmUrl, {
-        what: 'the WebAssembly binary', code: 'wasm-load-failed', integrityCode: 'wasm-integrity', maxBytes: 64 << 20,
-        onProgress: onProgress && ((loaded, total) => total && onProgress(Math.min(1, loaded / total))),
-        hint: 'Check that asset-base points at the folder holding wasm/ and models/ (npm run build puts them next to the bundle).',
-      });
-      return new Response(bytes, { status: 200, headers: { 'Content-Type': 'application/wasm' } });
-    } catch (e) {
-      refuse(e instanceof RuntimeError ? e : new RuntimeError('wasm-load-failed', String(e)));
-      // Nothing is ever instantiated from this (the worker is dropped when init fails).
-      return new Promise<Response>(() => {});
-    }
-  };
-  const instantiate = WebAssembly.instantiate;
-  WebAssembly.instantiate = (async (source: BufferSource | WebAssembly.Module, imports?: WebAssembly.Imports) => {
-    if (source instanceof WebAssembly.Module) return instantiate(source, imports);
-    try {
-      onStage?.({ stage: 'wasm-compile', bytes: source.byteLength, url: wasmUrl });
-      const module = await WebAssembly.compile(source);
-      onStage?.({ stage: 'wasm-start' });
-      return { module, instance: await instantiate(module, imports) };
-    } catch (e) {
-      refuse(new RuntimeError('wasm-unsupported', `The WebAssembly binary ${wasmUrl} did not start in this browser: ${e instanceof Error ? e.message : String(e)}`));
-      throw e;
-    }
-  }) as typeof WebAssembly.instantiate;
-  return {
-    failed,
-    restore: () => {
-      platform.fetch = platformFetch;
-      WebAssembly.instantiate = instantiate;
-    },
-  };
-}
-
-/** Initialize once per worker (the wasm module cannot be re-created with other flags). */
 export function initWasmBackend(options: BackendOptions, onProgress?: (fraction: number) => void, onStage?: StageListener): Promise<RuntimeMode> {
   initialized ??= init(options, onProgress, onStage);
   return initialized;
 }
 
+let initialized: Promise<RuntimeMode> | undefined;
+
 async function init(options: BackendOptions, onProgress?: (fraction: number) => void, onStage?: StageListener): Promise<RuntimeMode> {
   const start = performance.now();
-  const isolated = globalThis.crossOriginIsolated === true;
-  const env = tf.env();
-  // tfjs registers the wasm backend when the module is imported; its feature probes are flags we may
-  // narrow (never widen) to force a binary.
-  const canSimd = await env.getAsync('WASM_HAS_SIMD_SUPPORT');
-  const canThreads = await env.getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
-  let want = options.binary ?? (canSimd ? (canThreads && options.threads !== 'off' ? 'threaded-simd' : 'simd') : 'plain');
-  // One thread chosen (e.g. 'auto' on 2 cores): the SIMD binary. Measured (npm run bench), the
-  // threaded binary on one thread is no faster (17.5 vs 17.7 ms a frame) but starts Emscripten's
-  // pool of 8 wasm worker threads inside ours; and Chromium was seen to leave a terminated worker's
-  // thread parked when it had such nested workers.
-  // (Node 20 has no navigator: one thread unless asked for more.)
-  const chosenThreads = chooseThreadCount(globalThis.navigator?.hardwareConcurrency ?? 1, options.threads);
-  const oneThread = !options.binary && want === 'threaded-simd' && chosenThreads === 1;
-  if (oneThread) want = 'simd';
-  if (want === 'threaded-simd' && !(canSimd && canThreads)) {
-    throw new Error('The threaded-SIMD wasm binary needs SIMD, a cross-origin isolated page (COOP same-origin + COEP require-corp) and SharedArrayBuffer in workers.');
-  }
-  if (want === 'simd' && !canSimd) throw new Error('This browser has no WebAssembly SIMD.');
-  env.set('WASM_HAS_SIMD_SUPPORT', want !== 'plain');
-  env.set('WASM_HAS_MULTITHREAD_SUPPORT', want === 'threaded-simd');
-
-  let threads = 1;
-  if (want === 'threaded-simd') {
-    threads = chosenThreads;
-    // XNNPACK caps its pool at hardwareConcurrency / 2 (read once, at wasm start-up), which would
-    // override an explicit request (e.g. threads: 2 on a 2-core machine, which helps when it is
-    // otherwise idle). Report the cores as 2x so our choice stands.
-    Object.defineProperty(navigator, 'hardwareConcurrency', { value: threads * 2, configurable: true });
-    setThreadsCount(threads);
-  }
-  // A folder prefix or a per-file map: either keeps the threaded-SIMD binary available (a single
-  // wasm path would not).
   assetPolicy.sha256 = new Map(Object.entries(options.sha256 ?? {}));
   if (options.fetchStallMs) assetPolicy.stallMs = options.fetchStallMs;
-  // In a browser, the binary comes through our checked fetch; Node (@face-mesh/node) reads it from
-  // its own installed package.
-  const inBrowser = typeof self !== 'undefined' && typeof self.location !== 'undefined';
-  const loading = inBrowser ? takeOverWasmLoading(onProgress, onStage) : { failed: new Promise<never>(() => {}), restore: () => {} };
-  if (options.wasmFiles) setWasmPaths({ ...options.wasmFiles }, inBrowser);
-  else setWasmPaths(options.wasmBase.endsWith('/') ? options.wasmBase : options.wasmBase + '/', inBrowser);
-  let ok: boolean;
+  let started: WasmStarted;
   try {
-    ok = await Promise.race([tf.setBackend('wasm'), loading.failed]);
-  } finally {
-    loading.restore();
+    started = await startWasmBackend({
+      wasmPaths: options.wasmFiles ?? options.wasmBase,
+      // (Node 20 has no navigator: one thread unless asked for more.)
+      threads: options.threads === 'off' ? 'off' : chooseThreadCount(globalThis.navigator?.hardwareConcurrency ?? 1, options.threads),
+      binary: options.binary,
+      ownKernels: options.ownKernels,
+      fetchWasm: (url) => fetchAsset(url, {
+        what: 'the WebAssembly binary', code: 'wasm-load-failed', integrityCode: 'wasm-integrity', maxBytes: 64 << 20,
+        onProgress: onProgress && ((loaded, total) => total && onProgress(Math.min(1, loaded / total))),
+        hint: ASSET_HINT,
+      }),
+      onStage,
+    });
+  } catch (e) {
+    throw wasmStartFailure(e) ?? e;
   }
-  if (!ok) throw new Error(`The wasm backend failed to start: check that ${options.wasmBase} serves the tfjs-backend-wasm*.wasm files.`);
-  await tf.ready();
-  const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
-  if (options.ownKernels === false) turnOffOwnKernels();
-  const kernels = attachOwnKernels(new WasmBackendAccess().memory());
+  return runtimeMode(started, options, performance.now() - start);
+}
+
+/** The mode the page hears: what started, and why threads or our kernels are off when they are. */
+function runtimeMode(started: WasmStarted, options: BackendOptions, initMs: number): RuntimeMode {
+  const isolated = globalThis.crossOriginIsolated === true;
+  const { binary } = started;
   const mode: RuntimeMode = {
     backend: tf.getBackend(),
-    binary: want,
-    simd: want !== 'plain',
-    threads: want === 'threaded-simd' ? getThreadsCount() : 1,
+    binary,
+    simd: binary !== 'plain',
+    threads: started.threads,
     crossOriginIsolated: isolated,
-    ownKernels: kernels.kernels !== null,
-    initMs: performance.now() - start,
+    ownKernels: started.ownKernels,
+    initMs,
   };
-  if (kernels.note) mode.kernelsNote = `The models run on tfjs' kernels only: ${kernels.note}.`;
+  if (started.kernelsNote) mode.kernelsNote = `The models run on tfjs' kernels only: ${started.kernelsNote}.`;
   if (!isolated) mode.note = 'The page is not cross-origin isolated (COOP/COEP), so wasm runs on one thread.';
-  else if (!canThreads && options.threads !== 'off' && !options.binary) mode.note = 'This browser cannot run wasm threads here (no SharedArrayBuffer in workers), so wasm runs the SIMD binary on one thread.';
-  else if (oneThread) mode.note = 'One wasm thread (half the cores, or as set), so the SIMD binary: the threaded one is no faster on one thread. Set threads to a number above 1 for more.';
-  else if (want !== 'threaded-simd') mode.note = 'Threads were turned off.';
+  else if (!started.canThreads && options.threads !== 'off' && !options.binary) mode.note = 'This browser cannot run wasm threads here (no SharedArrayBuffer in workers), so wasm runs the SIMD binary on one thread.';
+  else if (started.oneThread) mode.note = 'One wasm thread (half the cores, or as set), so the SIMD binary: the threaded one is no faster on one thread. Set threads to a number above 1 for more.';
+  else if (binary !== 'threaded-simd') mode.note = 'Threads were turned off.';
   return mode;
 }
 
@@ -200,7 +126,7 @@ export async function diagnoseWasmFailure(options: BackendOptions, cause: unknow
   if (typeof WebAssembly !== 'object') {
     return new RuntimeError('wasm-unsupported', 'This browser has no WebAssembly (or it is turned off), which face-mesh needs.');
   }
-  // backend.ts narrows these flags to the binary it asked tfjs for before starting it.
+  // startWasmBackend (@face-mesh/tflite) narrows these flags to the binary it asked tfjs for.
   const env = tf.env();
   const simd = env.getBool('WASM_HAS_SIMD_SUPPORT');
   const threads = env.getBool('WASM_HAS_MULTITHREAD_SUPPORT');
@@ -217,7 +143,7 @@ export async function diagnoseWasmFailure(options: BackendOptions, cause: unknow
   } catch (e) {
     status = e instanceof Error ? e.message : String(e);
   }
-  return new RuntimeError('wasm-load-failed', `Could not load the WebAssembly binary ${url} (${status}). Check that asset-base points at the folder holding wasm/ and models/ (npm run build puts them next to the bundle).`);
+  return new RuntimeError('wasm-load-failed', `Could not load the WebAssembly binary ${url} (${status}). ${ASSET_HINT}`);
 }
 
 /**

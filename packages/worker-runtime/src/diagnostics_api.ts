@@ -6,10 +6,9 @@
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs-core';
 import { liveFrameCounts } from './api.js';
-import type { ExecutorOptions, OpProfileEntry } from './executor_types.js';
+import type { ExecutorOptions, OpProfileEntry } from '@face-mesh/tflite/types';
 import { fetchModel } from './loader.js';
-import { createExecutor, type ModelExecutor } from './model_executor.js';
-import { PlanExecutor } from './plan/plan_executor.js';
+import { createExecutor, PlanExecutor, type ModelExecutor } from '@face-mesh/tflite';
 
 export interface ModelInfo {
   id: number;

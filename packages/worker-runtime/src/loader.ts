@@ -1,11 +1,7 @@
 /** Fetching a model file, with errors that name the URL and say what is wrong. */
-import { RuntimeError } from './errors.js';
+import { checkGraph, MAX_MODEL_BYTES, parseModel, type ModelGraph } from '@face-mesh/tflite';
+import { modelFileFailure } from './errors.js';
 import { fetchAsset } from './fetch_asset.js';
-import { checkPlan } from './plan_check.js';
-import { parseModel, type ModelGraph } from './tflite/model.js';
-
-/** No model we run is near this (the largest is 2.5 MB). */
-export const MAX_MODEL_BYTES = 64 << 20;
 
 /**
  * Download (stall timeout, size cap, SHA-256 when the page gave one), parse and check a model. Errors
@@ -28,9 +24,9 @@ export function fetchModelBytes(url: string, onProgress?: (loaded: number, total
 export function parseModelFile(url: string, bytes: Uint8Array<ArrayBuffer>): ModelGraph {
   try {
     const graph = parseModel(bytes);
-    checkPlan(graph);
+    checkGraph(graph);
     return graph;
   } catch (e) {
-    throw new RuntimeError('model-load-failed', `The model ${url} (${bytes.byteLength} bytes) is not a usable TFLite file: ${e instanceof Error ? e.message : String(e)}. It may be truncated or replaced (e.g. an HTML error page); serve the file from the built models/ folder unchanged.`);
+    throw modelFileFailure(url, bytes.byteLength, e);
   }
 }

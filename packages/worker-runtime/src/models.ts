@@ -5,9 +5,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import { sigmoid } from '@face-mesh/geometry';
-import type { ExecutorOptions } from './executor_types.js';
-import { createExecutor, type ModelExecutor } from './model_executor.js';
-import type { ModelGraph } from './tflite/model.js';
+import { createExecutor, type ExecutorOptions, type ModelExecutor, type ModelGraph } from '@face-mesh/tflite';
 
 const sizeOf = (g: ModelGraph, t: number): number => g.tensors[t]!.shape.reduce((a, b) => a * b, 1);
 

@@ -7,7 +7,7 @@ export type { BenchResult, DiagnosticsApi, MemoryInfo, ModelInfo, RunResult } fr
 export type { WorkerApi } from './worker_api.js';
 export type { BackendOptions, RuntimeMode, WasmBinary } from './backend.js';
 export type { WasmFileName } from './defaults.js';
-export type { ExecutorOptions, OpProfileEntry } from './executor_types.js';
+export type { ExecutorOptions, OpProfileEntry } from '@face-mesh/tflite/types';
 export type { FrameInput, RawFrame } from './pipeline/frame.js';
 export type { PipelineModelUrls } from './pipeline/session.js';
 export type * from './pipeline/types.js';

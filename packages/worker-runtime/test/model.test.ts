@@ -9,7 +9,7 @@
 import { expect } from 'chai';
 import { chooseThreadCount } from '../src/index.js';
 import { fixtureInput, loadFixtures, type ModelFixtures } from './fixtures.js';
-import { maxAbsDiff } from './helpers.js';
+import { maxAbsDiff } from '../../tflite/test/helpers.js';
 import { spawnRuntime, WASM_BASE } from './spawn.js';
 import { threadedBinaryTested } from './engine.js';
 

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import * as Comlink from 'comlink';
 import { readFrame, type FrameResult, type PipelineOptions, type FrameInput } from '../src/index.js';
 import { faceCrop, loadSample, trackFrame, type TestImage } from './parity/frames.js';
-import { rng } from './helpers.js';
+import { rng } from '../../tflite/test/helpers.js';
 import { engine } from './engine.js';
 import { MODEL_URLS, WASM_BASE, spawnRuntime } from './spawn.js';
 

@@ -6,13 +6,12 @@ import { DetectorModel, MeshModel } from '../models.js';
 import { fetchModelBytes, parseModelFile } from '../loader.js';
 import type { StageListener } from '../startup.js';
 import type { FaceGeometryMetadata } from '@face-mesh/geometry';
-import type { ModelGraph } from '../tflite/model.js';
+import type { ModelGraph } from '@face-mesh/tflite';
 import { loadFaceGeometryMetadata } from './face_geometry_file.js';
 import { FacePipeline, WindowTooSmallError } from './face_pipeline.js';
 import { frameSize, readFrame, type FrameInput } from './frame.js';
 import { WasmCropSampler } from './wasm_crop_sampler.js';
-import { attachOwnKernels } from '../plan/own_kernels.js';
-import { WasmBackendAccess } from '../plan/wasm_backend.js';
+import { attachOwnKernels, WasmBackendAccess } from '@face-mesh/tflite';
 import * as tf from '@tensorflow/tfjs-core';
 import type { FrameResult, PipelineOptions } from './types.js';
 

@@ -4,9 +4,8 @@
  */
 import { cropAffine, letterboxAffine, sampledRect, type Affine } from '@face-mesh/geometry';
 import { expect } from 'chai';
-import { rng, useWasmInPage } from '../../test/helpers.js';
-import { attachOwnKernels } from '../plan/own_kernels.js';
-import { WasmBackendAccess } from '../plan/wasm_backend.js';
+import { rng, useWasmInPage } from '../../../tflite/test/helpers.js';
+import { attachOwnKernels, WasmBackendAccess } from '@face-mesh/tflite';
 import { imageToTensorData, type FrameWindow, type RgbaImage, type SampleOptions } from './image_to_tensor.js';
 import { WasmCropSampler } from './wasm_crop_sampler.js';
 

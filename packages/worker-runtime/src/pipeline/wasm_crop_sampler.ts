@@ -4,8 +4,7 @@
  * (no float array in between, no copy into the model). Identical values: same float64 operations.
  */
 import type { Affine } from '@face-mesh/geometry';
-import type { OwnKernels } from '../plan/own_kernels.js';
-import type { WasmBackendAccess } from '../plan/wasm_backend.js';
+import type { OwnKernels, WasmBackendAccess } from '@face-mesh/tflite';
 import { isFrameWindow, type FrameWindow, type RgbaImage, type SampleOptions } from './image_to_tensor.js';
 
 export class WasmCropSampler {

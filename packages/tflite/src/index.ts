@@ -1,0 +1,16 @@
+/**
+ * @face-mesh/tflite: a .tflite runtime on tfjs-core and its wasm backend. Parse a model (bounded
+ * against hostile files: limits.ts), check its graph, run it with the plan executor (our default:
+ * the backend's C kernels on buffers placed once) or the reference executor (what each op computes).
+ */
+export { startWasmBackend, type WasmStageReport, type WasmStartOptions, type WasmStarted } from './backend.js';
+export { ModelFormatError, TfliteError, UnsupportedOpError, WasmStartError } from './errors.js';
+export { Executor } from './executor.js';
+export { checkGraph } from './graph_check.js';
+export * from './limits.js';
+export { createExecutor, type ModelExecutor } from './model_executor.js';
+export { parseModel, type ModelGraph, type OperatorInfo, type TensorInfo } from './parser/model.js';
+export { PlanExecutor } from './plan/plan_executor.js';
+export { attachOwnKernels, type OwnKernels } from './plan/own_kernels.js';
+export { WasmBackendAccess } from './plan/wasm_backend.js';
+export type { ExecutorOptions, OpProfileEntry, WasmBinary } from './types.js';

@@ -1,0 +1,54 @@
+/** DEPTHWISE_CONV_2D: filter [1,kh,kw,C*M] -> [kh,kw,C,M] (same memory order); bias + activation fused. */
+import { UnsupportedOpError } from '../errors.js';
+import * as tf from '@tensorflow/tfjs-core';
+import { bindKernel } from './kernel.js';
+import { applyActivation, planConvActivation } from './activation.js';
+import { describeOp, optionsOf, singleOutput, type CompiledOp, type CompileContext, type ConstLayout } from './types.js';
+
+/** [1,kh,kw,C*M] (TFLite) -> [kh,kw,C,M] (tfjs): the same memory order, a new shape. */
+export function depthwiseFilterLayout(shape: readonly number[], inChannels: number): ConstLayout {
+  const multiplier = shape[3]! / inChannels;
+  return { key: `HWCM${multiplier}`, make: (data) => ({ data, shape: [shape[1]!, shape[2]!, inChannels, multiplier] }) };
+}
+
+export function compileDepthwiseConv2D(ctx: CompileContext): CompiledOp {
+  const o = optionsOf(ctx, 'DepthwiseConv2DOptions');
+  const filterIndex = ctx.input(1);
+  const shape = ctx.info(filterIndex).shape;
+  const inChannels = ctx.info(ctx.input(0)).shape[3] ?? 0;
+  if (!ctx.constData(filterIndex) || shape.length !== 4 || shape[0] !== 1 || inChannels <= 0 || shape[3]! % inChannels !== 0) {
+    throw new UnsupportedOpError(`${describeOp(ctx.op)}: the filter must be a constant [1,kh,kw,C*M] tensor`);
+  }
+  const filter = ctx.constant(filterIndex, depthwiseFilterLayout(shape, inChannels));
+  const biasIndex = ctx.op.inputs.length > 2 ? ctx.input(2) : -1;
+  const bias = biasIndex >= 0 ? ctx.constant(biasIndex) : undefined;
+  const act = planConvActivation(ctx, o.activation, singleOutput(ctx), shape[3]!);
+  const attrs = {
+    strides: [o.strideH, o.strideW], pad: o.padding === 'SAME' ? 'same' : 'valid', dataFormat: 'NHWC',
+    dilations: [o.dilationH, o.dilationW], activation: act.activation, leakyreluAlpha: 0,
+  };
+  const x = ctx.input(0);
+  if (!ctx.fuse) {
+    return {
+      kind: 'exec', inputs: [x], output: act.output, label: 'DEPTHWISE_CONV_2D' + act.suffix,
+      exec: ([input]) => {
+        const e = tf.engine();
+        let y: tf.Tensor = e.runKernel(tf.DepthwiseConv2dNative, { x: input!, filter }, { ...attrs });
+        if (bias) { const b: tf.Tensor = e.runKernel(tf.Add, { a: y, b: bias }); y.dispose(); y = b; }
+        return applyActivation(y, act.activation, act.alpha);
+      },
+    };
+  }
+  // Kernel inputs built once; only x changes per frame.
+  const fusedDepthwise = bindKernel(tf.FusedDepthwiseConv2D);
+  const named: tf.NamedTensorMap = { filter };
+  if (bias) named['bias'] = bias;
+  if (act.alpha) named['preluActivationWeights'] = act.alpha;
+  return {
+    kind: 'exec', inputs: [x], output: act.output, label: 'DEPTHWISE_CONV_2D' + act.suffix,
+    exec: ([input]) => {
+      named['x'] = input!;
+      return fusedDepthwise(named, attrs);
+    },
+  };
+}

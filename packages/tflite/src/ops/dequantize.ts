@@ -1,0 +1,16 @@
+/**
+ * DEQUANTIZE: in these models it only turns float16 weights into float32, which parseModel already
+ * did at load, so the op is an alias of its (constant) input. Real (int8/uint8) dequantization is
+ * not supported: such a model fails at load.
+ */
+import { UnsupportedOpError } from '../errors.js';
+import { describeOp, type CompiledOp, type CompileContext } from './types.js';
+
+export function compileDequantize(ctx: CompileContext): CompiledOp {
+  const x = ctx.input(0);
+  const info = ctx.info(x);
+  if (!ctx.constData(x) || (info.type !== 'FLOAT16' && info.type !== 'FLOAT32')) {
+    throw new UnsupportedOpError(`${describeOp(ctx.op)}: only constant float16 inputs are supported (got ${info.type}${ctx.constData(x) ? '' : ', computed at run time'})`);
+  }
+  return { kind: 'alias', of: x };
+}

@@ -1,0 +1,114 @@
+/**
+ * The plan executor's own transformations, against the reference executor on the same graphs:
+ * channel PADs folded into the residual kernel (also with channel counts that are not a multiple of
+ * 4), the fold refused when the padded tensor is needed elsewhere, memory freed by dispose().
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { expect } from 'chai';
+import { Executor } from '../executor.js';
+import type { ModelGraph } from '../parser/model.js';
+import type { Conv2DOptions } from '../parser/schema.js';
+import { expectClose, makeGraph, rng, uniform, useWasmInPage, type OpSpec, type TensorSpec } from '../../test/helpers.js';
+import { PlanExecutor } from './plan_executor.js';
+import { attachOwnKernels } from './own_kernels.js';
+import { WasmBackendAccess } from './wasm_backend.js';
+
+const conv1x1: Conv2DOptions = { type: 'Conv2DOptions', padding: 'VALID', strideW: 1, strideH: 1, activation: 'NONE', dilationW: 1, dilationH: 1 };
+
+/**
+ * x [1,H,W,C] -> y = CONV_2D 1x1 (x) with O channels; s = PAD(x) to O channels; ADD(s, y); activation.
+ * The mesh and detector blocks' shape, with the activation as a separate op (PRELU or RELU).
+ */
+function residualBlock(H: number, C: number, O: number, act: 'PRELU' | 'RELU', seed: number, extraOutputs: number[] = []) {
+  const rand = rng(seed);
+  const tensors: TensorSpec[] = [
+    { shape: [1, H, H, C] },
+    { shape: [O, 1, 1, C], data: uniform(rand, O * C) },
+    { shape: [O], data: uniform(rand, O, -0.5, 0.5) },
+    { shape: [1, H, H, O] }, // 3: conv
+    { shape: [4, 2], data: Int32Array.from([0, 0, 0, 0, 0, 0, 0, O - C]) },
+    { shape: [1, H, H, O] }, // 5: padded shortcut
+    { shape: [1, H, H, O] }, // 6: sum
+    { shape: [1, 1, O], data: uniform(rand, O, 0.05, 0.5) },
+    { shape: [1, H, H, O] }, // 8: activation
+  ];
+  const ops: OpSpec[] = [
+    { op: 'CONV_2D', inputs: [0, 1, 2], outputs: [3], options: conv1x1 },
+    { op: 'PAD', inputs: [0, 4], outputs: [5] },
+    { op: 'ADD', inputs: [5, 3], outputs: [6], options: { type: 'AddOptions', activation: 'NONE' } },
+    act === 'PRELU' ? { op: 'PRELU', inputs: [6, 7], outputs: [8] } : { op: 'RELU', inputs: [6], outputs: [8] },
+  ];
+  return { graph: makeGraph(tensors, ops, [0], [8, ...extraOutputs]), input: uniform(rand, H * H * C, -2, 2) };
+}
+
+function compare(graph: ModelGraph, input: Float32Array) {
+  const reference = new Executor(graph);
+  const plan = new PlanExecutor(graph);
+  try {
+    const want = reference.run(input);
+    const got = plan.run(input);
+    want.forEach((w, i) => expectClose(got[i]!, w, 0, `output ${i}`));
+    return { planSteps: plan.stepCount, referenceSteps: reference.stepCount };
+  } finally {
+    reference.dispose();
+    plan.dispose();
+  }
+}
+
+describe('plan executor', () => {
+  before(useWasmInPage);
+
+  for (const [C, O, act] of [[16, 32, 'PRELU'], [24, 28, 'RELU'], [36, 42, 'RELU'], [42, 48, 'PRELU'], [3, 5, 'PRELU']] as const) {
+    it(`folds PAD ${C}->${O} channels + ADD + ${act} into one residual step, equal to the reference`, () => {
+      const { graph, input } = residualBlock(5, C, O, act, C * 100 + O);
+      const steps = compare(graph, input);
+      expect(steps).to.deep.equal({ planSteps: 2, referenceSteps: 4 });
+    });
+  }
+
+  it('does not fold the PAD when its output is also a graph output (and both outputs are right)', () => {
+    const { graph, input } = residualBlock(4, 8, 12, 'PRELU', 7, [5]);
+    const steps = compare(graph, input);
+    expect(steps.planSteps).to.equal(3); // conv, PAD, ADD+PRELU
+  });
+
+  it('a run creates no tensor; dispose() frees the constants and the arena (the heap stays put over 30 cycles)', () => {
+    const { graph, input } = residualBlock(16, 16, 32, 'PRELU', 3);
+    const tensorsBefore = tf.memory().numTensors;
+    const heap = () => new WasmBackendAccess().module.HEAPF32.length;
+    const warm = new PlanExecutor(graph);
+    warm.run(input);
+    warm.dispose();
+    const heapBefore = heap();
+    for (let i = 0; i < 30; i++) {
+      const plan = new PlanExecutor(graph);
+      const during = tf.memory().numTensors;
+      plan.run(input);
+      expect(tf.memory().numTensors).to.equal(during);
+      plan.dispose();
+      expect(() => plan.run(input)).to.throw(/disposed/);
+    }
+    expect(tf.memory().numTensors).to.equal(tensorsBefore);
+    expect(heap()).to.equal(heapBefore);
+  });
+
+  it('attaches our kernels to the backend memory; a module that cannot load gives a reason instead', () => {
+    const memory = new WasmBackendAccess().memory();
+    expect(memory).to.be.instanceOf(WebAssembly.Memory);
+    expect(attachOwnKernels(memory).kernels).to.not.equal(null);
+    const broken = attachOwnKernels(memory, new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 255]));
+    expect(broken.kernels).to.equal(null);
+    expect(broken.note).to.match(/^our SIMD kernels could not be attached \(.+\)$/);
+    expect(attachOwnKernels(null).note).to.match(/does not expose its memory/);
+  });
+
+  it('rejects an input of the wrong size with the expected shape', () => {
+    const { graph } = residualBlock(4, 8, 12, 'RELU', 9);
+    const plan = new PlanExecutor(graph);
+    try {
+      expect(() => plan.run(new Float32Array(5))).to.throw(/5 values, expected 128 \(\[1,4,4,8\]\)/);
+    } finally {
+      plan.dispose();
+    }
+  });
+});

@@ -1,0 +1,23 @@
+/**
+ * The runtime's option and result types, apart from its tfjs code: plain data a page or the
+ * published typings can refer to without reaching tfjs (`@face-mesh/tflite/types`).
+ */
+
+/** The tfjs-backend-wasm binary that runs: threads + SIMD, SIMD, or plain wasm (no SIMD). */
+export type WasmBinary = 'threaded-simd' | 'simd' | 'plain';
+
+export interface ExecutorOptions {
+  /** Fuse PRELU/RELU (and the bias) into the preceding conv. Default true; false for benchmarks. */
+  fuse?: boolean;
+  /**
+   * `'plan'` (default): the static plan (plan/plan_executor.ts), kernels called directly on
+   * preallocated buffers. `'reference'`: the op-by-op executor (executor.ts), which defines what
+   * each op computes; tests compare the two.
+   */
+  executor?: 'plan' | 'reference';
+  /** The plan's own SIMD residual kernels (default true); false runs tfjs' ADD/PAD/PRELU instead. */
+  ownKernels?: boolean;
+}
+
+/** Time per op type over the profiled runs, largest first. */
+export interface OpProfileEntry { label: string; count: number; msPerRun: number }
