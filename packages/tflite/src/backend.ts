@@ -30,10 +30,11 @@ export interface WasmStartOptions {
   /** Our own SIMD kernels (default true); false runs tfjs' kernels for that work too. */
   ownKernels?: boolean;
   /**
-   * Downloads a binary (in a browser; Node reads it from the installed package). Its rejection
-   * rejects the start-up with a WasmStartError('fetch-failed') whose `cause` it is. Default: fetch().
+   * Downloads a binary (in a browser; Node reads it from the installed package): where a caller
+   * checks size, stalls and checksums. Its rejection rejects the start-up with a
+   * WasmStartError('fetch-failed') whose `cause` it is.
    */
-  fetchWasm?: (url: string) => Promise<Uint8Array<ArrayBuffer>>;
+  fetchWasm: (url: string) => Promise<Uint8Array<ArrayBuffer>>;
   onStage?: (report: WasmStageReport) => void;
 }
 
@@ -47,7 +48,7 @@ export interface WasmStarted {
   oneThread: boolean;
   /** Whether our own kernels run; when not, `kernelsNote` says why. */
   ownKernels: boolean;
-  kernelsNote?: string;
+  kernelsNote: string | undefined;
 }
 
 let started: Promise<WasmStarted> | undefined;
@@ -78,7 +79,7 @@ async function start(options: WasmStartOptions): Promise<WasmStarted> {
     canThreads,
     oneThread,
     ownKernels: kernels.kernels !== null,
-    ...(kernels.note ? { kernelsNote: kernels.note } : {}),
+    kernelsNote: kernels.note,
   };
 }
 
@@ -125,12 +126,6 @@ async function startTfjs(options: WasmStartOptions): Promise<void> {
   await tf.ready();
 }
 
-const fetchBytes = async (url: string): Promise<Uint8Array<ArrayBuffer>> => {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`HTTP ${res.status} for ${url}`);
-  return new Uint8Array(await res.arrayBuffer());
-};
-
 /**
  * tfjs fetches the binary through its platform's fetch when asked to (setWasmPaths(..., true)), then
  * instantiates it with WebAssembly.instantiate, and handles a failure on neither path (its start-up
@@ -139,7 +134,7 @@ const fetchBytes = async (url: string): Promise<Uint8Array<ArrayBuffer>> => {
  * `failed`, which the start-up races against tfjs'; `restore` puts both functions back.
  */
 function takeOverWasmLoading(options: WasmStartOptions): { failed: Promise<never>; restore: () => void } {
-  const { onStage, fetchWasm = fetchBytes } = options;
+  const { onStage, fetchWasm } = options;
   let refuse: (e: WasmStartError) => void = () => {};
   const failed = new Promise<never>((_, reject) => { refuse = reject; });
   const platform = tf.env().platform;
@@ -153,7 +148,7 @@ function takeOverWasmLoading(options: WasmStartOptions): { failed: Promise<never
       const bytes = await fetchWasm(wasmUrl);
       return new Response(bytes, { status: 200, headers: { 'Content-Type': 'application/wasm' } });
     } catch (e) {
-      refuse(new WasmStartError('fetch-failed', `Could not fetch the WebAssembly binary ${wasmUrl}: ${e instanceof Error ? e.message : String(e)}`, { cause: e }));
+      refuse(new WasmStartError('fetch-failed', `Could not fetch ${wasmUrl}: ${e}`, { cause: e }));
       // Nothing is ever instantiated from this (the caller drops the realm when the start fails).
       return new Promise<Response>(() => {});
     }

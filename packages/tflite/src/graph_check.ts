@@ -9,8 +9,8 @@
  *   MAX_TENSOR_ELEMENTS; the run-time tensors together within MAX_PLAN_ELEMENTS.
  */
 import { ModelFormatError, UnsupportedOpError } from './errors.js';
-import { MAX_PLAN_ELEMENTS, MAX_TENSOR_ELEMENTS } from './limits.js';
-import { elementCount, SHAPE_RULES, type ShapeContext } from './ops/shapes.js';
+import { elementCount, MAX_PLAN_ELEMENTS, MAX_TENSOR_ELEMENTS } from './limits.js';
+import { SHAPE_RULES, type ShapeContext } from './ops/shapes.js';
 import { describeOp, type ConstData } from './ops/types.js';
 import { type ModelGraph } from './parser/model.js';
 

@@ -25,3 +25,6 @@ export const MAX_TENSOR_ELEMENTS = 1 << 24;
  * peak is far lower): 2^26, 256 MB of float32. The attention mesh model declares 5.1 M.
  */
 export const MAX_PLAN_ELEMENTS = 1 << 26;
+
+/** The values of a tensor of `shape`: what the element budgets count. */
+export const elementCount = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);

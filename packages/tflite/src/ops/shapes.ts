@@ -7,14 +7,12 @@
  * no kernel ever sees a size or an index that came from the file unchecked.
  */
 import { ModelFormatError, UnsupportedOpError } from '../errors.js';
-import { MAX_DIMENSION, MAX_TENSOR_ELEMENTS } from '../limits.js';
+import { elementCount, MAX_DIMENSION, MAX_TENSOR_ELEMENTS } from '../limits.js';
 import type { OperatorInfo } from '../parser/model.js';
 import type { BuiltinOptions, FusedActivation, Padding } from '../parser/schema.js';
 import { parseLandmarks2TransformMatrixOptions } from './custom/landmarks_to_transform_matrix.js';
 import { parseTransformTensorBilinearOptions } from './custom/transform_tensor_bilinear.js';
 import { describeOp, type ConstData } from './types.js';
-
-export const elementCount = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /** What a rule sees of the graph: shapes computed so far, constants (through DEQUANTIZE). */
 export interface ShapeContext {

@@ -8,7 +8,7 @@
  * the file's size (workBudgetFor). Every failure is a ModelFormatError.
  */
 import { ModelFormatError } from '../errors.js';
-import { MAX_DIMENSION, MAX_RANK } from '../limits.js';
+import { elementCount, MAX_DIMENSION, MAX_RANK } from '../limits.js';
 import { FlatBufferError, FlatBufferReader } from './flatbuffer.js';
 import { decodeFlexBufferMap, flexBudgetFor, FlexBufferError, type FlexBudget, type FlexValue } from './flexbuffer.js';
 import { float16ToFloat32 } from './fp16.js';
@@ -49,8 +49,6 @@ export interface ModelGraph {
   inputs: number[];
   outputs: number[];
 }
-
-const elementCount = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 
 export function parseModel(bytes: ArrayBuffer | Uint8Array): ModelGraph {
   const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);

@@ -17,6 +17,7 @@ import { OP_KERNELS } from '../ops/registry.js';
 import { describeOp, type CompileContext } from '../ops/types.js';
 import type { ModelGraph, OperatorInfo } from '../parser/model.js';
 import type { ExecutorOptions, OpProfileEntry } from '../types.js';
+import { elementCount as elements } from '../limits.js';
 import { planArena } from './arena.js';
 import { isFoldableChannelPad, PLAN_KERNELS, type PlanBuffer, type PlanContext, type PlanStepSpec } from './plan_ops.js';
 import { attachOwnKernels } from './own_kernels.js';
@@ -26,8 +27,6 @@ interface Step {
   call: () => void;
   label: string;
 }
-
-const elements = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 export class PlanExecutor {
   readonly graph: ModelGraph;

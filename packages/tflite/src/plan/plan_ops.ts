@@ -17,6 +17,7 @@ import { checkLandmarksForMatrix, cropMatrix, parseLandmarks2TransformMatrixOpti
 import { transformPoints } from '../ops/custom/transform_landmarks.js';
 import { parseTransformTensorBilinearOptions, sampleBilinear } from '../ops/custom/transform_tensor_bilinear.js';
 import { requireVersion2 } from '../ops/custom/version.js';
+import { elementCount } from '../limits.js';
 import type { OwnKernels } from './own_kernels.js';
 import type { WasmBackendAccess } from './wasm_backend.js';
 
@@ -59,7 +60,6 @@ export interface PlanContext extends CompileContext {
 const ACTIVATION_CODE = { linear: 0, relu: 1, relu6: 2, prelu: 3 } as const;
 const FLOAT32 = 0; // tfjs-backend-wasm's CppDType.float32
 
-const elementCount = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 const isRuntime = (ctx: CompileContext, t: number): boolean => t >= 0 && !ctx.constData(t);
 
 function planConv(ctx: PlanContext, depthwise: boolean): PlanCompiled {
