@@ -8,7 +8,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { WasmStartError } from './errors.js';
-import { attachOwnKernels, turnOffOwnKernels } from './plan/own_kernels.js';
+import { turnOffOwnKernels } from './plan/kernel_module.js';
+import { attachOwnKernels } from './plan/own_kernels.js';
 import { WasmBackendAccess } from './plan/wasm_backend.js';
 import type { WasmBinary } from './types.js';
 

@@ -11,7 +11,8 @@ import { loadFaceGeometryMetadata } from './face_geometry_file.js';
 import { FacePipeline, WindowTooSmallError } from './face_pipeline.js';
 import { frameSize, readFrame, type FrameInput } from './frame.js';
 import { WasmCropSampler } from './wasm_crop_sampler.js';
-import { attachOwnKernels, WasmBackendAccess } from '@face-mesh/tflite';
+import { WasmBackendAccess } from '@face-mesh/tflite';
+import { attachCropKernel } from './crop_kernel.js';
 import * as tf from '@tensorflow/tfjs-core';
 import type { FrameResult, PipelineOptions } from './types.js';
 
@@ -172,6 +173,6 @@ export function resultBuffers(result: FrameResult): ArrayBuffer[] {
 function createCropSampler(): WasmCropSampler | null {
   if (tf.getBackend() !== 'wasm') return null;
   const wasm = new WasmBackendAccess();
-  const { kernels } = attachOwnKernels(wasm.memory());
+  const { kernels } = attachCropKernel(wasm.memory());
   return kernels ? new WasmCropSampler(wasm, kernels) : null;
 }

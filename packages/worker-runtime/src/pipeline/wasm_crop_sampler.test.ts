@@ -5,7 +5,8 @@
 import { cropAffine, letterboxAffine, sampledRect, type Affine } from '@face-mesh/geometry';
 import { expect } from 'chai';
 import { rng, useWasmInPage } from '../../../tflite/test/helpers.js';
-import { attachOwnKernels, WasmBackendAccess } from '@face-mesh/tflite';
+import { WasmBackendAccess } from '@face-mesh/tflite';
+import { attachCropKernel } from './crop_kernel.js';
 import { imageToTensorData, type FrameWindow, type RgbaImage, type SampleOptions } from './image_to_tensor.js';
 import { WasmCropSampler } from './wasm_crop_sampler.js';
 
@@ -28,7 +29,7 @@ describe('WasmCropSampler', () => {
   before(async () => {
     await useWasmInPage();
     wasm = new WasmBackendAccess();
-    const { kernels } = attachOwnKernels(wasm.memory());
+    const { kernels } = attachCropKernel(wasm.memory());
     sampler = new WasmCropSampler(wasm, kernels!);
   });
   after(() => sampler.dispose());

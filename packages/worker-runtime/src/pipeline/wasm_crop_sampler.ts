@@ -4,7 +4,8 @@
  * (no float array in between, no copy into the model). Identical values: same float64 operations.
  */
 import type { Affine } from '@face-mesh/geometry';
-import type { OwnKernels, WasmBackendAccess } from '@face-mesh/tflite';
+import type { WasmBackendAccess } from '@face-mesh/tflite';
+import type { CropKernel } from './crop_kernel.js';
 import { isFrameWindow, type FrameWindow, type RgbaImage, type SampleOptions } from './image_to_tensor.js';
 
 export class WasmCropSampler {
@@ -15,7 +16,7 @@ export class WasmCropSampler {
   /** A view of the staging buffer handed out by frameBuffer() for the next frame's bytes. */
   private received: Uint8Array | null = null;
 
-  constructor(private readonly wasm: WasmBackendAccess, private readonly kernels: OwnKernels) {}
+  constructor(private readonly wasm: WasmBackendAccess, private readonly kernels: CropKernel) {}
 
   /**
    * A buffer in the backend's memory for the next frame's RGBA bytes (VideoFrame.copyTo writes there

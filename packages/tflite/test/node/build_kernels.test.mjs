@@ -4,16 +4,23 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { readFileSync } from 'node:fs';
-import { checkKernelModule } from './kernel-module-check.mjs';
+import { checkKernelModule } from '../../tools/kernel-module-check.mjs';
 
-const generated = readFileSync(new URL('../packages/tflite/src/plan/kernels.generated.ts', import.meta.url), 'utf8');
-const base64 = (name) => generated.match(new RegExp(`${name} = '([^']+)'`))[1];
-const plainBytes = Buffer.from(base64('KERNELS_WASM_BASE64'), 'base64');
-const sharedBytes = Buffer.from(base64('KERNELS_SHARED_WASM_BASE64'), 'base64');
+/** A generated kernel module's two builds (build-kernels.mjs). */
+function builtModule(url) {
+  const generated = readFileSync(url, 'utf8');
+  const base64 = (name) => Buffer.from(generated.match(new RegExp(`${name} = '([^']+)'`))[1], 'base64');
+  return { plain: base64('KERNELS_WASM_BASE64'), shared: base64('KERNELS_SHARED_WASM_BASE64') };
+}
+const { plain: plainBytes, shared: sharedBytes } = builtModule(new URL('../../src/plan/kernels.generated.ts', import.meta.url));
+/** The face worker's crop sampler, built by the same tool (packages/worker-runtime/assembly/crop_sampler.ts). */
+const crop = builtModule(new URL('../../../worker-runtime/src/pipeline/crop_kernel.generated.ts', import.meta.url));
 
 test('the built kernel modules pass the checks; a module with a data segment or another import does not', () => {
   checkKernelModule(plainBytes, false);
   checkKernelModule(sharedBytes, true);
+  checkKernelModule(crop.plain, false);
+  checkKernelModule(crop.shared, true);
   assert.throws(() => checkKernelModule(plainBytes, true), /import|memory|shared/i);
   const header = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   const importMemory = [0x02, 0x0f, 0x01, 0x03, 0x65, 0x6e, 0x76, 0x06, 0x6d, 0x65, 0x6d, 0x6f, 0x72, 0x79, 0x02, 0x00, 0x00];

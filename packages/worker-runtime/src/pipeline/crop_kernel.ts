@@ -1,0 +1,28 @@
+/**
+ * The crop sampler's wasm kernel (packages/worker-runtime/assembly/crop_sampler.ts, built by
+ * `npm run build:kernels`), attached to the tfjs wasm backend's memory like @face-mesh/tflite's own
+ * kernels: it reads the frame's bytes and writes the model's input there in place. When it cannot be
+ * attached the pipeline samples in TypeScript (image_to_tensor.ts).
+ */
+import { attachKernelModule, type KernelModuleResult } from '@face-mesh/tflite';
+import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './crop_kernel.generated.js';
+
+export interface CropKernel {
+  /** image_to_tensor.ts's imageToTensorData on RGBA bytes at `win`, floats written at `out`. */
+  sampleCrop(
+    win: number, winWidth: number, left: number, top: number, frameWidth: number, frameHeight: number,
+    a: number, b: number, c: number, d: number, e: number, f: number,
+    outWidth: number, outHeight: number, zeroBorder: number, scale: number, offset: number, out: number,
+  ): void;
+}
+
+const attached = new WeakMap<WebAssembly.Memory, KernelModuleResult<CropKernel>>();
+
+/** Attaches the kernel to `memory` (once per memory). */
+export function attachCropKernel(memory: WebAssembly.Memory | null): KernelModuleResult<CropKernel> {
+  let result = memory ? attached.get(memory) : undefined;
+  if (result) return result;
+  result = attachKernelModule<CropKernel>(memory, { plain: KERNELS_WASM_BASE64, shared: KERNELS_SHARED_WASM_BASE64 }, ['sampleCrop']);
+  if (memory) attached.set(memory, result);
+  return result;
+}
