@@ -6,7 +6,7 @@
 import { UnsupportedOpError } from './errors.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { GraphCompilation, OpProfile } from './graph_compilation.js';
-import { OP_KERNELS } from './ops/registry.js';
+import { opDefinition } from './ops/registry.js';
 import { describeOp, type Exec } from './ops/types.js';
 import type { ModelGraph } from './parser/model.js';
 import type { ExecutorOptions, OpProfileEntry } from './types.js';
@@ -50,7 +50,7 @@ export class Executor {
     const steps: Step[] = [];
     for (const op of graph.operators) {
       if (absorbed[op.index]) continue;
-      const compiled = OP_KERNELS.get(op.opName)!(compilation.contextFor(op));
+      const compiled = opDefinition(op)!.compile(compilation.contextFor(op));
       if (compiled.kind === 'alias') {
         for (const out of op.outputs) alias[out] = resolve(compiled.of);
         continue;

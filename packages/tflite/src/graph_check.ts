@@ -1,16 +1,17 @@
 /**
  * checkGraph: the whole-graph checks the executor relies on, run before it compiles or uploads
- * anything (and by the loader, so a bad file is refused with its URL). Pure: no tfjs.
+ * anything (and by a loader, so a bad file is refused before anything runs). No tensor is made.
  * - graph inputs and outputs: valid, distinct inputs that are not constants; every output computed;
  * - op order: each operator reads only tensors an earlier operator produced (or the graph input, or
  *   constants), and no tensor is written twice or overwrites a constant or an input;
- * - shapes: each operator's output shape, computed by its shape rule (ops/shapes.ts) from its
+ * - shapes: each operator's output shape, computed by its op's shape rule (ops/registry.ts) from its
  *   inputs and checked parameters, must match the shape the file declares, and stay within
  *   MAX_TENSOR_ELEMENTS; the run-time tensors together within MAX_PLAN_ELEMENTS.
  */
 import { ModelFormatError, UnsupportedOpError } from './errors.js';
 import { elementCount, MAX_PLAN_ELEMENTS, MAX_TENSOR_ELEMENTS } from './limits.js';
-import { SHAPE_RULES, type ShapeContext } from './ops/shapes.js';
+import { opDefinition } from './ops/registry.js';
+import type { ShapeContext } from './ops/shapes.js';
 import { describeOp, type ConstData } from './ops/types.js';
 import { type ModelGraph } from './parser/model.js';
 
@@ -35,7 +36,7 @@ export function checkGraph(graph: ModelGraph): void {
 
   let total = 0;
   for (const op of graph.operators) {
-    const rule = SHAPE_RULES.get(op.opName);
+    const rule = opDefinition(op)?.shape;
     if (!rule) throw new UnsupportedOpError(`unsupported op ${op.opName}${op.custom ? ` (custom, v${op.version})` : ''} at operator #${op.index}`);
     for (const t of op.inputs) {
       if (t === -1) continue;

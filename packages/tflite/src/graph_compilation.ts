@@ -5,7 +5,6 @@
  */
 import { UnsupportedOpError } from './errors.js';
 import * as tf from '@tensorflow/tfjs-core';
-import { OP_KERNELS } from './ops/registry.js';
 import { checkGraph } from './graph_check.js';
 import { type CompileContext, type ConstData, type ConstLayout } from './ops/types.js';
 import type { ModelGraph, OperatorInfo } from './parser/model.js';
@@ -24,14 +23,10 @@ export class GraphCompilation {
 
   /** `onConstant`: called with each plain-layout constant uploaded (the reference executor keeps them in slots). */
   constructor(readonly graph: ModelGraph, readonly fuse: boolean, private readonly onConstant?: (tensor: number, value: tf.Tensor) => void) {
-    checkGraph(graph); // indices, op order, shapes and kernel parameters, before anything is uploaded
+    // Indices, op order, shapes and kernel parameters, and that every op is one we run (ops/registry.ts),
+    // before anything is uploaded.
+    checkGraph(graph);
     if (graph.inputs.length !== 1) throw new UnsupportedOpError(`expected 1 graph input, found ${graph.inputs.length}`);
-    // Fail before uploading anything if an op has no kernel.
-    for (const op of graph.operators) {
-      if (!OP_KERNELS.has(op.opName)) {
-        throw new UnsupportedOpError(`unsupported op ${op.opName}${op.custom ? ` (custom, v${op.version})` : ''} at operator #${op.index}`);
-      }
-    }
     const n = graph.tensors.length;
     this.alias = new Int32Array(n).map((_, i) => i);
     this.readers = Array.from({ length: n }, () => []);

@@ -5,7 +5,7 @@
  */
 import * as Comlink from 'comlink';
 import { diagnoseWasmFailure, initWasmBackend, probeBlobScripts, type BackendOptions, type RuntimeMode } from './backend.js';
-import { RuntimeError, wasmStartFailure } from './errors.js';
+import { wasmStartFailure } from './errors.js';
 import type { StageListener } from './startup.js';
 import type { FrameInput } from './pipeline/frame.js';
 import { fetchImageFile } from './pipeline/image_file.js';

@@ -3,7 +3,10 @@ import { UnsupportedOpError } from '../errors.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { bindKernel } from './kernel.js';
 import { applyActivation, planConvActivation } from './activation.js';
-import { describeOp, optionsOf, singleOutput, type CompiledOp, type CompileContext, type ConstLayout } from './types.js';
+import { describeOp, optionsOf, singleOutput, type CompiledOp, type CompileContext, type ConstLayout, type OpDefinition } from './types.js';
+import { activation, biasRule, fail, inputCount, options, positive, rank, windowOutput, type ShapeRule } from './shapes.js';
+import { planConv } from '../plan/conv_step.js';
+import type { PlanContext } from '../plan/plan_step.js';
 
 /** OHWI -> HWIO. */
 export const OHWI_TO_HWIO: ConstLayout = {
@@ -62,3 +65,18 @@ export function compileConv2D(ctx: CompileContext): CompiledOp {
     },
   };
 }
+
+const conv2d: ShapeRule = (ctx) => {
+  inputCount(ctx, 2, 3);
+  const o = options(ctx, 'Conv2DOptions');
+  activation(ctx, o.activation);
+  const [n, h, w, c] = rank(ctx, 0, 4, 'the input') as [number, number, number, number];
+  const f = rank(ctx, 1, 4, 'the filter') as [number, number, number, number];
+  if (!ctx.constData(1) || f[3] !== c) fail(ctx.op, `the filter must be a constant [out,kh,kw,${c}], found [${f}]`);
+  biasRule(ctx, f[0]);
+  const sh = positive(ctx.op, o.strideH, 'stride_h'), sw = positive(ctx.op, o.strideW, 'stride_w');
+  const dh = positive(ctx.op, o.dilationH, 'dilation_h'), dw = positive(ctx.op, o.dilationW, 'dilation_w');
+  return [n, windowOutput(ctx.op, h, f[1], sh, dh, o.padding), windowOutput(ctx.op, w, f[2], sw, dw, o.padding), f[0]];
+};
+
+export const CONV_2D: OpDefinition = { shape: conv2d, compile: compileConv2D, plan: (ctx: PlanContext) => planConv(ctx, false, () => OHWI_TO_HWIO) };

@@ -3,7 +3,10 @@ import { UnsupportedOpError } from '../errors.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { bindKernel } from './kernel.js';
 import { applyActivation, planConvActivation } from './activation.js';
-import { describeOp, optionsOf, singleOutput, type CompiledOp, type CompileContext, type ConstLayout } from './types.js';
+import { describeOp, optionsOf, singleOutput, type CompiledOp, type CompileContext, type ConstLayout, type OpDefinition } from './types.js';
+import { activation, biasRule, fail, inputCount, options, positive, rank, windowOutput, type ShapeRule } from './shapes.js';
+import { planConv } from '../plan/conv_step.js';
+import type { PlanContext } from '../plan/plan_step.js';
 
 /** [1,kh,kw,C*M] (TFLite) -> [kh,kw,C,M] (tfjs): the same memory order, a new shape. */
 export function depthwiseFilterLayout(shape: readonly number[], inChannels: number): ConstLayout {
@@ -52,3 +55,20 @@ export function compileDepthwiseConv2D(ctx: CompileContext): CompiledOp {
     },
   };
 }
+
+const depthwiseConv2d: ShapeRule = (ctx) => {
+  inputCount(ctx, 2, 3);
+  const o = options(ctx, 'DepthwiseConv2DOptions');
+  activation(ctx, o.activation);
+  const [n, h, w, c] = rank(ctx, 0, 4, 'the input') as [number, number, number, number];
+  const f = rank(ctx, 1, 4, 'the filter') as [number, number, number, number];
+  if (!ctx.constData(1) || f[0] !== 1 || c < 1 || f[3] % c !== 0 || f[3] < 1) {
+    fail(ctx.op, `the filter must be a constant [1,kh,kw,${c}*M], found [${f}]`);
+  }
+  biasRule(ctx, f[3]);
+  const sh = positive(ctx.op, o.strideH, 'stride_h'), sw = positive(ctx.op, o.strideW, 'stride_w');
+  const dh = positive(ctx.op, o.dilationH, 'dilation_h'), dw = positive(ctx.op, o.dilationW, 'dilation_w');
+  return [n, windowOutput(ctx.op, h, f[1], sh, dh, o.padding), windowOutput(ctx.op, w, f[2], sw, dw, o.padding), f[3]];
+};
+
+export const DEPTHWISE_CONV_2D: OpDefinition = { shape: depthwiseConv2d, compile: compileDepthwiseConv2D, plan: (ctx: PlanContext) => planConv(ctx, true, depthwiseFilterLayout) };

@@ -4,7 +4,8 @@
  * not supported: such a model fails at load.
  */
 import { UnsupportedOpError } from '../errors.js';
-import { describeOp, type CompiledOp, type CompileContext } from './types.js';
+import { describeOp, type CompiledOp, type CompileContext, type OpDefinition } from './types.js';
+import { fail, inputCount, type ShapeRule } from './shapes.js';
 
 export function compileDequantize(ctx: CompileContext): CompiledOp {
   const x = ctx.input(0);
@@ -14,3 +15,12 @@ export function compileDequantize(ctx: CompileContext): CompiledOp {
   }
   return { kind: 'alias', of: x };
 }
+
+const dequantize: ShapeRule = (ctx) => {
+  inputCount(ctx, 1);
+  if (!ctx.constData(0)) fail(ctx.op, 'only constant inputs are supported');
+  return ctx.shape(0);
+};
+
+/** A constant's DEQUANTIZE is that constant: an alias (no plan step needed). */
+export const DEQUANTIZE: OpDefinition = { shape: dequantize, compile: compileDequantize };

@@ -1,34 +1,29 @@
-/** Op kernels by TFLite op name (builtin name or custom code). Anything else fails at load. */
-import { compileAdd, compileMul } from './binary.js';
-import { compileConcatenation } from './concatenation.js';
-import { compileConv2D } from './conv_2d.js';
-import { compileLandmarksToTransformMatrix } from './custom/landmarks_to_transform_matrix.js';
-import { compileTransformLandmarks } from './custom/transform_landmarks.js';
-import { compileTransformTensorBilinear } from './custom/transform_tensor_bilinear.js';
-import { compileDepthwiseConv2D } from './depthwise_conv_2d.js';
-import { compileDequantize } from './dequantize.js';
-import { compileMaxPool2D } from './max_pool_2d.js';
-import { compilePad } from './pad.js';
-import { compilePrelu } from './prelu.js';
-import { compileRelu } from './relu.js';
-import { compileReshape } from './reshape.js';
-import { compileStridedSlice } from './strided_slice.js';
-import type { OpCompiler } from './types.js';
+/**
+ * The one op table: every op we run by TFLite name, builtins here and MediaPipe's custom ops through
+ * their own table (custom/registry.ts), looked up by the operator's kind as TFLite's op resolver
+ * does. Anything else is refused at load (graph_check.ts). Adding an op: one file, one line here.
+ */
+import type { OperatorInfo } from '../parser/model.js';
+import { ADD, MUL } from './binary.js';
+import { CONCATENATION } from './concatenation.js';
+import { CONV_2D } from './conv_2d.js';
+import { CUSTOM_OPS } from './custom/registry.js';
+import { DEPTHWISE_CONV_2D } from './depthwise_conv_2d.js';
+import { DEQUANTIZE } from './dequantize.js';
+import { MAX_POOL_2D } from './max_pool_2d.js';
+import { PAD } from './pad.js';
+import { PRELU } from './prelu.js';
+import { RELU } from './relu.js';
+import { RESHAPE } from './reshape.js';
+import { STRIDED_SLICE } from './strided_slice.js';
+import type { OpDefinition } from './types.js';
 
-export const OP_KERNELS: ReadonlyMap<string, OpCompiler> = new Map<string, OpCompiler>([
-  ['ADD', compileAdd],
-  ['CONCATENATION', compileConcatenation],
-  ['CONV_2D', compileConv2D],
-  ['DEPTHWISE_CONV_2D', compileDepthwiseConv2D],
-  ['DEQUANTIZE', compileDequantize],
-  ['MAX_POOL_2D', compileMaxPool2D],
-  ['MUL', compileMul],
-  ['PAD', compilePad],
-  ['PRELU', compilePrelu],
-  ['RELU', compileRelu],
-  ['RESHAPE', compileReshape],
-  ['STRIDED_SLICE', compileStridedSlice],
-  ['Landmarks2TransformMatrix', compileLandmarksToTransformMatrix],
-  ['TransformTensorBilinear', compileTransformTensorBilinear],
-  ['TransformLandmarks', compileTransformLandmarks],
-]);
+/** The builtin ops, by their BuiltinOperator name. */
+export const BUILTIN_OPS: ReadonlyMap<string, OpDefinition> = new Map(Object.entries({
+  ADD, CONCATENATION, CONV_2D, DEPTHWISE_CONV_2D, DEQUANTIZE, MAX_POOL_2D, MUL, PAD, PRELU, RELU, RESHAPE, STRIDED_SLICE,
+}));
+
+/** The definition of `op`'s kind: a builtin by name, a custom op by its custom code; undefined when we do not run it. */
+export function opDefinition(op: Pick<OperatorInfo, 'opName' | 'custom'>): OpDefinition | undefined {
+  return (op.custom ? CUSTOM_OPS : BUILTIN_OPS).get(op.opName);
+}

@@ -7,6 +7,8 @@ import { UnsupportedOpError } from '../errors.js';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { ModelGraph, OperatorInfo, TensorInfo } from '../parser/model.js';
 import type { BuiltinOptions } from '../parser/schema.js';
+import type { PlanCompiler } from '../plan/plan_step.js';
+import type { ShapeRule } from './shapes.js';
 
 export type ConstData = Float32Array | Int32Array;
 
@@ -85,4 +87,18 @@ export function singleOutput(ctx: CompileContext): number {
     throw new UnsupportedOpError(`${describeOp(ctx.op)}: expected 1 output, found ${ctx.op.outputs.length}`);
   }
   return ctx.output(0);
+}
+
+/**
+ * Everything about one op, in its own file (as TFLite keeps an op's reference and optimized kernels
+ * side by side): its shape rule, its reference kernel, and optionally its plan step. Registered by
+ * name in ops/registry.ts (builtins) or ops/custom/registry.ts (MediaPipe's custom ops).
+ */
+export interface OpDefinition {
+  /** Output shape from the inputs' shapes and checked parameters (graph_check.ts, before anything runs). */
+  readonly shape: ShapeRule;
+  /** The reference kernel, compiled once per operator: the reference executor's, and the plan's fallback. */
+  readonly compile: OpCompiler;
+  /** The plan executor's step; absent, or null for an operator: the reference kernel on copies. */
+  readonly plan?: PlanCompiler;
 }

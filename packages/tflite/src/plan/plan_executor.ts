@@ -13,13 +13,14 @@
 import { UnsupportedOpError } from '../errors.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { GraphCompilation, OpProfile } from '../graph_compilation.js';
-import { OP_KERNELS } from '../ops/registry.js';
+import { isFoldableChannelPad } from '../ops/pad.js';
+import { opDefinition } from '../ops/registry.js';
 import { describeOp, type CompileContext } from '../ops/types.js';
 import type { ModelGraph, OperatorInfo } from '../parser/model.js';
 import type { ExecutorOptions, OpProfileEntry } from '../types.js';
 import { elementCount as elements } from '../limits.js';
 import { planArena } from './arena.js';
-import { isFoldableChannelPad, PLAN_KERNELS, type PlanBuffer, type PlanContext, type PlanStepSpec } from './plan_ops.js';
+import type { PlanBuffer, PlanContext, PlanStepSpec } from './plan_step.js';
 import { attachOwnKernels } from './own_kernels.js';
 import { newPlanTensorId, WasmBackendAccess } from './wasm_backend.js';
 
@@ -80,7 +81,7 @@ export class PlanExecutor {
           paddedFrom: (t) => paddedFrom.get(t),
           own: (p) => { this.pointers.push(p); return p; },
         };
-        const planned = PLAN_KERNELS.get(op.opName)?.(ctx) ?? this.referenceStep(base, op);
+        const planned = opDefinition(op)!.plan?.(ctx) ?? this.referenceStep(base, op);
         if (planned.kind === 'alias') {
           for (const out of op.outputs) alias[out] = resolve(planned.of);
           continue;
@@ -149,7 +150,7 @@ export class PlanExecutor {
 
   /** The reference executor's kernel for `op`, run on copies of the plan's buffers. */
   private referenceStep(ctx: CompileContext, op: OperatorInfo): PlanStepSpec | { kind: 'alias'; of: number } {
-    const compiled = OP_KERNELS.get(op.opName)!(ctx);
+    const compiled = opDefinition(op)!.compile(ctx);
     if (compiled.kind === 'alias') return compiled;
     const graph = this.graph;
     // The shape the op expects for each (resolved) input: the op's own tensor of that input.

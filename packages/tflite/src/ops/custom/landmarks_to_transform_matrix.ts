@@ -14,7 +14,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { readFloat, readIndexVector, readInt, requireMap } from './flex_options.js';
 import { requireVersion2 } from './version.js';
-import { singleOutput, type CompiledOp, type CompileContext } from '../types.js';
+import { singleOutput, type CompiledOp, type CompileContext, type OpDefinition } from '../types.js';
+import { fail, inputCount, rank, type ShapeRule } from '../shapes.js';
+import { elementCount } from '../../limits.js';
+import { hostStep, type PlanCompiled, type PlanContext } from '../../plan/plan_step.js';
+import { customVersion2, parsed } from './shape_checks.js';
 
 const OP = 'Landmarks2TransformMatrix';
 
@@ -132,7 +136,7 @@ export function cropMatrix(
   out[outOffset + 15] = 1;
 }
 
-/** The executor's compile step for this op (reference executor; the plan has its own, plan/plan_ops.ts). */
+/** The reference kernel (the reference executor's, and the plan's fallback). */
 export function compileLandmarksToTransformMatrix(ctx: CompileContext): CompiledOp {
   requireVersion2(ctx);
   const options = parseLandmarks2TransformMatrixOptions(ctx.op.customOptions);
@@ -141,3 +145,26 @@ export function compileLandmarksToTransformMatrix(ctx: CompileContext): Compiled
     exec: ([landmarks]) => landmarksToTransformMatrix(landmarks!, options),
   };
 }
+
+const landmarksToTransformMatrixShape: ShapeRule = (ctx) => {
+  customVersion2(ctx);
+  inputCount(ctx, 1);
+  const [one, n, d] = rank(ctx, 0, 3, 'the landmarks') as [number, number, number];
+  if (one !== 1 || d < 2) fail(ctx.op, `the landmarks must be [1,N,D] with D >= 2, found [${one},${n},${d}]`);
+  const o = parsed(ctx, () => parseLandmarks2TransformMatrixOptions(ctx.op.customOptions));
+  for (const [what, i] of [['left_rotation_idx', o.leftRotationIdx], ['right_rotation_idx', o.rightRotationIdx], ...o.subsetIdxs.map((i) => ['subset_idxs', i] as const)] as const) {
+    if (i >= n) fail(ctx.op, `${what} ${i} is out of range for ${n} landmarks`);
+  }
+  return [1, 4, 4];
+};
+
+function planLandmarksToTransformMatrix(ctx: PlanContext): PlanCompiled {
+  requireVersion2(ctx);
+  const options = parseLandmarks2TransformMatrixOptions(ctx.op.customOptions);
+  const d = checkLandmarksForMatrix(ctx.shapeIn(0), options);
+  if (elementCount(ctx.info(ctx.op.outputs[0]!).shape) !== 16) return null;
+  return hostStep(ctx, 'Landmarks2TransformMatrix', [ctx.input(0)], (heap, [landmarks], to) =>
+    cropMatrix(heap, landmarks!, d, options, heap, to));
+}
+
+export const LANDMARKS_TO_TRANSFORM_MATRIX: OpDefinition = { shape: landmarksToTransformMatrixShape, compile: compileLandmarksToTransformMatrix, plan: planLandmarksToTransformMatrix };

@@ -10,7 +10,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkMatrixShape } from './flex_options.js';
 import { requireVersion2 } from './version.js';
-import { singleOutput, type CompiledOp, type CompileContext } from '../types.js';
+import { singleOutput, type CompiledOp, type CompileContext, type OpDefinition } from '../types.js';
+import { fail, inputCount, rank, type ShapeRule } from '../shapes.js';
+import { elementCount } from '../../limits.js';
+import { hostStep, type PlanCompiled, type PlanContext } from '../../plan/plan_step.js';
+import { customVersion2, matrixInput } from './shape_checks.js';
 
 const OP = 'TransformLandmarks';
 
@@ -47,7 +51,7 @@ export function transformPoints(
   }
 }
 
-/** The executor's compile step for this op (reference executor; the plan has its own, plan/plan_ops.ts). */
+/** The reference kernel (the reference executor's, and the plan's fallback). */
 export function compileTransformLandmarks(ctx: CompileContext): CompiledOp {
   requireVersion2(ctx);
   return {
@@ -55,3 +59,25 @@ export function compileTransformLandmarks(ctx: CompileContext): CompiledOp {
     exec: ([landmarks, matrix]) => transformLandmarks(landmarks!, matrix!),
   };
 }
+
+const transformLandmarksShape: ShapeRule = (ctx) => {
+  customVersion2(ctx);
+  inputCount(ctx, 2);
+  const s = rank(ctx, 0, 3, 'the landmarks');
+  if (s[0] !== 1 || (s[2] !== 2 && s[2] !== 3)) fail(ctx.op, `the landmarks must be [1,N,2] or [1,N,3], found [${s}]`);
+  matrixInput(ctx, 1);
+  return s;
+};
+
+function planTransformLandmarks(ctx: PlanContext): PlanCompiled {
+  requireVersion2(ctx);
+  const shape = ctx.shapeIn(0);
+  const d = shape.at(-1)!;
+  checkMatrixShape('TransformLandmarks', ctx.shapeIn(1));
+  if (shape.length !== 3 || shape[0] !== 1 || (d !== 2 && d !== 3) || elementCount(ctx.info(ctx.op.outputs[0]!).shape) !== elementCount(shape)) return null;
+  const length = elementCount(shape);
+  return hostStep(ctx, 'TransformLandmarks', [ctx.input(0), ctx.input(1)], (heap, [points, matrix], to) =>
+    transformPoints(heap, points!, length, d, heap, matrix!, heap, to));
+}
+
+export const TRANSFORM_LANDMARKS: OpDefinition = { shape: transformLandmarksShape, compile: compileTransformLandmarks, plan: planTransformLandmarks };

@@ -17,8 +17,11 @@ import { UnsupportedOpError } from '../../errors.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { checkMatrixShape, readInt, requireMap } from './flex_options.js';
 import { requireVersion2 } from './version.js';
-import { MAX_TENSOR_ELEMENTS } from '../../limits.js';
-import { describeOp, singleOutput, type CompiledOp, type CompileContext } from '../types.js';
+import { elementCount, MAX_TENSOR_ELEMENTS } from '../../limits.js';
+import { describeOp, singleOutput, type CompiledOp, type CompileContext, type OpDefinition } from '../types.js';
+import { fail, inputCount, rank, type ShapeRule } from '../shapes.js';
+import { hostStep, type PlanCompiled, type PlanContext } from '../../plan/plan_step.js';
+import { customVersion2, matrixInput, parsed } from './shape_checks.js';
 
 const OP = 'TransformTensorBilinear';
 
@@ -119,7 +122,7 @@ export function sampleBilinear(
   }
 }
 
-/** The executor's compile step for this op (reference executor; the plan has its own, plan/plan_ops.ts). */
+/** The reference kernel (the reference executor's, and the plan's fallback). */
 export function compileTransformTensorBilinear(ctx: CompileContext): CompiledOp {
   requireVersion2(ctx);
   const { outputHeight, outputWidth } = parseTransformTensorBilinearOptions(ctx.op.customOptions);
@@ -133,3 +136,26 @@ export function compileTransformTensorBilinear(ctx: CompileContext): CompiledOp 
     exec: ([input, matrix]) => transformTensorBilinear(input!, matrix!, outputHeight, outputWidth),
   };
 }
+
+const transformTensorBilinearShape: ShapeRule = (ctx) => {
+  customVersion2(ctx);
+  inputCount(ctx, 2);
+  const [one, , , c] = rank(ctx, 0, 4, 'the input') as [number, number, number, number];
+  if (one !== 1) fail(ctx.op, `the input must be [1,H,W,C], found [${ctx.shape(0)}]`);
+  matrixInput(ctx, 1);
+  const { outputHeight, outputWidth } = parsed(ctx, () => parseTransformTensorBilinearOptions(ctx.op.customOptions));
+  return [1, outputHeight, outputWidth, c];
+};
+
+function planTransformTensorBilinear(ctx: PlanContext): PlanCompiled {
+  requireVersion2(ctx);
+  const { outputHeight, outputWidth } = parseTransformTensorBilinearOptions(ctx.op.customOptions);
+  const shape = ctx.shapeIn(0);
+  checkMatrixShape('TransformTensorBilinear', ctx.shapeIn(1));
+  if (shape.length !== 4 || shape[0] !== 1 || elementCount(ctx.info(ctx.op.outputs[0]!).shape) !== outputHeight * outputWidth * shape[3]!) return null;
+  const [, h, w, c] = shape as [number, number, number, number];
+  return hostStep(ctx, 'TransformTensorBilinear', [ctx.input(0), ctx.input(1)], (heap, [img, matrix], to) =>
+    sampleBilinear(heap, img!, h, w, c, heap, matrix!, outputHeight, outputWidth, heap, to));
+}
+
+export const TRANSFORM_TENSOR_BILINEAR: OpDefinition = { shape: transformTensorBilinearShape, compile: compileTransformTensorBilinear, plan: planTransformTensorBilinear };

@@ -1,0 +1,46 @@
+/**
+ * The plan step of CONV_2D and DEPTHWISE_CONV_2D: tfjs-backend-wasm's FusedConv2D /
+ * FusedDepthwiseConv2D (XNNPACK) with bias and activation fused, every argument fixed once.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { planConvActivation } from '../ops/activation.js';
+import { optionsOf, singleOutput, type ConstLayout } from '../ops/types.js';
+import { ACTIVATION_CODE, isRuntime, type PlanCompiled, type PlanContext } from './plan_step.js';
+
+/** `layout`: the filter as tfjs wants it, from its TFLite shape and the input channels. */
+export function planConv(ctx: PlanContext, depthwise: boolean, layout: (filterShape: readonly number[], inChannels: number) => ConstLayout): PlanCompiled {
+  const o = depthwise ? optionsOf(ctx, 'DepthwiseConv2DOptions') : optionsOf(ctx, 'Conv2DOptions');
+  const x = ctx.input(0);
+  const xShape = ctx.shapeIn(0);
+  const filterIndex = ctx.input(1);
+  const fShape = ctx.info(filterIndex).shape;
+  if (!isRuntime(ctx, x) || !ctx.constData(filterIndex) || fShape.length !== 4 || xShape.length !== 4) return null;
+  const inChannels = xShape[3]!;
+  if (depthwise && (fShape[0] !== 1 || fShape[3]! % inChannels !== 0)) return null;
+  const filter = ctx.constant(filterIndex, layout(fShape, inChannels));
+  const biasIndex = ctx.op.inputs.length > 2 ? ctx.input(2) : -1;
+  const bias = biasIndex >= 0 ? ctx.constant(biasIndex) : undefined;
+  const outChannels = depthwise ? fShape[3]! : fShape[0]!;
+  const act = planConvActivation(ctx, o.activation, singleOutput(ctx), outChannels);
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number], filter.shape as [number, number, number, number],
+    [o.strideH, o.strideW], [o.dilationH, o.dilationW], o.padding === 'SAME' ? 'same' : 'valid', undefined, depthwise,
+  );
+  const kernel = ctx.wasm.kernel(depthwise ? 'FusedDepthwiseConv2D' : 'FusedConv2D');
+  const filterId = ctx.wasm.idOf(filter);
+  const biasId = bias ? ctx.wasm.idOf(bias) : 0;
+  const preluId = act.alpha ? ctx.wasm.idOf(act.alpha) : 0;
+  const p = info.padInfo;
+  return {
+    kind: 'step', label: (depthwise ? 'DEPTHWISE_CONV_2D' : 'CONV_2D') + act.suffix, inputs: [x], output: act.output,
+    bind: (buffer) => {
+      const xId = buffer(x).id;
+      const outId = buffer(act.output).id;
+      return () => kernel(
+        xId, info.batchSize, info.inHeight, info.inWidth, filterId, info.filterHeight, info.filterWidth, biasId,
+        p.top, p.right, p.bottom, p.left, p.type === 'SAME' ? 1 : 0, info.dilationHeight, info.dilationWidth,
+        info.strideHeight, info.strideWidth, info.inChannels, info.outChannels, ACTIVATION_CODE[act.activation], preluId, 0, outId,
+      );
+    },
+  };
+}
