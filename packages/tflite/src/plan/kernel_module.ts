@@ -2,18 +2,51 @@
  * Attaching a wasm module of our own to the tfjs wasm backend's memory, so its functions read and
  * write the backend's buffers in place. The module is compiled ahead of time (AssemblyScript, by
  * packages/tflite/tools/build-kernels.mjs, which checks that it imports that memory and nothing else
- * and writes nothing at instantiation) and shipped base64-encoded in a generated module: a plain
- * build for the single-thread binaries and a shared-memory build for the threaded one. When it cannot
+ * and writes nothing at instantiation) and shipped base64-encoded in a generated module: the build
+ * for the single-thread binaries' plain memory; the threaded binary's shared memory takes the same
+ * module with its memory import made shared (sharedMemoryVariant). When it cannot
  * be attached (no memory exposed, a browser refusing the module, turned off) the result says why,
  * and the caller runs its TypeScript or tfjs path instead.
  */
 
 export type KernelModuleResult<T> = { kernels: T; note?: undefined } | { kernels: null; note: string };
 
-/** A built kernel module: its base64 builds for a plain and for a shared memory. */
-export interface KernelModuleSource {
-  plain: string;
-  shared: string;
+/** Reads the unsigned LEB128 at `at`: its value and the index after it. */
+function leb(bytes: Uint8Array, at: number): [number, number] {
+  let value = 0;
+  for (let shift = 0; ; shift += 7) {
+    const b = bytes[at++]!;
+    value += (b & 0x7f) * 2 ** shift;
+    if (!(b & 0x80)) return [value, at];
+  }
+}
+
+/**
+ * The module `plain` (whose one import is env.memory, limits without a maximum) importing a shared
+ * memory of at most 65536 pages instead. AssemblyScript's `--sharedMemory --maximumMemory 65536`
+ * build of the same source differs from the plain one in exactly this (build-kernels.mjs checks it
+ * on every build), so only the plain build ships.
+ */
+export function sharedMemoryVariant(plain: Uint8Array): Uint8Array<ArrayBuffer> {
+  let at = 8; // magic + version
+  while (plain[at] !== 2) {
+    const [size, body] = leb(plain, at + 1);
+    at = body + size;
+  }
+  const [size, body] = leb(plain, at + 1);
+  const end = body + size;
+  // The memory import's limits close the section: flags 0x00 and the minimum.
+  let limits = end - 1;
+  while (limits > body && (plain[limits - 1]! & 0x80)) limits--;
+  limits--; // the flags byte
+  const section = [...plain.subarray(body, limits), 0x03, ...plain.subarray(limits + 1, end), 0x80, 0x80, 0x04];
+  const head = plain.subarray(0, at + 1); // up to the section id
+  const out = new Uint8Array(head.length + 1 + section.length + plain.length - end);
+  out.set(head);
+  out[head.length] = section.length; // < 128: one LEB128 byte
+  out.set(section, head.length + 1);
+  out.set(plain.subarray(end), head.length + 1 + section.length);
+  return out;
 }
 
 let turnedOff = false;
@@ -31,15 +64,16 @@ function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
 }
 
 /**
- * Instantiates `source` (or `bytes`, tests of the fallback) on `memory` and picks `names` from its
+ * Instantiates the module (`base64`: its plain build; or `bytes` as they are, tests of the fallback) on `memory` and picks `names` from its
  * exports. Not cached: callers keep one result per memory.
  */
-export function attachKernelModule<T>(memory: WebAssembly.Memory | null, source: KernelModuleSource, names: readonly (keyof T & string)[], bytes?: Uint8Array<ArrayBuffer>): KernelModuleResult<T> {
+export function attachKernelModule<T>(memory: WebAssembly.Memory | null, base64: string, names: readonly (keyof T & string)[], bytes?: Uint8Array<ArrayBuffer>): KernelModuleResult<T> {
   if (turnedOff) return { kernels: null, note: 'turned off (ownKernels: false)' };
   if (!memory) return { kernels: null, note: 'the wasm backend does not expose its memory' };
   try {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const module = new WebAssembly.Module(bytes ?? decodeBase64(shared ? source.shared : source.plain));
+    const plain = bytes ?? decodeBase64(base64);
+    const module = new WebAssembly.Module(shared && !bytes ? sharedMemoryVariant(plain) : plain);
     const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as Record<string, unknown>;
     const kernels = {} as Record<string, unknown>;
     for (const name of names) kernels[name] = exports[name];

@@ -4,7 +4,7 @@
  * the plan runs tfjs' ADD/PAD/PRELU kernels instead, and says why.
  */
 import { attachKernelModule, type KernelModuleResult } from './kernel_module.js';
-import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels.generated.js';
+import { KERNELS_WASM_BASE64 } from './kernels.generated.js';
 
 /**
  * out[p, c] = act(y[p, c] + (c < xChannels ? x[p, c] : 0)), p < pixels, c < channels; pointers are
@@ -24,7 +24,7 @@ const attached = new WeakMap<WebAssembly.Memory, OwnKernelsResult>();
 export function attachOwnKernels(memory: WebAssembly.Memory | null, bytes?: Uint8Array<ArrayBuffer>): OwnKernelsResult {
   let result = bytes || !memory ? undefined : attached.get(memory);
   if (result) return result;
-  result = attachKernelModule<OwnKernels>(memory, { plain: KERNELS_WASM_BASE64, shared: KERNELS_SHARED_WASM_BASE64 }, ['residualAdd', 'residualAddRelu', 'residualAddPrelu'], bytes);
+  result = attachKernelModule<OwnKernels>(memory, KERNELS_WASM_BASE64, ['residualAdd', 'residualAddRelu', 'residualAddPrelu'], bytes);
   if (memory && !bytes) attached.set(memory, result);
   return result;
 }

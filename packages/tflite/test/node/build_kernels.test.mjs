@@ -5,12 +5,15 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { checkKernelModule } from '../../tools/kernel-module-check.mjs';
+import { loadSources } from './load_sources.mjs';
 
-/** A generated kernel module's two builds (build-kernels.mjs). */
+const { sharedMemoryVariant } = await loadSources('kernel-module', { sharedMemoryVariant: 'plan/kernel_module' });
+
+/** A generated kernel module (build-kernels.mjs): its plain build, and the shared-memory one made from it at attach time. */
 function builtModule(url) {
   const generated = readFileSync(url, 'utf8');
-  const base64 = (name) => Buffer.from(generated.match(new RegExp(`${name} = '([^']+)'`))[1], 'base64');
-  return { plain: base64('KERNELS_WASM_BASE64'), shared: base64('KERNELS_SHARED_WASM_BASE64') };
+  const plain = Buffer.from(generated.match(/KERNELS_WASM_BASE64 = '([^']+)'/)[1], 'base64');
+  return { plain, shared: sharedMemoryVariant(plain) };
 }
 const { plain: plainBytes, shared: sharedBytes } = builtModule(new URL('../../src/plan/kernels.generated.ts', import.meta.url));
 /** The face worker's crop sampler, built by the same tool (packages/worker-runtime/assembly/crop_sampler.ts). */

@@ -5,7 +5,7 @@
  * attached the pipeline samples in TypeScript (image_to_tensor.ts).
  */
 import { attachKernelModule, type KernelModuleResult } from '@face-mesh/tflite';
-import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './crop_kernel.generated.js';
+import { KERNELS_WASM_BASE64 } from './crop_kernel.generated.js';
 
 export interface CropKernel {
   /** image_to_tensor.ts's imageToTensorData on RGBA bytes at `win`, floats written at `out`. */
@@ -22,7 +22,7 @@ const attached = new WeakMap<WebAssembly.Memory, KernelModuleResult<CropKernel>>
 export function attachCropKernel(memory: WebAssembly.Memory | null): KernelModuleResult<CropKernel> {
   let result = memory ? attached.get(memory) : undefined;
   if (result) return result;
-  result = attachKernelModule<CropKernel>(memory, { plain: KERNELS_WASM_BASE64, shared: KERNELS_SHARED_WASM_BASE64 }, ['sampleCrop']);
+  result = attachKernelModule<CropKernel>(memory, KERNELS_WASM_BASE64, ['sampleCrop']);
   if (memory) attached.set(memory, result);
   return result;
 }
