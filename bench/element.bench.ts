@@ -19,7 +19,7 @@
 import * as Comlink from 'comlink';
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { FrameResult, RuntimeMode, WasmBinary, WorkerApi } from '../packages/worker-runtime/src/index.js';
-import { workerApi as runtimeApi } from '../packages/worker-runtime/src/worker_api.js';
+import { workerApi as runtimeApi } from '../packages/worker-runtime/src/api/worker_api.js';
 import { faceCrop, sideBySideFrame, trackFrame, type TestImage } from '../packages/worker-runtime/test/parity/frames.js';
 import { GoogleFaceMesh } from '../packages/worker-runtime/test/parity/google_face_mesh.js';
 import { MODEL_URLS, spawnRuntime, WASM_BASE } from '../packages/worker-runtime/test/spawn.js';

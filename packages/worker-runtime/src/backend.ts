@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { startWasmBackend, type WasmBinary, type WasmStarted } from '@face-mesh/tflite';
 import { RuntimeError, wasmStartFailure } from './errors.js';
 import { chooseThreadCount, type WasmFileName } from './defaults.js';
-import { assetPolicy, fetchAsset } from './fetch_asset.js';
+import { assetPolicy, fetchAsset } from './assets/fetch_asset.js';
 import type { StageListener } from './startup.js';
 
 export type { WasmBinary } from '@face-mesh/tflite/types';

@@ -1,11 +1,11 @@
-export type { RuntimeApi } from './api.js';
-export type { BenchResult, DiagnosticsApi, MemoryInfo, ModelInfo, RunResult } from './diagnostics_api.js';
-export type { WorkerApi } from './worker_api.js';
+export type { RuntimeApi } from './api/runtime_api.js';
+export type { BenchResult, DiagnosticsApi, MemoryInfo, ModelInfo, RunResult } from './api/diagnostics_api.js';
+export type { WorkerApi } from './api/worker_api.js';
 export * from './defaults.js';
 export type { BackendOptions, RuntimeMode, WasmBinary } from './backend.js';
 export { initWasmBackend } from './backend.js';
 export type { ExecutorOptions, OpProfileEntry } from '@face-mesh/tflite/types';
-export { DetectorModel, MeshModel, sigmoid, type DetectorResult, type MeshResult } from './models.js';
+export { DetectorModel, MeshModel, sigmoid, type DetectorResult, type MeshResult } from './models/models.js';
 export { parseModel, type ModelGraph } from '@face-mesh/tflite';
 export { FacePipeline } from './pipeline/face_pipeline.js';
 export { imageToTensorData, type BorderMode, type RgbaImage, type SampleOptions } from './pipeline/image_to_tensor.js';

@@ -2,9 +2,9 @@
  * The worker runtime's public types, and nothing that reaches tfjs: what the element's typings refer
  * to. The published `@face-mesh/element` ships these declarations (the worker itself is bundled).
  */
-export type { RuntimeApi } from './api.js';
-export type { BenchResult, DiagnosticsApi, MemoryInfo, ModelInfo, RunResult } from './diagnostics_api.js';
-export type { WorkerApi } from './worker_api.js';
+export type { RuntimeApi } from './api/runtime_api.js';
+export type { BenchResult, DiagnosticsApi, MemoryInfo, ModelInfo, RunResult } from './api/diagnostics_api.js';
+export type { WorkerApi } from './api/worker_api.js';
 export type { BackendOptions, RuntimeMode, WasmBinary } from './backend.js';
 export type { WasmFileName } from './defaults.js';
 export type { ExecutorOptions, OpProfileEntry } from '@face-mesh/tflite/types';

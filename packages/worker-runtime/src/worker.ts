@@ -1,7 +1,7 @@
 /** Module-worker entry: exposes the runtime and diagnostics APIs to the page through Comlink. */
 import * as Comlink from 'comlink';
-import { workerApi } from './worker_api.js';
-import { errorCodesAcrossComlink } from './comlink_errors.js';
+import { workerApi } from './api/worker_api.js';
+import { errorCodesAcrossComlink } from './api/comlink_errors.js';
 
 errorCodesAcrossComlink();
 Comlink.expose(workerApi);

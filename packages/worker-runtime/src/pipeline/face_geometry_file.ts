@@ -4,7 +4,7 @@
  * a later call retries.
  */
 import { parseFaceGeometryMetadata, type FaceGeometryMetadata } from '@face-mesh/geometry';
-import { fetchAsset } from '../fetch_asset.js';
+import { fetchAsset } from '../assets/fetch_asset.js';
 
 const loaded = new Map<string, Promise<FaceGeometryMetadata>>();
 

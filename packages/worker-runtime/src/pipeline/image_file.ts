@@ -1,6 +1,6 @@
 /** An image file fetched and decoded in the worker (a `src` image, the overlay texture). */
 import { RuntimeError } from '../errors.js';
-import { fetchAsset } from '../fetch_asset.js';
+import { fetchAsset } from '../assets/fetch_asset.js';
 import { checkFrameSize, FrameError } from './frame.js';
 import { imageSize } from './image_size.js';
 

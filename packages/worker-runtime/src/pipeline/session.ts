@@ -2,8 +2,8 @@
  * A loaded face pipeline inside the worker: both models, the pipeline state, and the frame path
  * (frame -> RGBA -> pipeline -> result with transferable buffers).
  */
-import { DetectorModel, MeshModel } from '../models.js';
-import { fetchModelBytes, parseModelFile } from '../loader.js';
+import { DetectorModel, MeshModel } from '../models/models.js';
+import { fetchModelBytes, parseModelFile } from '../models/loader.js';
 import type { StageListener } from '../startup.js';
 import type { FaceGeometryMetadata } from '@face-mesh/geometry';
 import type { ModelGraph } from '@face-mesh/tflite';

@@ -6,7 +6,7 @@
  * this build ships, see asset_checksums.ts) the bytes are checked with Web Crypto before anyone
  * parses or runs them.
  */
-import { RuntimeError, type ErrorCode } from './errors.js';
+import { RuntimeError, type ErrorCode } from '../errors.js';
 
 export interface AssetPolicy {
   /** Abort a download that delivers no bytes for this long. */

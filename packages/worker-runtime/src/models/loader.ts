@@ -1,7 +1,7 @@
 /** Fetching a model file, with errors that name the URL and say what is wrong. */
 import { checkGraph, MAX_MODEL_BYTES, parseModel, type ModelGraph } from '@face-mesh/tflite';
-import { modelFileFailure } from './errors.js';
-import { fetchAsset } from './fetch_asset.js';
+import { modelFileFailure } from '../errors.js';
+import { fetchAsset } from '../assets/fetch_asset.js';
 
 /**
  * Download (stall timeout, size cap, SHA-256 when the page gave one), parse and check a model. Errors

@@ -5,9 +5,9 @@
  */
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs-core';
-import { liveFrameCounts } from './api.js';
+import { liveFrameCounts } from './runtime_api.js';
 import type { ExecutorOptions, OpProfileEntry } from '@face-mesh/tflite/types';
-import { fetchModel } from './loader.js';
+import { fetchModel } from '../models/loader.js';
 import { createExecutor, PlanExecutor, type ModelExecutor } from '@face-mesh/tflite';
 
 export interface ModelInfo {

@@ -3,8 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
 import { DetectorModel, MeshModel, sigmoid } from './models.js';
 import { parseModel, type ModelGraph } from '@face-mesh/tflite';
-import { fixtureInput, loadFixtures, type ModelFixtures } from '../test/fixtures.js';
-import { expectClose, useWasmInPage } from '../../tflite/test/helpers.js';
+import { fixtureInput, loadFixtures, type ModelFixtures } from '../../test/fixtures.js';
+import { expectClose, useWasmInPage } from '../../../tflite/test/helpers.js';
 
 const TOL = 1e-3; // as in test/model.test.ts
 

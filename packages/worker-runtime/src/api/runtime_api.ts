@@ -4,19 +4,19 @@
  * Small and typed: the main thread stays thin.
  */
 import * as Comlink from 'comlink';
-import { diagnoseWasmFailure, initWasmBackend, probeBlobScripts, type BackendOptions, type RuntimeMode } from './backend.js';
-import { wasmStartFailure } from './errors.js';
-import type { StageListener } from './startup.js';
-import type { FrameInput } from './pipeline/frame.js';
-import { fetchImageFile } from './pipeline/image_file.js';
-import { PipelineSession, resultBuffers, type PipelineModelUrls } from './pipeline/session.js';
-import type { FrameResult, PipelineOptions } from './pipeline/types.js';
-import { FrameLoop, type StreamListener } from './stream/frame_loop.js';
-import { mayStartThreads, type OverlayMode } from './defaults.js';
-import { OverlayPainter, type TextureBackend } from './overlay/overlay_painter.js';
+import { diagnoseWasmFailure, initWasmBackend, probeBlobScripts, type BackendOptions, type RuntimeMode } from '../backend.js';
+import { wasmStartFailure } from '../errors.js';
+import type { StageListener } from '../startup.js';
+import type { FrameInput } from '../pipeline/frame.js';
+import { fetchImageFile } from '../pipeline/image_file.js';
+import { PipelineSession, resultBuffers, type PipelineModelUrls } from '../pipeline/session.js';
+import type { FrameResult, PipelineOptions } from '../pipeline/types.js';
+import { FrameLoop, type StreamListener } from '../stream/frame_loop.js';
+import { mayStartThreads, type OverlayMode } from '../defaults.js';
+import { OverlayPainter, type TextureBackend } from '../overlay/overlay_painter.js';
 import { triangleEdges } from '@face-mesh/geometry';
-import { loadFaceGeometryMetadata } from './pipeline/face_geometry_file.js';
-import { texturedMesh } from './overlay/face_texture.js';
+import { loadFaceGeometryMetadata } from '../pipeline/face_geometry_file.js';
+import { texturedMesh } from '../overlay/face_texture.js';
 
 export interface RuntimeApi {
   /**
