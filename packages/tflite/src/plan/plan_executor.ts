@@ -21,7 +21,7 @@ import type { ExecutorOptions, OpProfileEntry } from '../types.js';
 import { elementCount as elements } from '../limits.js';
 import { planArena } from './arena.js';
 import type { PlanBuffer, PlanContext, PlanStepSpec } from './plan_step.js';
-import { attachOwnKernels } from './own_kernels.js';
+import { attachOwnKernels, type OwnKernels } from './own_kernels.js';
 import { newPlanTensorId, WasmBackendAccess } from './wasm_backend.js';
 
 interface Step {
@@ -51,96 +51,114 @@ export class PlanExecutor {
     const fuse = options.fuse ?? true;
     const attached = options.ownKernels === false ? { kernels: null, note: 'turned off' } : attachOwnKernels(this.wasm.memory());
     this.kernelNote = attached.note;
-    const compilation = new GraphCompilation(graph, fuse);
-    this.compilation = compilation;
+    this.compilation = new GraphCompilation(graph, fuse);
     try {
       const inputTensor = graph.inputs[0]!;
       this.inputShape = graph.tensors[inputTensor]!.shape;
-      const { alias, resolve, absorbed } = compilation;
-      const contextFor = (op: OperatorInfo) => compilation.contextFor(op);
-      // Channel PADs read only by a residual ADD are folded into the ADD's kernel.
-      const paddedFrom = new Map<number, number>();
-      if (attached.kernels && fuse) {
-        for (const op of graph.operators) {
-          if (isFoldableChannelPad(contextFor(op))) {
-            paddedFrom.set(op.outputs[0]!, resolve(op.inputs[0]!));
-            absorbed[op.index] = 1;
-          }
-        }
-      }
-
-      const specs: PlanStepSpec[] = [];
-      for (const op of graph.operators) {
-        if (absorbed[op.index]) continue;
-        const base = contextFor(op);
-        const ctx: PlanContext = {
-          ...base,
-          wasm: this.wasm,
-          kernels: attached.kernels,
-          shapeIn: (i) => graph.tensors[op.inputs[i]!]!.shape,
-          paddedFrom: (t) => paddedFrom.get(t),
-          own: (p) => { this.pointers.push(p); return p; },
-        };
-        const planned = opDefinition(op)!.plan?.(ctx) ?? this.referenceStep(base, op);
-        if (planned.kind === 'alias') {
-          for (const out of op.outputs) alias[out] = resolve(planned.of);
-          continue;
-        }
-        specs.push(planned);
-      }
-      if (paddedFrom.size > 0) {
-        // Every folded PAD must have been consumed by a residual kernel (not by a fallback ADD).
-        const read = new Set(specs.flatMap((s) => s.inputs));
-        for (const padOut of paddedFrom.keys()) {
-          if (read.has(padOut)) throw new Error(`internal: a folded PAD output (tensor ${padOut}) is read by a step`);
-        }
-      }
-
-      // Buffers: the input, every step output; lifetimes from first write to last read.
-      const outputs = graph.outputs.map(resolve);
-      const bufferIndex = new Map<number, number>();
-      const lifetimes: { size: number; first: number; last: number; tensor: number }[] = [];
-      const addBuffer = (t: number, first: number) => {
-        bufferIndex.set(t, lifetimes.length);
-        lifetimes.push({ size: elements(graph.tensors[t]!.shape), first, last: first, tensor: t });
-      };
-      addBuffer(resolve(inputTensor), -1);
-      specs.forEach((s, i) => {
-        for (const t of s.inputs) {
-          const b = bufferIndex.get(t);
-          if (b === undefined) throw new UnsupportedOpError(`${s.label}: reads tensor ${t}, which no earlier step writes`);
-          lifetimes[b]!.last = i;
-        }
-        if (bufferIndex.has(s.output)) throw new UnsupportedOpError(`${s.label}: tensor ${s.output} is written twice`);
-        addBuffer(s.output, i);
-      });
-      for (const t of outputs) {
-        const b = bufferIndex.get(t);
-        if (b === undefined) throw new UnsupportedOpError(`graph output tensor ${t} is never computed`);
-        lifetimes[b]!.last = Infinity;
-      }
-      const arena = planArena(lifetimes);
-      this.arena = this.wasm.module._malloc(arena.size * 4);
-      if (!this.arena) throw new Error(`could not allocate ${arena.size * 4} bytes for the model's tensors`);
-      const buffers = lifetimes.map((l, i): PlanBuffer => {
-        const id = newPlanTensorId();
-        const offset = (this.arena >> 2) + arena.offsets[i]!;
-        this.wasm.module.tfjs.registerTensor(id, l.size, offset * 4);
-        this.tensorIds.push(id);
-        return { id, offset, size: l.size };
-      });
-      const bufferOf = (t: number): PlanBuffer => {
-        const b = bufferIndex.get(t);
-        if (b === undefined) throw new Error(`internal: no buffer for tensor ${t}`);
-        return buffers[b]!;
-      };
+      const paddedFrom = attached.kernels && fuse ? this.foldChannelPads() : new Map<number, number>();
+      const specs = this.planSteps(attached.kernels, paddedFrom);
+      const { resolve } = this.compilation;
+      const bufferOf = this.placeBuffers(specs, resolve(inputTensor), graph.outputs.map(resolve));
       this.steps = specs.map((s) => ({ call: s.bind(bufferOf), label: s.label }));
       this.inputBuffer = bufferOf(resolve(inputTensor));
-      this.outputBuffers = outputs.map(bufferOf);
+      this.outputBuffers = graph.outputs.map((t) => bufferOf(resolve(t)));
     } catch (err) {
       this.dispose();
       throw err;
     }
+  }
+
+  /**
+   * Channel PADs read only by a residual ADD are folded into the ADD's kernel (absorbed here):
+   * for each folded PAD's output, the PAD's input.
+   */
+  private foldChannelPads(): Map<number, number> {
+    const { resolve, absorbed } = this.compilation;
+    const paddedFrom = new Map<number, number>();
+    for (const op of this.graph.operators) {
+      if (isFoldableChannelPad(this.compilation.contextFor(op))) {
+        paddedFrom.set(op.outputs[0]!, resolve(op.inputs[0]!));
+        absorbed[op.index] = 1;
+      }
+    }
+    return paddedFrom;
+  }
+
+  /** Each op's plan step (its own, else its reference kernel on copies), aliases resolved, in op order. */
+  private planSteps(kernels: OwnKernels | null, paddedFrom: ReadonlyMap<number, number>): PlanStepSpec[] {
+    const { graph, compilation } = this;
+    const { alias, resolve, absorbed } = compilation;
+    const specs: PlanStepSpec[] = [];
+    for (const op of graph.operators) {
+      if (absorbed[op.index]) continue;
+      const base = compilation.contextFor(op);
+      const ctx: PlanContext = {
+        ...base,
+        wasm: this.wasm,
+        kernels,
+        shapeIn: (i) => graph.tensors[op.inputs[i]!]!.shape,
+        paddedFrom: (t) => paddedFrom.get(t),
+        own: (p) => { this.pointers.push(p); return p; },
+      };
+      const planned = opDefinition(op)!.plan?.(ctx) ?? this.referenceStep(base, op);
+      if (planned.kind === 'alias') {
+        for (const out of op.outputs) alias[out] = resolve(planned.of);
+        continue;
+      }
+      specs.push(planned);
+    }
+    if (paddedFrom.size > 0) {
+      // Every folded PAD must have been consumed by a residual kernel (not by a fallback ADD).
+      const read = new Set(specs.flatMap((s) => s.inputs));
+      for (const padOut of paddedFrom.keys()) {
+        if (read.has(padOut)) throw new Error(`internal: a folded PAD output (tensor ${padOut}) is read by a step`);
+      }
+    }
+    return specs;
+  }
+
+  /**
+   * The buffers (the input, every step's output), placed in one arena allocated in the backend's
+   * memory: tensors whose lifetimes (first write to last read; graph outputs to the end) do not
+   * overlap share space. Each is registered with the backend under an id of ours.
+   */
+  private placeBuffers(specs: readonly PlanStepSpec[], input: number, outputs: readonly number[]): (tensor: number) => PlanBuffer {
+    const bufferIndex = new Map<number, number>();
+    const lifetimes: { size: number; first: number; last: number; tensor: number }[] = [];
+    const addBuffer = (t: number, first: number) => {
+      bufferIndex.set(t, lifetimes.length);
+      lifetimes.push({ size: elements(this.graph.tensors[t]!.shape), first, last: first, tensor: t });
+    };
+    addBuffer(input, -1);
+    specs.forEach((s, i) => {
+      for (const t of s.inputs) {
+        const b = bufferIndex.get(t);
+        if (b === undefined) throw new UnsupportedOpError(`${s.label}: reads tensor ${t}, which no earlier step writes`);
+        lifetimes[b]!.last = i;
+      }
+      if (bufferIndex.has(s.output)) throw new UnsupportedOpError(`${s.label}: tensor ${s.output} is written twice`);
+      addBuffer(s.output, i);
+    });
+    for (const t of outputs) {
+      const b = bufferIndex.get(t);
+      if (b === undefined) throw new UnsupportedOpError(`graph output tensor ${t} is never computed`);
+      lifetimes[b]!.last = Infinity;
+    }
+    const arena = planArena(lifetimes);
+    this.arena = this.wasm.module._malloc(arena.size * 4);
+    if (!this.arena) throw new Error(`could not allocate ${arena.size * 4} bytes for the model's tensors`);
+    const buffers = lifetimes.map((l, i): PlanBuffer => {
+      const id = newPlanTensorId();
+      const offset = (this.arena >> 2) + arena.offsets[i]!;
+      this.wasm.module.tfjs.registerTensor(id, l.size, offset * 4);
+      this.tensorIds.push(id);
+      return { id, offset, size: l.size };
+    });
+    return (t) => {
+      const b = bufferIndex.get(t);
+      if (b === undefined) throw new Error(`internal: no buffer for tensor ${t}`);
+      return buffers[b]!;
+    };
   }
 
   /** Compute steps after compilation (fused, folded and aliased ops removed). */

@@ -168,28 +168,53 @@ export class FacePipeline {
     this.sampler?.endFrame(); // a new frame: stage its bytes again
     const width = isFrameWindow(image) ? image.frameWidth : image.width;
     const height = isFrameWindow(image) ? image.frameHeight : image.height;
-    const { maxFaces } = this.options;
     const staticImageMode = this.options.staticImageMode || stillImage;
-    const previousFaces = staticImageMode ? [] : this.tracked;
-    const previous = previousFaces.map((t) => t.roi);
-
-    const tracked: Candidate[] = previousFaces.map(({ roi, id }) => ({ roi, id }));
     const detectorRan = this.detectorDue(staticImageMode, timestampMs);
     if (isFrameWindow(image)) {
       const needed = detectorRan ? { x: 0, y: 0, width, height } : this.readRegion(width, height, { timestampMs });
       if (!needed || !rectInside(needed, image)) throw new WindowTooSmallError();
     }
     if (detectorRan && !staticImageMode) this.lastDetectionMs = timestampMs;
-    const detections = detectorRan ? this.detect(image).slice(0, maxFaces) : [];
+    const candidates = this.candidates(image, detectorRan, staticImageMode, width, height);
+    const t1 = performance.now();
+    const { faces, next, lostFace, cropMs, meshMs } = this.meshFaces(image, candidates, staticImageMode, width, height);
+    if (!stillImage) {
+      this.lostFace = lostFace;
+      this.tracked = next;
+    }
+    this.outputStages(faces, staticImageMode, timestampMs, width, height);
+    const t2 = performance.now();
+    return {
+      width,
+      height,
+      faces,
+      detectorRan,
+      timings: { detectorMs: t1 - t0, cropMs, meshMs, postMs: t2 - t1 - cropMs - meshMs, totalMs: t2 - t0 },
+    };
+  }
+
+  /** The ROIs to mesh on this frame: the detector's (when it ran) and the tracked faces', associated. */
+  private candidates(image: RgbaImage | FrameWindow, detectorRan: boolean, staticImageMode: boolean, width: number, height: number): Candidate[] {
+    const previousFaces = staticImageMode ? [] : this.tracked;
+    const previous = previousFaces.map((t) => t.roi);
+    const tracked: Candidate[] = previousFaces.map(({ roi, id }) => ({ roi, id }));
+    const detections = detectorRan ? this.detect(image).slice(0, this.options.maxFaces) : [];
     const fromDetections: Candidate[] = detections.map((d) => ({ roi: detectionToRoi(d, width, height), detection: d }));
     // AssociationNormRectCalculator, on every frame as in MediaPipe's graph (with no detections it
     // still merges tracked ROIs that overlap, so a face tracked twice is followed once from the
     // next frame): detections first, tracked ROIs win on overlap, a later tracked ROI over an earlier.
     const merged = associateDetectionsWithTracked(fromDetections.map((c) => c.roi), previous);
     const byRoi = new Map<Roi, Candidate>([...fromDetections, ...tracked].map((c) => [c.roi, c]));
-    const candidates = merged.map((roi) => byRoi.get(roi) ?? { roi });
-    const t1 = performance.now();
+    return merged.map((roi) => byRoi.get(roi) ?? { roi });
+  }
 
+  /**
+   * The mesh on each candidate's crop: the faces that pass the face flag, the next frame's ROIs
+   * from their landmarks, whether a tracked face was lost, and the time in crops and in the mesh.
+   */
+  private meshFaces(
+    image: RgbaImage | FrameWindow, candidates: readonly Candidate[], staticImageMode: boolean, width: number, height: number,
+  ): { faces: FaceResult[]; next: TrackedFace[]; lostFace: boolean; cropMs: number; meshMs: number } {
     const faces: FaceResult[] = [];
     const next: TrackedFace[] = [];
     let cropMs = 0;
@@ -218,11 +243,14 @@ export class FacePipeline {
       faces.push(face);
       if (!staticImageMode) next.push({ roi: landmarksToRoi(face.normalized, width, height), id });
     }
-    if (!stillImage) {
-      this.lostFace = lostFace;
-      this.tracked = next;
-    }
-    // Output stages, after the next ROIs are taken from the raw landmarks in the camera's own frame.
+    return { faces, next, lostFace, cropMs, meshMs };
+  }
+
+  /**
+   * Smoothing, pose and eyes, mirroring: after the next ROIs are taken from the raw landmarks in the
+   * camera's own frame.
+   */
+  private outputStages(faces: FaceResult[], staticImageMode: boolean, timestampMs: number, width: number, height: number): void {
     if (this.options.smoothing && !staticImageMode) this.smoothing.apply(faces, timestampMs, width, height);
     const { transform, eyes } = this.options;
     if ((transform || eyes) && this.geometry) {
@@ -236,14 +264,6 @@ export class FacePipeline {
       }
     }
     if (this.options.mirror) for (const face of faces) mirrorFace(face, width);
-    const t2 = performance.now();
-    return {
-      width,
-      height,
-      faces,
-      detectorRan,
-      timings: { detectorMs: t1 - t0, cropMs, meshMs, postMs: t2 - t1 - cropMs - meshMs, totalMs: t2 - t0 },
-    };
   }
 
   /**
