@@ -91,7 +91,7 @@ function collectTypes(typesRoot, entries, aliases, allowedBare) {
 
 /**
  * A package's typings under `${dir}/dist/types/`: tsc emits the package's declarations and those of
- * the worker-runtime/geometry files they refer to (its tsconfig.build.json maps the workspace names
+ * the worker-runtime/tflite/geometry files they refer to (its tsconfig.build.json maps the workspace names
  * to their sources); only the files reachable from the entries are kept, with the workspace imports
  * made relative. `allowedBare`: the packages the typings may import (the tarball's dependencies);
  * `runtimeTypes`: the worker-runtime module that `@face-mesh/worker-runtime` stands for.
@@ -108,6 +108,7 @@ function stageTypes(pkg, entries, allowedBare, dir, runtimeTypes = 'types') {
       '@face-mesh/worker-runtime/defaults': path.join(emitted, 'worker-runtime/src/defaults.js'),
       '@face-mesh/worker-runtime/startup': path.join(emitted, 'worker-runtime/src/startup.js'),
       '@face-mesh/geometry': path.join(emitted, 'geometry/src/index.js'),
+      '@face-mesh/tflite/types': path.join(emitted, 'tflite/src/types.js'),
     },
     allowedBare,
   );

@@ -21,3 +21,10 @@ export interface ExecutorOptions {
 
 /** Time per op type over the profiled runs, largest first. */
 export interface OpProfileEntry { label: string; count: number; msPerRun: number }
+
+/** A parsed model (parser/model.ts): plain data. */
+export type { ModelGraph, OperatorInfo, TensorInfo } from './parser/model.js';
+
+/** The wasm backend's module and our kernel modules on its memory, as far as callers' typings see them. */
+export type { WasmBackendAccess } from './plan/wasm_backend.js';
+export type { KernelModuleResult } from './plan/kernel_module.js';

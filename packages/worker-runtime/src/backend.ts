@@ -5,7 +5,8 @@
  * reported to the page with a note saying why, when threads or our kernels are off.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { startWasmBackend, type WasmBinary, type WasmStarted } from '@face-mesh/tflite';
+import { startWasmBackend, type WasmStarted } from '@face-mesh/tflite';
+import type { WasmBinary } from '@face-mesh/tflite/types';
 import { RuntimeError, wasmStartFailure } from './errors.js';
 import { chooseThreadCount, type WasmFileName } from './defaults.js';
 import { assetPolicy, fetchAsset } from './assets/fetch_asset.js';

@@ -9,7 +9,6 @@ export type { BackendOptions, RuntimeMode, WasmBinary } from './backend.js';
 export type { WasmFileName } from './defaults.js';
 export type { ExecutorOptions, OpProfileEntry } from '@face-mesh/tflite/types';
 export type { FrameInput, RawFrame } from './pipeline/frame.js';
-export type { PipelineModelUrls } from './pipeline/session.js';
 export type * from './pipeline/types.js';
 export type { StreamFrameResult, StreamListener } from './stream/frame_loop.js';
 export type { OverlayMode } from './defaults.js';

@@ -4,7 +4,8 @@
  * kernels: it reads the frame's bytes and writes the model's input there in place. When it cannot be
  * attached the pipeline samples in TypeScript (image_to_tensor.ts).
  */
-import { attachKernelModule, type KernelModuleResult } from '@face-mesh/tflite';
+import { attachKernelModule } from '@face-mesh/tflite';
+import type { KernelModuleResult } from '@face-mesh/tflite/types';
 import { KERNELS_WASM_BASE64 } from './crop_kernel.generated.js';
 
 export interface CropKernel {

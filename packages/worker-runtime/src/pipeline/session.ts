@@ -6,7 +6,7 @@ import { DetectorModel, MeshModel } from '../models/models.js';
 import { fetchModelBytes, parseModelFile } from '../models/loader.js';
 import type { StageListener } from '../startup.js';
 import type { FaceGeometryMetadata } from '@face-mesh/geometry';
-import type { ModelGraph } from '@face-mesh/tflite';
+import type { ModelGraph } from '@face-mesh/tflite/types';
 import { loadFaceGeometryMetadata } from './face_geometry_file.js';
 import { FacePipeline, WindowTooSmallError } from './face_pipeline.js';
 import { frameSize, readFrame, type FrameInput } from './frame.js';
@@ -14,19 +14,9 @@ import { WasmCropSampler } from './wasm_crop_sampler.js';
 import { WasmBackendAccess } from '@face-mesh/tflite';
 import { attachCropKernel } from './crop_kernel.js';
 import * as tf from '@tensorflow/tfjs-core';
-import type { FrameResult, PipelineOptions } from './types.js';
+import type { FrameResult, PipelineModelUrls, PipelineOptions } from './types.js';
 
-export interface PipelineModelUrls {
-  /** face_detection_short_range.tflite */
-  detector: string;
-  /**
-   * face_landmark_with_attention.tflite (478 refined landmarks), or the plain face_landmark.tflite
-   * (468 landmarks, no lips/eyes/irises refinement: MediaPipe's `refineLandmarks: false`).
-   */
-  mesh: string;
-  /** geometry_pipeline_metadata_landmarks.binarypb: the canonical face, for the `transform` and `eyes` options. */
-  geometry?: string;
-}
+export type { PipelineModelUrls } from './types.js';
 
 /** Both models parsed, and optionally the face geometry metadata. */
 export interface PipelineModels {

@@ -180,3 +180,16 @@ export interface MeshRunner {
   /** Where the input may be written in place in the wasm backend's memory, or null. */
   readonly inputByteOffset?: number | null;
 }
+
+/** Where a pipeline's files are (PipelineSession.load). */
+export interface PipelineModelUrls {
+  /** face_detection_short_range.tflite */
+  detector: string;
+  /**
+   * face_landmark_with_attention.tflite (478 refined landmarks), or the plain face_landmark.tflite
+   * (468 landmarks, no lips/eyes/irises refinement: MediaPipe's `refineLandmarks: false`).
+   */
+  mesh: string;
+  /** geometry_pipeline_metadata_landmarks.binarypb: the canonical face, for the `transform` and `eyes` options. */
+  geometry?: string;
+}

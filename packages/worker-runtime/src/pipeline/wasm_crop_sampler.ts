@@ -4,7 +4,7 @@
  * (no float array in between, no copy into the model). Identical values: same float64 operations.
  */
 import type { Affine } from '@face-mesh/geometry';
-import type { WasmBackendAccess } from '@face-mesh/tflite';
+import type { WasmBackendAccess } from '@face-mesh/tflite/types';
 import type { CropKernel } from './crop_kernel.js';
 import { isFrameWindow, type FrameWindow, type RgbaImage, type SampleOptions } from './image_to_tensor.js';
 
