@@ -63,22 +63,27 @@ function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
+const attached = new WeakMap<WebAssembly.Memory, Map<string, KernelModuleResult<unknown>>>();
+
 /**
- * Instantiates the module (`base64`: its plain build; or `bytes` as they are, tests of the fallback) on `memory` and picks `names` from its
- * exports. Not cached: callers keep one result per memory.
+ * Instantiates the module (`base64`: its plain build) on `memory` and gives its exports, once per
+ * memory and module. `bytes` replaces the built module, as it is and not kept (tests of the fallback).
  */
-export function attachKernelModule<T>(memory: WebAssembly.Memory | null, base64: string, names: readonly (keyof T & string)[], bytes?: Uint8Array<ArrayBuffer>): KernelModuleResult<T> {
+export function attachKernelModule<T>(memory: WebAssembly.Memory | null, base64: string, bytes?: Uint8Array<ArrayBuffer>): KernelModuleResult<T> {
   if (turnedOff) return { kernels: null, note: 'turned off (ownKernels: false)' };
   if (!memory) return { kernels: null, note: 'the wasm backend does not expose its memory' };
+  const modules = attached.get(memory) ?? new Map<string, KernelModuleResult<unknown>>();
+  attached.set(memory, modules);
+  let result = bytes ? undefined : modules.get(base64);
+  if (result) return result as KernelModuleResult<T>;
   try {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     const plain = bytes ?? decodeBase64(base64);
     const module = new WebAssembly.Module(shared && !bytes ? sharedMemoryVariant(plain) : plain);
-    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as Record<string, unknown>;
-    const kernels = {} as Record<string, unknown>;
-    for (const name of names) kernels[name] = exports[name];
-    return { kernels: kernels as T };
+    result = { kernels: new WebAssembly.Instance(module, { env: { memory } }).exports as T };
   } catch (err) {
-    return { kernels: null, note: `our SIMD kernels could not be attached (${err instanceof Error ? err.message : String(err)})` };
+    result = { kernels: null, note: `our SIMD kernels could not be attached (${err instanceof Error ? err.message : String(err)})` };
   }
+  if (!bytes) modules.set(base64, result);
+  return result as KernelModuleResult<T>;
 }

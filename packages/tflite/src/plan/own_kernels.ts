@@ -18,13 +18,7 @@ export interface OwnKernels {
 
 export type OwnKernelsResult = KernelModuleResult<OwnKernels>;
 
-const attached = new WeakMap<WebAssembly.Memory, OwnKernelsResult>();
-
 /** Attaches the kernels to `memory` (once per memory). `bytes` replaces the built module (tests of the fallback). */
 export function attachOwnKernels(memory: WebAssembly.Memory | null, bytes?: Uint8Array<ArrayBuffer>): OwnKernelsResult {
-  let result = bytes || !memory ? undefined : attached.get(memory);
-  if (result) return result;
-  result = attachKernelModule<OwnKernels>(memory, KERNELS_WASM_BASE64, ['residualAdd', 'residualAddRelu', 'residualAddPrelu'], bytes);
-  if (memory && !bytes) attached.set(memory, result);
-  return result;
+  return attachKernelModule<OwnKernels>(memory, KERNELS_WASM_BASE64, bytes);
 }

@@ -17,13 +17,7 @@ export interface CropKernel {
   ): void;
 }
 
-const attached = new WeakMap<WebAssembly.Memory, KernelModuleResult<CropKernel>>();
-
 /** Attaches the kernel to `memory` (once per memory). */
 export function attachCropKernel(memory: WebAssembly.Memory | null): KernelModuleResult<CropKernel> {
-  let result = memory ? attached.get(memory) : undefined;
-  if (result) return result;
-  result = attachKernelModule<CropKernel>(memory, KERNELS_WASM_BASE64, ['sampleCrop']);
-  if (memory) attached.set(memory, result);
-  return result;
+  return attachKernelModule<CropKernel>(memory, KERNELS_WASM_BASE64);
 }
