@@ -26,6 +26,16 @@ export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-ev
 /** The same with blob: scripts allowed, which tfjs' wasm threads need (served under `/csp-blob/`). */
 export const STRICT_CSP_BLOB = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' blob:; worker-src 'self' blob:";
 
+/**
+ * The strict CSP for a page that loads face-mesh from a CDN (the test server's other origin,
+ * 127.0.0.1; served under `/csp-cdn/`): the CDN in script-src (the bundle), in worker-src with blob:
+ * (the worker starts from a blob: module that imports the CDN's script: a module worker's imports
+ * are worker requests, under the page's policy) and in connect-src (the worker's downloads).
+ */
+export const STRICT_CSP_CDN = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' http://127.0.0.1:*; worker-src 'self' blob: http://127.0.0.1:*; connect-src 'self' http://127.0.0.1:*";
+/** The same without blob: workers (`/csp-cdn-no-blob/`): the CDN's worker cannot start from a blob: bootstrap. */
+export const STRICT_CSP_CDN_NO_BLOB = STRICT_CSP_CDN.replace('worker-src \'self\' blob: ', 'worker-src \'self\' ');
+
 /** A page that enforces Trusted Types for scripts (served under `/tt/`), allowing our policy and lit's. */
 export const TRUSTED_TYPES_CSP = "require-trusted-types-for 'script'; trusted-types face-mesh lit-html";
 
@@ -368,6 +378,8 @@ export default {
     contentSecurityPolicy('/tt/', TRUSTED_TYPES_CSP),
     contentSecurityPolicy('/csp/', STRICT_CSP),
     contentSecurityPolicy('/csp-blob/', STRICT_CSP_BLOB),
+    contentSecurityPolicy('/csp-cdn/', STRICT_CSP_CDN),
+    contentSecurityPolicy('/csp-cdn-no-blob/', STRICT_CSP_CDN_NO_BLOB),
     ...originTestMirrors(root),
     jsToTs(root),
     crossOriginIsolation(['/packages/worker-runtime/test/noncoi/', '/packages/element/test/noncoi/']),

@@ -4,8 +4,9 @@
  * from a `blob:` module instead (blob: URLs are the page's origin) whose one line imports the CDN's
  * script: a module worker imports across origins with CORS, as the page imports face-mesh.js. The
  * worker's script is self-contained and gets every asset URL from the page, so where its module was
- * imported from changes nothing else. A blob: worker runs under the page's own Content-Security-Policy
- * (its `worker-src` must allow blob:, its `script-src` the CDN); a page that cannot allow blob:
+ * imported from changes nothing else. A blob: worker runs under the page's own Content-Security-Policy:
+ * its `worker-src` must allow blob: and the CDN (a module worker's imports are fetched as worker
+ * scripts), its `connect-src` the CDN (the downloads); a page that cannot allow blob:
  * workers serves a copy of face-mesh.worker.js itself (`FaceMeshElement.workerUrl`).
  */
 
@@ -35,6 +36,6 @@ export function crossOriginWorkerAdvice(script: WorkerScript): string {
   const origin = new URL(script.imported).origin;
   return ` Its script, ${script.imported}, is on another origin (${origin}) than this page (${location.origin}), so it`
     + ' was started from a blob: module that imports it. That needs the server to send Access-Control-Allow-Origin for it,'
-    + ` and a Content-Security-Policy to allow blob: in worker-src and ${origin} in script-src and connect-src.`
+    + ` and a Content-Security-Policy to allow blob: and ${origin} in worker-src (a module worker's imports are worker scripts), ${origin} in connect-src.`
     + ' Or serve a copy of face-mesh.worker.js from this origin and set FaceMeshElement.workerUrl to it (no blob: needed).';
 }
