@@ -327,7 +327,7 @@ const commands = {
 
 /**
  * What runs in Firefox and WebKit too: the element's behaviour and the pages' edge cases, the
- * single-thread fallback and cross-origin sources (noncoi), the wasm backend, the whole models
+ * element from a CDN and under Trusted Types, the single-thread fallback and cross-origin sources (noncoi), the wasm backend, the whole models
  * against the NumPy references, the pipeline, and parity with Google's solution in that engine.
  * The rest (worker and thread bookkeeping, heaps, request recording: DevTools; Chromium's fake-camera
  * clip with a face) is Chromium's.
@@ -338,6 +338,8 @@ export const CROSS_ENGINE_FILES = [
   'packages/element/test/page_cases.test.ts',
   'packages/element/test/video_stall.test.ts',
   'packages/element/test/startup_stall.test.ts',
+  'packages/element/test/cdn.test.ts',
+  'packages/element/test/trusted_types.test.ts',
   'packages/element/test/noncoi/*.test.html',
   'packages/worker-runtime/test/backend.test.ts',
   'packages/worker-runtime/test/noncoi/*.test.html',

@@ -216,7 +216,7 @@ function startWorker(script: WorkerScript): Worker {
   } catch (e) {
     script.release();
     if (!(e instanceof DOMException && e.name === 'SecurityError')) throw e;
-    throw new FaceMeshError('worker-crashed', `The face-mesh worker could not be started: ${e.message}.${crossOriginWorkerAdvice(script)}`);
+    throw new FaceMeshError('worker-crashed', `The face-mesh worker could not be started: ${e.message.replace(/\.$/, '')}.${crossOriginWorkerAdvice(script)}`);
   }
 }
 

@@ -13,7 +13,7 @@ const CDN = `${location.origin.replace('//localhost:', '//127.0.0.1:')}/cors/pac
 const isChromium = navigator.userAgent.includes('Chrome/');
 
 describe('<face-mesh> from a CDN (another origin, with CORS)', function () {
-  this.timeout(60_000);
+  this.timeout(30_000); // tools/timeouts-from-durations.mjs: five times the slowest test measured (1.9 s)
 
   it('finds the face with its worker, wasm and models from the CDN', async () => {
     const r = await cspPageResult('/', '1&cdn=1');
