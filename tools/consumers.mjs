@@ -26,7 +26,7 @@ import { pack } from './pack.mjs';
 import { SIZE_TABLE_FILE, updateSizeTable } from './size-table.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const EXAMPLES = ['plain-html', 'vite', 'webpack', 'react', 'vue', 'svelte', 'node'];
+const EXAMPLES = ['plain-html', 'vite', 'webpack', 'react', 'vue', 'svelte', 'angular', 'node'];
 const SAMPLE = path.join(root, 'node_modules/@vladmandic/face-api/demo/sample3.jpg');
 const TIMEOUT_MS = 90_000;
 /**
