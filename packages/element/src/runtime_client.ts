@@ -188,8 +188,8 @@ let trustedTypesEnforced = false;
 
 /**
  * The worker script next to this bundle. The one static `new URL('./face-mesh.worker.js',
- * import.meta.url)` in the package: Vite and webpack 5 emit the file into the app's build as it is
- * (an asset: the script is one self-contained module) and give its URL. Not `new Worker(new URL(...))`,
+ * import.meta.url)` in the package: Vite and webpack 5 emit the file into the app's build as an asset
+ * (the script is one self-contained module) and give its URL. Not `new Worker(new URL(...))`,
  * which bundlers also recognize: they would bundle the worker a second time beside this asset, and
  * the page needs the URL itself (another origin, Trusted Types).
  */
