@@ -172,6 +172,12 @@ export class FaceMeshElement extends LitElement {
 
   /** Global default for `asset-base` (set once before elements start); '' = the bundled files. */
   static assetBase = '';
+  /**
+   * The worker script for every element (set before elements start); '' = the `face-mesh.worker.js`
+   * next to `face-mesh.js`. A script on another origin (a CDN) is started through a blob: module
+   * that imports it; a page whose CSP refuses blob: workers sets this to a copy on its own origin.
+   */
+  static workerUrl = '';
 
   /** The worker: started on first use, kept in step with the properties, restarted once after a crash. */
   private readonly runtime = new RuntimeController(this, (action, event) => this.workerCrashed(action, event));

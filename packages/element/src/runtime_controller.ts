@@ -44,7 +44,7 @@ const startupDeadlines = (): StartupDeadlines => ({
 
 /** What to check when a stage stalled twice. */
 const STALL_HINT: Record<StartupStage, string> = {
-  'worker-script': 'Check that the worker script (face-mesh.worker.js) is served, as JavaScript, from this page\'s origin.',
+  'worker-script': 'Check that the worker script (face-mesh.worker.js) is served as JavaScript (from another origin: with CORS).',
   'wasm-fetch': 'Check the network, and that asset-base serves wasm/.',
   'wasm-compile': 'The device may be very busy or short of memory; try again later, or threads="off".',
   'wasm-start': 'Try threads="off"; the device may be very busy or short of memory.',
@@ -207,11 +207,12 @@ export class RuntimeController implements ReactiveController {
     }
   }
 
-  /** A new worker, owned by the element (the class's `assetBase` when the element has none). */
+  /** A new worker, owned by the element (the class's `assetBase` when the element has none, its `workerUrl`). */
   private startWorker(): RuntimeClient {
     const host = this.host;
-    const assetBase = host.assetBase || ((host.constructor as { assetBase?: string }).assetBase ?? '');
-    const started = startRuntime(assetBase, { integrity: host.assetIntegrity !== 'off' });
+    const defaults = host.constructor as { assetBase?: string; workerUrl?: string };
+    const assetBase = host.assetBase || (defaults.assetBase ?? '');
+    const started = startRuntime(assetBase, { integrity: host.assetIntegrity !== 'off', workerUrl: defaults.workerUrl ?? '' });
     this.current = started;
     started.onCrash = (message) => this.onCrash(started, message);
     return started;
