@@ -50,6 +50,8 @@ export const ELEMENT_DEFAULTS = Object.freeze({
   fov: DEFAULT_PIPELINE_OPTIONS.fov,
   overlay: 'contours' as OverlayMode,
   threads: 'auto' as 'auto' | 'off' | `${number}`,
+  /** At most this many frames a second are processed; 0: every camera frame. */
+  maxFps: 0,
 });
 
 /**
