@@ -71,6 +71,12 @@ describe('thread_choice', () => {
     expect(feed(g, 3, 50, r.t).switches).to.deep.equal([]);
   });
 
+  it('ends a probe at its first frame three times slower than one thread', () => {
+    const g = new ThreadGovernor(2, start(1, 5, 70), { window: 9, probeAfterMs: 100, spareThreads: 7 });
+    expect(feed(g, 5, 10, 0, true).switches).to.deep.equal([2]);
+    expect(g.sample(40, 1000)?.to).to.equal(1);
+  });
+
   it('stops probing when the wasm runtime has no spare threads for another pool', () => {
     const g = new ThreadGovernor(4, { threads: 1, candidates: [1, 4], measuredMs: { 1: 10, 4: 20 }, reason: '' }, { window: 5, probeAfterMs: 100, spareThreads: 2 });
     expect(feed(g, 10, 50, 0).switches).to.deep.equal([]);

@@ -16,6 +16,8 @@ export const MAX_AUTO_THREADS = 4;
 export const ADOPT_RATIO = 0.8;
 /** ...and are dropped once slower than one thread (hysteresis between the two). */
 export const DROP_RATIO = 1.0;
+/** A probe of more threads ends at its first frame this many times slower than one thread. */
+export const PROBE_ABORT_RATIO = 3;
 
 /** The candidates of `auto` for a page reporting `cores`: one thread, and half the cores (2 to 4). */
 export function autoThreadCandidates(cores: number): number[] {
@@ -130,7 +132,10 @@ export class ThreadGovernor {
     if (this.most <= 1) return null;
     if (this.current === 1 && Number.isNaN(this.oneSince)) this.oneSince = nowMs;
     this.samples.push(meshMs);
-    if (this.samples.length >= this.settings.window) {
+    // A probe frame over PROBE_ABORT_RATIO times one thread's time ends the probe at once: no need
+    // for a window of such frames to know (2 threads under load: 40-80 ms against 5).
+    const abort = this.probing && meshMs > (this.lastMs[1] ?? Infinity) * PROBE_ABORT_RATIO;
+    if (abort || this.samples.length >= this.settings.window) {
       const m = median(this.samples);
       this.samples = [];
       this.lastMs[this.current] = m;
