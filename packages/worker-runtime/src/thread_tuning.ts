@@ -21,7 +21,7 @@ export function measuresThreads(options: { threads?: 'auto' | 'off' | number; bi
 
 /** The choice when nothing is measured: what was set, or why threads are off. */
 export function fixedChoice(threads: number, requested: 'auto' | 'off' | number | undefined, note: string | undefined): ThreadChoice {
-  const reason = typeof requested === 'number' ? `threads="${requested}" was set${threads !== requested ? ` (${threads} obtained)` : ''}.`
+  const reason = typeof requested === 'number' ? `threads="${requested}" was set.${threads !== requested ? ` ${threads} obtained${note ? `: ${note}` : '.'}` : ''}`
     : requested === 'off' ? 'threads="off" was set.'
     : note ?? 'One thread: the page reports fewer than 4 cores, so auto compares no thread counts (half the cores, at least 2, are tried).';
   return { threads, candidates: [threads], measuredMs: {}, reason };
