@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { byteRanges, contentSecurityPolicy, crossOriginIsolation, jsToTs, originTestMirrors, tfjsFesmAlias } from './tools/dev-server-plugins.mjs';
 import { chromium, firefox, webkit } from './tools/engines.mjs';
-import { ensureTestClip, ensureTestMp4 } from './tools/test-clip.mjs';
+import { ensureTestClip, ensureTestMp4, ensureTestWebm30 } from './tools/test-clip.mjs';
 import { retainingPaths } from './tools/heap-retainers.mjs';
 import { testDurations } from './tools/durations-reporter.mjs';
 import { defaultReporter } from '@web/test-runner';
@@ -18,6 +18,7 @@ import { aliasedTablesModel, flexBombModel } from './packages/worker-runtime/tes
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 ensureTestMp4(); // for the engines test's H.264 case
+ensureTestWebm30(); // for the max-fps test's 30 fps source
 const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'face-mesh-wtr-'));
 process.on('exit', () => rmSync(userDataDir, { recursive: true, force: true }));
 

@@ -15,6 +15,7 @@ import type {
   PipelineOptions,
   RuntimeMode,
   StreamListener,
+  ThreadChoice,
   WorkerApi,
 } from '@face-mesh/worker-runtime';
 import { STARTUP_DEADLINES, type StageListener } from '@face-mesh/worker-runtime/startup';
@@ -172,6 +173,10 @@ export interface RuntimeClient {
   setOverlayMode(mode: OverlayMode): Promise<void>;
   /** The `overlay="texture"` image (null: none); rejects naming the URL when it cannot be used. */
   setOverlayTexture(url: string | null): Promise<void>;
+  /** How many threads and why; with `threads="auto"` the first call measures them (after createPipeline). */
+  measureThreads(): Promise<ThreadChoice>;
+  /** Process at most `fps` camera frames a second in the worker (0: every frame). */
+  setMaxFps(fps: number): Promise<void>;
   /** Called once if the worker dies (out of memory, killed), hangs, throws, or its script fails to load. */
   onCrash: ((message: string) => void) | null;
   /** True after a crash or close(). */
@@ -314,6 +319,8 @@ export function startRuntime(assetBase = '', start: RuntimeStartOptions = {}): R
     setOverlay: (canvas, mode) => guard(api.setOverlay(Comlink.transfer(canvas, [canvas]), mode, assets.modelUrls.geometry)),
     setOverlayMode: (mode) => guard(api.setOverlayMode(mode)),
     setOverlayTexture: (url) => guard(api.setOverlayTexture(url)),
+    measureThreads: () => guard(api.measureThreads()),
+    setMaxFps: (fps) => guard(api.setMaxFps(fps)),
     onCrash: null,
     get dead() {
       return dead;

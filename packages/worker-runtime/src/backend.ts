@@ -10,6 +10,8 @@ import { WasmBackendAccess } from './plan/wasm_backend.js';
 import { RuntimeError } from './errors.js';
 import { chooseThreadCount, WASM_FILE_NAMES, type WasmFileName } from './defaults.js';
 import { assetPolicy, fetchAsset } from './fetch_asset.js';
+import { measuresThreads } from './thread_tuning.js';
+import type { ThreadChoice } from './thread_choice.js';
 import type { StageListener } from './startup.js';
 
 export type WasmBinary = 'threaded-simd' | 'simd' | 'plain';
@@ -28,6 +30,11 @@ export interface BackendOptions {
    * that many threads (when isolated). Default `'auto'`.
    */
   threads?: 'auto' | 'off' | number;
+  /**
+   * The cores `auto` decides from: the page's `navigator.hardwareConcurrency` (the element passes
+   * it; a worker's own may differ, e.g. under DevTools' override). Default: the worker's.
+   */
+  cores?: number;
   /**
    * Our own SIMD kernels for the models' residual blocks (default true). False runs tfjs' kernels
    * for that work too (same results; an escape hatch, and the benchmarks' comparison).
@@ -60,6 +67,11 @@ export interface RuntimeMode {
   /** Why threads are off, when they are. */
   note?: string;
   initMs: number;
+  /**
+   * How many threads and why (the worker's API fills it in): with `threads="auto"` measured once the
+   * models are loaded (`measureThreads`), then kept up to date while frames run.
+   */
+  threadChoice?: ThreadChoice;
 }
 
 let initialized: Promise<RuntimeMode> | undefined;
@@ -137,7 +149,8 @@ async function init(options: BackendOptions, onProgress?: (fraction: number) => 
   // pool of 8 wasm worker threads inside ours; and Chromium was seen to leave a terminated worker's
   // thread parked when it had such nested workers.
   // (Node 20 has no navigator: one thread unless asked for more.)
-  const chosenThreads = chooseThreadCount(globalThis.navigator?.hardwareConcurrency ?? 1, options.threads);
+  const cores = options.cores ?? globalThis.navigator?.hardwareConcurrency ?? 1;
+  const chosenThreads = chooseThreadCount(cores, options.threads);
   const oneThread = !options.binary && want === 'threaded-simd' && chosenThreads === 1;
   if (oneThread) want = 'simd';
   if (want === 'threaded-simd' && !(canSimd && canThreads)) {
@@ -154,7 +167,8 @@ async function init(options: BackendOptions, onProgress?: (fraction: number) => 
     // override an explicit request (e.g. threads: 2 on a 2-core machine, which helps when it is
     // otherwise idle). Report the cores as 2x so our choice stands.
     Object.defineProperty(navigator, 'hardwareConcurrency', { value: threads * 2, configurable: true });
-    setThreadsCount(threads);
+    // 'auto' starts on one thread and measures (thread_tuning.ts resizes the pool in place).
+    setThreadsCount(measuresThreads(options, cores) ? 1 : threads);
   }
   // A folder prefix or a per-file map: either keeps the threaded-SIMD binary available (a single
   // wasm path would not).
