@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { byteRanges, contentSecurityPolicy, crossOriginIsolation, jsToTs, originTestMirrors, tfjsFesmAlias } from './tools/dev-server-plugins.mjs';
 import { chromium, firefox, webkit } from './tools/engines.mjs';
-import { ensureTestClip, ensureTestMp4 } from './tools/test-clip.mjs';
+import { ensureTestClip, ensureTestMp4, ensureTestWebm30 } from './tools/test-clip.mjs';
 import { retainingPaths } from './tools/heap-retainers.mjs';
 import { testDurations } from './tools/durations-reporter.mjs';
 import { defaultReporter } from '@web/test-runner';
@@ -18,6 +18,7 @@ import { aliasedTablesModel, flexBombModel } from './packages/tflite/test/node/h
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 ensureTestMp4(); // for the engines test's H.264 case
+ensureTestWebm30(); // for the max-fps test's 30 fps source
 const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'face-mesh-wtr-'));
 process.on('exit', () => rmSync(userDataDir, { recursive: true, force: true }));
 
@@ -25,6 +26,16 @@ process.on('exit', () => rmSync(userDataDir, { recursive: true, force: true }));
 export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:";
 /** The same with blob: scripts allowed, which tfjs' wasm threads need (served under `/csp-blob/`). */
 export const STRICT_CSP_BLOB = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' blob:; worker-src 'self' blob:";
+
+/**
+ * The strict CSP for a page that loads face-mesh from a CDN (the test server's other origin,
+ * 127.0.0.1; served under `/csp-cdn/`): the CDN in script-src (the bundle), in worker-src with blob:
+ * (the worker starts from a blob: module that imports the CDN's script: a module worker's imports
+ * are worker requests, under the page's policy) and in connect-src (the worker's downloads).
+ */
+export const STRICT_CSP_CDN = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' http://127.0.0.1:*; worker-src 'self' blob: http://127.0.0.1:*; connect-src 'self' http://127.0.0.1:*";
+/** The same without blob: workers (`/csp-cdn-no-blob/`): the CDN's worker cannot start from a blob: bootstrap. */
+export const STRICT_CSP_CDN_NO_BLOB = STRICT_CSP_CDN.replace('worker-src \'self\' blob: ', 'worker-src \'self\' ');
 
 /** A page that enforces Trusted Types for scripts (served under `/tt/`), allowing our policy and lit's. */
 export const TRUSTED_TYPES_CSP = "require-trusted-types-for 'script'; trusted-types face-mesh lit-html";
@@ -317,7 +328,7 @@ const commands = {
 
 /**
  * What runs in Firefox and WebKit too: the element's behaviour and the pages' edge cases, the
- * single-thread fallback and cross-origin sources (noncoi), the wasm backend, the whole models
+ * element from a CDN and under Trusted Types, the single-thread fallback and cross-origin sources (noncoi), the wasm backend, the whole models
  * against the NumPy references, the pipeline, and parity with Google's solution in that engine.
  * The rest (worker and thread bookkeeping, heaps, request recording: DevTools; Chromium's fake-camera
  * clip with a face) is Chromium's.
@@ -328,6 +339,8 @@ export const CROSS_ENGINE_FILES = [
   'packages/element/test/page_cases.test.ts',
   'packages/element/test/video_stall.test.ts',
   'packages/element/test/startup_stall.test.ts',
+  'packages/element/test/cdn.test.ts',
+  'packages/element/test/trusted_types.test.ts',
   'packages/element/test/noncoi/*.test.html',
   'packages/worker-runtime/test/backend.test.ts',
   'packages/worker-runtime/test/noncoi/*.test.html',
@@ -368,6 +381,8 @@ export default {
     contentSecurityPolicy('/tt/', TRUSTED_TYPES_CSP),
     contentSecurityPolicy('/csp/', STRICT_CSP),
     contentSecurityPolicy('/csp-blob/', STRICT_CSP_BLOB),
+    contentSecurityPolicy('/csp-cdn/', STRICT_CSP_CDN),
+    contentSecurityPolicy('/csp-cdn-no-blob/', STRICT_CSP_CDN_NO_BLOB),
     ...originTestMirrors(root),
     jsToTs(root),
     crossOriginIsolation(['/packages/worker-runtime/test/noncoi/', '/packages/element/test/noncoi/']),

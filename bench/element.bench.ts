@@ -13,7 +13,9 @@
  *   5. tensors, JS heaps and the wasm heap before and after 2,000 frames;
  *   6. the built <face-mesh> element on Chromium's fake camera: main-thread cost per frame and
  *      capture-to-event latency;
- *   7. the pipeline on the page's main thread under CDP CPU throttling (1x, 4x, 6x; SIMD, 1 thread).
+ *   6b. the worker's load (landmarks detail.busy) on a 30 fps video, every frame and max-fps 10 / 15;
+ *   7. the pipeline on the page's main thread under CDP CPU throttling (1x, 4x, 6x; SIMD, 1 thread),
+ *      and the load a 30 fps camera would give at that speed.
  * Prints a markdown table and writes bench-results/latest.{json,md}. BENCH_QUICK=1 for a smoke run.
  */
 import * as Comlink from 'comlink';
@@ -211,6 +213,96 @@ async function elementBench(seconds: number) {
   };
 }
 
+/** The 30 fps clip of the still face (tools/test-clip.mjs ensureTestWebm30, made by the test config). */
+const CLIP_30FPS = '/node_modules/.cache/face-mesh/still-face-30fps.webm';
+
+/**
+ * The built element on a 30 fps `src` video: events a second and the worker's busy fraction
+ * (landmarks detail.busy, median over the run) for each max-fps, one element each, after a warm-up.
+ */
+async function busyBench(seconds: number) {
+  const dist = '/packages/element/dist/';
+  await import(/* @vite-ignore */ `${dist}define.js`);
+  const rows: { maxFps: number; fps: number; busy: Stats; workerMs: Stats; threads: number }[] = [];
+  for (const maxFps of [0, 15, 10]) {
+    const el = document.createElement('face-mesh') as HTMLElement & { maxFps: number };
+    el.setAttribute('asset-base', dist);
+    el.setAttribute('overlay', 'none');
+    el.maxFps = maxFps;
+    const busy: number[] = [];
+    const workerMs: number[] = [];
+    let events = 0;
+    let threads = 1;
+    let recording = false;
+    el.addEventListener('landmarks', (e) => {
+      const d = (e as CustomEvent<LandmarksLike & { busy: number; threads: number }>).detail;
+      if (!recording) return;
+      events++;
+      threads = d.threads;
+      workerMs.push(d.timings.totalMs + (d.timings.readMs ?? 0));
+      if (Number.isFinite(d.busy)) busy.push(d.busy);
+    });
+    el.setAttribute('src', CLIP_30FPS);
+    document.body.append(el);
+    await new Promise((resolve) => el.addEventListener('landmarks', resolve, { once: true }));
+    await sleep(2000);
+    recording = true;
+    const t0 = now();
+    await sleep(seconds * 1000);
+    recording = false;
+    const elapsed = (now() - t0) / 1000;
+    el.remove();
+    rows.push({ maxFps, fps: round(events / elapsed), busy: stats(busy), workerMs: stats(workerMs), threads });
+  }
+  return { clip: CLIP_30FPS, method: 'the built element, src = a 30 fps WebM of a still face (frames via requestVideoFrameCallback), overlay none; events / s of wall time, and the median of landmarks detail.busy (the worker\'s busy fraction over ~1 s windows)', rows };
+}
+
+/**
+ * threads="auto" as a 4-core page would run it (navigator.hardwareConcurrency claimed 4 on this
+ * page, so auto compares 1 and 2 threads), on the fake camera, quiet and with one busy process:
+ * its start-up choice, the changes while running, and the worker ms of tracking frames.
+ */
+async function autoThreadsBench(seconds: number) {
+  const dist = '/packages/element/dist/';
+  await import(/* @vite-ignore */ `${dist}define.js`);
+  Object.defineProperty(navigator, 'hardwareConcurrency', { value: 4, configurable: true });
+  const rows = [];
+  try {
+    for (const hogs of [0, 1]) {
+      await cmd('bench-load', { processes: hogs });
+      await sleep(300);
+      const el = document.createElement('face-mesh') as HTMLElement & { start(): Promise<void> };
+      el.setAttribute('asset-base', dist);
+      el.setAttribute('overlay', 'none');
+      const ready = new Promise<RuntimeMode>((resolve) => el.addEventListener('ready', (e) => resolve((e as CustomEvent<RuntimeMode>).detail), { once: true }));
+      const changes: number[] = [];
+      el.addEventListener('threadschange', (e) => changes.push((e as CustomEvent<{ threads: number }>).detail.threads));
+      const workerMs: number[] = [];
+      const used = new Set<number>();
+      let recording = false;
+      el.addEventListener('landmarks', (e) => {
+        const d = (e as CustomEvent<LandmarksLike & { threads: number }>).detail;
+        if (!recording || d.detectorRan || d.faces.length !== 1) return;
+        workerMs.push(d.timings.totalMs + (d.timings.readMs ?? 0));
+        used.add(d.threads);
+      });
+      document.body.append(el);
+      await el.start();
+      const mode = await ready;
+      await sleep(3000);
+      recording = true;
+      await sleep(seconds * 1000);
+      recording = false;
+      el.remove();
+      rows.push({ busyProcesses: hogs, startup: mode.threadChoice, changes, threadsUsed: [...used], workerMs: stats(workerMs) });
+    }
+  } finally {
+    delete (navigator as { hardwareConcurrency?: number }).hardwareConcurrency;
+    await cmd('bench-load', { processes: 0 });
+  }
+  return rows;
+}
+
 /** CLOCK_MONOTONIC (ms) minus performance.now(), from the tightest of a few server round trips. */
 async function monotonicOffset(): Promise<{ offset: number; uncertainty: number }> {
   let best = { offset: NaN, uncertainty: Infinity };
@@ -341,6 +433,10 @@ describe('face-mesh benchmark', function () {
     // 6. The built element on the fake camera.
     log('element');
     results.element = await elementBench(N.element);
+    log('threads=auto, the page claiming 4 cores');
+    results.autoThreads = await autoThreadsBench(N.element);
+    log('busy fraction at 30 fps');
+    results.busy = await busyBench(N.element);
 
     // 7. The page's main thread under CPU throttling (SIMD, one thread: workers cannot be throttled).
     log('throttled main thread');
@@ -496,6 +592,8 @@ function report(r: Record<string, unknown>): string {
   const cad = r.detectorCadence as Awaited<ReturnType<typeof detectorCadence>>;
   const mem = r.memory as { frames: number; before: Record<string, number | null>; after: Record<string, number | null> };
   const el = r.element as Awaited<ReturnType<typeof elementBench>>;
+  const busy = r.busy as Awaited<ReturnType<typeof busyBench>>;
+  const autoRows = r.autoThreads as Awaited<ReturnType<typeof autoThreadsBench>>;
   const thr = r.mainThreadThrottled as { runs: { rate: number; mesh: Stats; detector: Stats; trackingFrame: Stats }[] };
   const load = r.threadsUnderLoad as { busyProcesses: number; binary: string; threads: number; workerMs: Stats; meshMs: Stats }[];
   const label = (b: string) => `${b} (${bins[b]!.mode.threads} thread${bins[b]!.mode.threads > 1 ? 's' : ''})`;
@@ -566,6 +664,11 @@ function report(r: Record<string, unknown>): string {
   lines.push('| mesh model | ' + thr.runs.map((t) => mp(t.mesh)).join(' | ') + ' |');
   lines.push('| detector model | ' + thr.runs.map((t) => mp(t.detector)).join(' | ') + ' |');
   lines.push('| tracking frame (crop + mesh + post) | ' + thr.runs.map((t) => mp(t.trackingFrame)).join(' | ') + ' |');
+  lines.push('| busy fraction a 30 fps camera would give (30 x median frame / 1000, at most 1) | ' + thr.runs.map((t) => Math.min(1, (30 * t.trackingFrame.median) / 1000).toFixed(2)).join(' | ') + ' |');
+  lines.push('');
+  lines.push(`| <face-mesh> on a 30 fps video: the worker's load (${busy.rows[0]?.threads ?? 1} thread) | frames / s | busy fraction, median / p90 | worker ms per frame |`);
+  lines.push('|---|---|---|---|');
+  for (const b of busy.rows) lines.push(`| ${b.maxFps ? `max-fps ${b.maxFps}` : 'every frame (no max-fps)'} | ${b.fps.toFixed(1)} | ${b.busy.median.toFixed(3)} / ${b.busy.p90.toFixed(3)} | ${mp(b.workerMs)} |`);
   lines.push('');
   lines.push('| threads under load (worker ms per tracking frame) | quiet | 1 busy process |');
   lines.push('|---|---|---|');
@@ -574,6 +677,11 @@ function report(r: Record<string, unknown>): string {
     const at = (hogs: number) => load.find((l) => l.busyProcesses === hogs && `${l.binary}|${l.threads}` === cfg);
     lines.push(`| ${binary}, ${threads} thread(s): frame; mesh | ${mp(at(0)?.workerMs)}; ${mp(at(0)?.meshMs)} | ${mp(at(1)?.workerMs)}; ${mp(at(1)?.meshMs)} |`);
   }
+  const autoAt = (hogs: number) => autoRows.find((a) => a.busyProcesses === hogs);
+  const autoCell = (a: (typeof autoRows)[number] | undefined) => a
+    ? `${mp(a.workerMs)} (start-up: ${a.startup?.threads} of ${a.startup?.candidates.join('/')}, measured ${Object.entries(a.startup?.measuredMs ?? {}).map(([n, ms]) => `${n}: ${ms.toFixed(1)}`).join(', ')} ms; then ${a.changes.length ? a.changes.join(' -> ') : 'no change'}; frames on ${a.threadsUsed.join(',')} thread(s))`
+    : '-';
+  lines.push(`| <face-mesh threads="auto">, the page claiming 4 cores: tracking frame | ${autoCell(autoAt(0))} | ${autoCell(autoAt(1))} |`);
   const ts = bins['threaded-simd'];
   if (ts) {
     lines.push('');

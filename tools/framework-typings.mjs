@@ -22,12 +22,19 @@ function element(manifest) {
 const quote = (name) => (/^[a-z][a-zA-Z0-9]*$/.test(name) ? name : `'${name}'`);
 const doc = (text) => (text ? `  /** ${text.replace(/\s+/g, ' ').replace(/\*\//g, '* /')} */\n` : '');
 
-/** Attributes by their HTML names (as markup writes them), and by property names. */
+/**
+ * Attributes by their HTML names (as markup writes them), and by property names. A number attribute
+ * named unlike its property (`max-faces`) also takes a numeric string (`max-faces="2"`, `${number}`,
+ * not "two"): React 19 and Svelte 5 set a name the element has no property for as an attribute, a
+ * string either way, which the element reads with Number(). A property name (`maxFaces`, `fov`) is
+ * set as the property: a number only.
+ */
 function attributeLines(attributes, { kebab = true, camel = true } = {}) {
   const lines = [];
   for (const a of attributes) {
     const type = `FaceMeshElement['${a.fieldName}']`;
-    if (kebab) lines.push(`${doc(a.description)}  ${quote(a.name)}?: ${type};`);
+    const asAttribute = a.type?.text === 'number' && a.name !== a.fieldName ? `${type} | \`\${number}\`` : type;
+    if (kebab) lines.push(`${doc(a.description)}  ${quote(a.name)}?: ${asAttribute};`);
     if (camel && a.fieldName !== a.name) lines.push(`  ${quote(a.fieldName)}?: ${type};`);
   }
   return lines.join('\n');

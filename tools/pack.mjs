@@ -107,6 +107,7 @@ function stageTypes(pkg, entries, allowedBare, dir, runtimeTypes = 'types') {
       '@face-mesh/worker-runtime': path.join(emitted, `worker-runtime/src/${runtimeTypes}.js`),
       '@face-mesh/worker-runtime/defaults': path.join(emitted, 'worker-runtime/src/defaults.js'),
       '@face-mesh/worker-runtime/startup': path.join(emitted, 'worker-runtime/src/startup.js'),
+      '@face-mesh/worker-runtime/frame-budget': path.join(emitted, 'worker-runtime/src/stream/frame_budget.js'),
       '@face-mesh/geometry': path.join(emitted, 'geometry/src/index.js'),
       '@face-mesh/tflite/types': path.join(emitted, 'tflite/src/types.js'),
     },

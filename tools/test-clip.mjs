@@ -49,4 +49,22 @@ export function ensureTestMp4(name = 'still-face.mp4') {
   return `/${path.relative(root, out)}`;
 }
 
+/**
+ * A 30 fps WebM (VP8) of the still face, 2 s: a source faster than the fake camera's 15 fps, for
+ * the `max-fps` test. Made like the y4m clip, cached; its URL path from the root.
+ */
+export function ensureTestWebm30(name = 'still-face-30fps.webm') {
+  const out = path.join(CACHE, name);
+  if (!existsSync(out)) {
+    mkdirSync(CACHE, { recursive: true });
+    const tmp = `${out}.tmp.webm`;
+    const r = spawnSync('ffmpeg', ['-v', 'error', '-y', '-loop', '1', '-i', SAMPLE, '-vf', 'crop=640:480:1232:86,setsar=1,fps=30,format=yuv420p', '-t', '2', '-c:v', 'libvpx', '-b:v', '1M', '-an', tmp], { encoding: 'utf8' });
+    if (r.error || r.status !== 0) {
+      throw new Error(`Could not make the 30 fps test clip with ffmpeg (${r.error?.message ?? r.stderr}). Install it: apt-get install ffmpeg`);
+    }
+    renameSync(tmp, out);
+  }
+  return `/${path.relative(root, out)}`;
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) console.log(ensureTestClip());

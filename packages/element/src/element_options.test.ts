@@ -1,7 +1,7 @@
 /** The element's properties as pipeline options, thread count and overlay mode. */
 import { expect } from 'chai';
 import { ELEMENT_DEFAULTS } from '@face-mesh/worker-runtime/defaults';
-import { overlayModeOf, pipelineOptionsOf, threadsOptionOf, type PipelineProperties } from './element_options.js';
+import { maxFpsOf, overlayModeOf, pipelineOptionsOf, threadsOptionOf, type PipelineProperties } from './element_options.js';
 
 const properties = (over: Partial<PipelineProperties> = {}): PipelineProperties => ({ ...ELEMENT_DEFAULTS, ...over });
 
@@ -11,6 +11,15 @@ describe('element options', () => {
       maxFaces: 1, detectionIntervalMs: 200, minDetectionConfidence: 0.5, minTrackingConfidence: 0.5, mirror: false, smoothing: true,
       smoothingMinCutoff: 0.05, smoothingBeta: 80, smoothingDerivateCutoff: 1, transform: false, eyes: false, fov: 63,
     });
+  });
+
+  it('max-fps: 0 or more as given (0: every frame); negative or not a number is the default, flagged', () => {
+    expect(maxFpsOf(10)).to.deep.equal({ fps: 10, invalid: false });
+    expect(maxFpsOf(7.5)).to.deep.equal({ fps: 7.5, invalid: false });
+    expect(maxFpsOf(0)).to.deep.equal({ fps: 0, invalid: false });
+    expect(maxFpsOf(-3)).to.deep.equal({ fps: ELEMENT_DEFAULTS.maxFps, invalid: true });
+    expect(maxFpsOf(NaN)).to.deep.equal({ fps: ELEMENT_DEFAULTS.maxFps, invalid: true });
+    expect(maxFpsOf(Infinity)).to.deep.equal({ fps: ELEMENT_DEFAULTS.maxFps, invalid: true });
   });
 
   it('a negative or non-number detection-interval is the default; 0 stays 0', () => {

@@ -48,6 +48,15 @@ export function threadsOptionOf(threads: string): 'auto' | 'off' | number {
   return Number.isInteger(n) && n >= 1 ? n : 'auto';
 }
 
+/**
+ * `max-fps`: a number >= 0 (0: every frame), else the default (every frame) with `invalid` set, so
+ * the element can say so.
+ */
+export function maxFpsOf(maxFps: number): { fps: number; invalid: boolean } {
+  const ok = typeof maxFps === 'number' && Number.isFinite(maxFps) && maxFps >= 0;
+  return { fps: ok ? maxFps : ELEMENT_DEFAULTS.maxFps, invalid: !ok };
+}
+
 /** `overlay`: one of OVERLAY_MODES, anything else the default. */
 export function overlayModeOf(overlay: string): OverlayMode {
   return (OVERLAY_MODES as readonly string[]).includes(overlay) ? (overlay as OverlayMode) : ELEMENT_DEFAULTS.overlay;

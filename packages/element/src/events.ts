@@ -2,7 +2,7 @@
  * The element's events: typed CustomEvent subclasses (listen with addEventListener; the payload is
  * `event.detail`). Landmark arrays are the worker's own buffers, transferred, never copied.
  */
-import type { ErrorCode, FaceResult, PipelineTimings, RuntimeMode } from '@face-mesh/worker-runtime';
+import type { ErrorCode, FaceResult, PipelineTimings, RuntimeMode, ThreadChoice } from '@face-mesh/worker-runtime';
 import type { StartupStage } from '@face-mesh/worker-runtime/startup';
 
 export type { FaceResult } from '@face-mesh/worker-runtime';
@@ -26,6 +26,14 @@ export interface LandmarksDetail {
   detectorRan: boolean;
   /** Camera frames skipped so far because a newer frame arrived while the worker was busy. */
   dropped: number;
+  /**
+   * The worker's load: the fraction of about the last second it spent on frames (reading, pipeline,
+   * overlay), 0..1; NaN during the first second. Live sources only (a `src` image: NaN). Lower it
+   * with `max-fps` (docs/element.md, on a phone).
+   */
+  busy: number;
+  /** The wasm threads the models ran on for this frame (`threads="auto"` may change it: `threadschange`). */
+  threads: number;
 }
 
 export interface ReadyDetail extends RuntimeMode {
@@ -38,6 +46,9 @@ export interface ReadyDetail extends RuntimeMode {
   overlay: 'on' | 'off';
 }
 
+/** `threadschange`: what `threads="auto"` runs on now, and why (the same shape as `ready.detail.threadChoice`). */
+export type ThreadsChangeDetail = ThreadChoice;
+
 export interface SuspendDetail {
   /** Why processing stopped or started again: 'hidden' (the page's `document.hidden`). */
   reason: 'hidden';
@@ -46,7 +57,8 @@ export interface SuspendDetail {
 /**
  * The page's error codes, besides the worker's (ErrorCode). aborted: the element was removed (or its
  * worker restarted) before the call finished; not-connected: start() or detect() on an element that
- * is not in the document; startup-stalled: a start-up stage passed its deadline in two workers.
+ * is not in the document; startup-stalled: a start-up stage passed its deadline in two workers;
+ * invalid-option: an attribute value the element cannot use (it uses the default, and says so).
  */
 export const ELEMENT_ERROR_CODES = [
   'camera-denied',
@@ -59,6 +71,7 @@ export const ELEMENT_ERROR_CODES = [
   'startup-stalled',
   'aborted',
   'not-connected',
+  'invalid-option',
 ] as const;
 
 export type FaceMeshErrorCode = ErrorCode | (typeof ELEMENT_ERROR_CODES)[number];
@@ -95,6 +108,17 @@ export class LandmarksEvent extends CustomEvent<LandmarksDetail> {
   static readonly eventName = 'landmarks';
   constructor(detail: LandmarksDetail) {
     super(LandmarksEvent.eventName, { detail, bubbles: true, composed: true });
+  }
+}
+
+/**
+ * `threads="auto"` changed the number of wasm threads while running (threads stopped paying, or
+ * paid again when tried); `detail.threads`, `detail.reason`, `detail.measuredMs`.
+ */
+export class ThreadsChangeEvent extends CustomEvent<ThreadsChangeDetail> {
+  static readonly eventName = 'threadschange';
+  constructor(detail: ThreadsChangeDetail) {
+    super(ThreadsChangeEvent.eventName, { detail, bubbles: true, composed: true });
   }
 }
 
@@ -193,7 +217,8 @@ export interface FaceMeshEventMap extends Omit<HTMLElementEventMap, FaceMeshEven
   progress: LoadProgressEvent;
   suspend: SuspendEvent;
   resume: ResumeEvent;
+  threadschange: ThreadsChangeEvent;
 }
 
 /** The names of the element's own events. */
-export type FaceMeshEventName = 'landmarks' | 'ready' | 'facefound' | 'facelost' | 'error' | 'progress' | 'suspend' | 'resume';
+export type FaceMeshEventName = 'landmarks' | 'ready' | 'facefound' | 'facelost' | 'error' | 'progress' | 'suspend' | 'resume' | 'threadschange';

@@ -8,6 +8,7 @@ import { errorEvent, FaceMeshError, type FaceMeshEventMap, type LandmarksDetail 
 import { FaceEvents } from './face_events.js';
 import { frameTransferList, toFaceMeshError, type DetectInput } from './frame_input.js';
 import { RuntimeController, WORKER_PROPERTIES } from './runtime_controller.js';
+import { maxFpsOf } from './element_options.js';
 import { SourceController, type SourceKind } from './source_controller.js';
 import { kindFromUrl, type MediaKind, type SrcType } from './source_type.js';
 import { styles } from './styles.js';
@@ -29,6 +30,7 @@ import { styles } from './styles.js';
  * @fires {LoadProgressEvent} progress - Start-up progress (`detail.stage`, `detail.progress` 0..1).
  * @fires {SuspendEvent} suspend - Processing stopped because the page was hidden (`detail.reason` 'hidden'); the camera stays open.
  * @fires {ResumeEvent} resume - Processing started again: the page is visible again.
+ * @fires {ThreadsChangeEvent} threadschange - `threads="auto"` changed the wasm thread count while running (`detail.threads`, `detail.reason`, `detail.measuredMs`).
  *
  * @slot start - Replaces the default start button shown before the camera is started.
  * @csspart video - The camera or `src` video.
@@ -49,6 +51,7 @@ export class FaceMeshElement extends LitElement {
     overlay: { type: String, reflect: true },
     paused: { type: Boolean, reflect: true },
     threads: { type: String, reflect: true },
+    maxFps: { type: Number, attribute: 'max-fps', reflect: true },
     assetBase: { type: String, attribute: 'asset-base', reflect: true },
     assetIntegrity: { type: String, attribute: 'asset-integrity', reflect: true },
     facingMode: { type: String, attribute: 'facing-mode', reflect: true },
@@ -131,10 +134,22 @@ export class FaceMeshElement extends LitElement {
   /** Stop processing frames (the camera stays on). */
   declare paused: boolean;
   /**
-   * 'auto': half the cores (1 to 4) as wasm threads when the page is cross-origin isolated (one
-   * thread runs the SIMD binary); a number: that many threads; 'off': one thread. Default 'auto'.
+   * 'auto' (default): measured. On a cross-origin isolated page reporting 4 cores or more
+   * (`navigator.hardwareConcurrency`), one thread and half the cores (2 to 4) are timed once the
+   * models are loaded and the faster kept (more threads must be 20% faster); while frames run, more
+   * threads that get slower than one thread (another program on a core, throttled cores) give way to
+   * one, and are tried again later (`threadschange` event). Fewer than 4 cores: one thread (the
+   * SIMD binary). A number: that many threads; 'off': one thread. `ready.detail.threadChoice` says
+   * what was chosen and why.
    */
   declare threads: 'auto' | 'off' | `${number}`;
+  /**
+   * The CPU budget: process at most this many frames a second (the rest are skipped before any
+   * work), so a phone runs cooler; `landmarks` events' `detail.busy` is the worker's measured load.
+   * 0 (default): every camera frame. Negative or not a number: the default, with an
+   * `invalid-option` error event.
+   */
+  declare maxFps: number;
   /**
    * Folder holding `wasm/` and `models/` (self-hosted assets). Default '': the files shipped next to
    * the package's `face-mesh.js`, wherever the app's bundler emitted them.
@@ -172,6 +187,12 @@ export class FaceMeshElement extends LitElement {
 
   /** Global default for `asset-base` (set once before elements start); '' = the bundled files. */
   static assetBase = '';
+  /**
+   * The worker script for every element (set before elements start); '' = the `face-mesh.worker.js`
+   * next to `face-mesh.js`. A script on another origin (a CDN) is started through a blob: module
+   * that imports it; a page whose CSP refuses blob: workers sets this to a copy on its own origin.
+   */
+  static workerUrl = '';
 
   /** The worker: started on first use, kept in step with the properties, restarted once after a crash. */
   private readonly runtime = new RuntimeController(this, (action, event) => this.workerCrashed(action, event));
@@ -194,6 +215,7 @@ export class FaceMeshElement extends LitElement {
     this.overlay = ELEMENT_DEFAULTS.overlay;
     this.paused = false;
     this.threads = ELEMENT_DEFAULTS.threads;
+    this.maxFps = ELEMENT_DEFAULTS.maxFps;
     this.assetBase = '';
     this.assetIntegrity = 'on';
     this.facingMode = 'user';
@@ -264,6 +286,9 @@ export class FaceMeshElement extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     // (the runtime controller sends the worker what changed: hostUpdated)
     if (changed.has('paused') && changed.get('paused') !== undefined) this.source.pausedChanged();
+    if (changed.has('maxFps') && maxFpsOf(this.maxFps).invalid) {
+      this.dispatchEvent(errorEvent('invalid-option', `max-fps="${this.getAttribute('max-fps') ?? this.maxFps}" is not a number of frames a second (0 or more): every frame is processed (the default).`));
+    }
   }
 
   override render(): TemplateResult {
@@ -327,7 +352,7 @@ export class FaceMeshElement extends LitElement {
     const result = await this.runtime.client!.processStill({ frame: frame as FrameInput, transfer }).catch((e: unknown) => {
       throw toFaceMeshError(e, 'bad-frame', frame);
     });
-    return { ...result, timestamp: performance.now(), dropped: 0 };
+    return { ...result, timestamp: performance.now(), dropped: 0, busy: NaN, threads: this.runtime.threads };
   }
 
   /** Stop everything and terminate the worker (tensors, wasm threads and all). */

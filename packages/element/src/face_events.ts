@@ -20,6 +20,8 @@ export class FaceEvents {
       timings: r.timings,
       detectorRan: r.detectorRan,
       dropped: r.dropped,
+      busy: r.busy,
+      threads: r.threads,
     }));
     const count = r.faces.length;
     const ids = new Set(r.faces.map((f) => f.id));

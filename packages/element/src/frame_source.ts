@@ -8,6 +8,7 @@
  *   the video's current time moved (a new frame) instead.
  */
 import type { StreamListener } from '@face-mesh/worker-runtime';
+import { FrameBudget } from '@face-mesh/worker-runtime/frame-budget';
 import type { RuntimeClient } from './runtime_client.js';
 
 export interface FrameSource {
@@ -72,8 +73,12 @@ function videoFrameCallbacks(video: HTMLVideoElement): FrameCallbacks {
   };
 }
 
-/** <video> -> worker, one ImageBitmap per presented frame while the worker is free. */
-export function streamVideoElement(client: RuntimeClient, video: HTMLVideoElement, listener: StreamListener): FrameSource {
+/**
+ * <video> -> worker, one ImageBitmap per presented frame while the worker is free, at most
+ * `maxFps()` a second (frames over the budget are not captured).
+ */
+export function streamVideoElement(client: RuntimeClient, video: HTMLVideoElement, listener: StreamListener, maxFps: () => number = () => 0): FrameSource {
+  const budget = new FrameBudget();
   let stopped = false;
   let inFlight = false;
   let handle = 0;
@@ -87,12 +92,15 @@ export function streamVideoElement(client: RuntimeClient, video: HTMLVideoElemen
       inFlight = false;
       listener.onError(e);
     },
+    onThreads: (choice) => listener.onThreads?.(choice),
   });
   started.catch(() => {}); // a worker that died: the element hears it from the client
   const onFrame = (now: number) => {
     if (stopped) return;
     handle = frames.request(onFrame);
     if (inFlight || video.videoWidth === 0) return;
+    budget.maxFps = maxFps();
+    if (!budget.admit(now)) return;
     inFlight = true;
     createImageBitmap(video).then(
       async (bitmap) => {

@@ -9,6 +9,7 @@ export {
   ReadyEvent,
   ResumeEvent,
   SuspendEvent,
+  ThreadsChangeEvent,
   type ErrorDetail,
   type FaceCountDetail,
   type FaceMeshErrorCode,
@@ -19,6 +20,7 @@ export {
   type ProgressDetail,
   type ReadyDetail,
   type SuspendDetail,
+  type ThreadsChangeDetail,
 } from './events.js';
 export type { MediaKind, SrcType } from './source_type.js';
 export { DEFAULT_ASSET_BASE, startRuntime, type RuntimeClient } from './runtime_client.js';

@@ -15,6 +15,7 @@ import type {
   PipelineOptions,
   RuntimeMode,
   StreamListener,
+  ThreadChoice,
   WorkerApi,
 } from '@face-mesh/worker-runtime';
 import { STARTUP_DEADLINES, type StageListener } from '@face-mesh/worker-runtime/startup';
@@ -22,6 +23,7 @@ import { MODEL_FILES, WASM_FILE_NAMES, type OverlayMode, type WasmFileName } fro
 import { ASSET_SHA256, type AssetFileName } from './asset_checksums.js';
 import { FaceMeshError } from './events.js';
 import { isTrustedTypesError, trustedWorkerUrl } from './trusted_types.js';
+import { crossOriginWorkerAdvice, workerScript, type WorkerScript } from './worker_script.js';
 
 /**
  * Where the unbundled dist keeps `wasm/` and `models/`: the folder this module was loaded from. (An
@@ -88,9 +90,8 @@ function assetHashes(assets: AssetUrls): Record<string, string> {
 }
 
 /**
- * How workers are started and watched. `workerUrl`: the module worker script ('', the default: the
- * `face-mesh.worker.js` next to this bundle, through `new Worker(new URL(...))`, which bundlers
- * recognize and bundle as a worker). The heartbeat pings the worker every `pingIntervalMs`; a worker that has not answered
+ * How workers are started and watched. `workerUrl`: the module worker script for tests ('', the
+ * default: the `face-mesh.worker.js` next to this bundle; pages set `FaceMeshElement.workerUrl`). The heartbeat pings the worker every `pingIntervalMs`; a worker that has not answered
  * for `pingTimeoutMs` is treated as crashed. The worker answers between frames, so the timeout must
  * be well above the longest single job (model compile, a 40 MP frame: about a second on a slow phone).
  */
@@ -119,6 +120,8 @@ export const runtimeSettings = {
 /** Starting options: `integrity: false` loads the asset files without checking their SHA-256. */
 export interface RuntimeStartOptions {
   integrity?: boolean;
+  /** The worker script (`FaceMeshElement.workerUrl`); '' or none: `runtimeSettings.workerUrl`, else the bundled one. */
+  workerUrl?: string;
 }
 
 /** A frame for the worker, and what to transfer with it (ImageBitmap, VideoFrame; [] copies). */
@@ -170,6 +173,10 @@ export interface RuntimeClient {
   setOverlayMode(mode: OverlayMode): Promise<void>;
   /** The `overlay="texture"` image (null: none); rejects naming the URL when it cannot be used. */
   setOverlayTexture(url: string | null): Promise<void>;
+  /** How many threads and why; with `threads="auto"` the first call measures them (after createPipeline). */
+  measureThreads(): Promise<ThreadChoice>;
+  /** Process at most `fps` camera frames a second in the worker (0: every frame). */
+  setMaxFps(fps: number): Promise<void>;
   /** Called once if the worker dies (out of memory, killed), hangs, throws, or its script fails to load. */
   onCrash: ((message: string) => void) | null;
   /** True after a crash or close(). */
@@ -185,23 +192,36 @@ const proxied = <F extends (...args: never[]) => void>(callback?: F) => (callbac
 let trustedTypesEnforced = false;
 
 /**
- * The module worker. The default keeps the literal `new Worker(new URL('./face-mesh.worker.js',
- * import.meta.url))` that bundlers look for; on a page enforcing Trusted Types that throws (the
- * browser reports one violation, once per page), and the same URL goes through the `face-mesh`
- * policy instead (trusted_types.ts), from then on directly.
+ * The worker script next to this bundle. The one static `new URL('./face-mesh.worker.js',
+ * import.meta.url)` in the package: Vite and webpack 5 emit the file into the app's build as an asset
+ * (the script is one self-contained module) and give its URL. Not `new Worker(new URL(...))`,
+ * which bundlers also recognize: they would bundle the worker a second time beside this asset, and
+ * the page needs the URL itself (another origin, Trusted Types).
  */
-function startWorker(): Worker {
+const bundledWorkerUrl = () => new URL('./face-mesh.worker.js', import.meta.url).href;
+
+/**
+ * The module worker, from `script` (worker_script.ts). On a page enforcing Trusted Types a plain URL
+ * throws (the browser reports one violation, once per page), and the same URL goes through the
+ * `face-mesh` policy instead (trusted_types.ts), from then on directly. A URL the page's
+ * Content-Security-Policy refuses (Chromium throws; other engines fire `error`) is `worker-crashed`.
+ */
+function startWorker(script: WorkerScript): Worker {
   const options: WorkerOptions = { type: 'module', name: 'face-mesh' };
-  const trusted = (url: string) => new Worker(trustedWorkerUrl(new URL(url, location.href).href) as unknown as URL, options);
-  const custom = runtimeSettings.workerUrl;
-  if (trustedTypesEnforced) return trusted(custom || new URL('./face-mesh.worker.js', import.meta.url).href);
+  const trusted = () => new Worker(trustedWorkerUrl(script.url) as unknown as URL, options);
   try {
-    // The options stay an inline literal: Vite refuses worker options it cannot read statically.
-    return custom ? new Worker(custom, options) : new Worker(new URL('./face-mesh.worker.js', import.meta.url), { type: 'module', name: 'face-mesh' });
+    if (trustedTypesEnforced) return trusted();
+    try {
+      return new Worker(script.url, options);
+    } catch (e) {
+      if (!isTrustedTypesError(e)) throw e;
+      trustedTypesEnforced = true;
+      return trusted();
+    }
   } catch (e) {
-    if (!isTrustedTypesError(e)) throw e;
-    trustedTypesEnforced = true;
-    return trusted(custom || new URL('./face-mesh.worker.js', import.meta.url).href);
+    script.release();
+    if (!(e instanceof DOMException && e.name === 'SecurityError')) throw e;
+    throw new FaceMeshError('worker-crashed', `The face-mesh worker could not be started: ${e.message.replace(/\.$/, '')}.${crossOriginWorkerAdvice(script)}`);
   }
 }
 
@@ -219,7 +239,8 @@ export function startRuntime(assetBase = '', start: RuntimeStartOptions = {}): R
     if (!base.pathname.endsWith('/')) base.pathname += '/';
   }
   const assets = base ? assetsUnder(base) : bundledAssets();
-  const worker = startWorker();
+  const script = workerScript(start.workerUrl || runtimeSettings.workerUrl || bundledWorkerUrl());
+  const worker = startWorker(script);
   liveWorkers.add(worker);
   const api = Comlink.wrap<WorkerApi>(worker);
 
@@ -246,6 +267,7 @@ export function startRuntime(assetBase = '', start: RuntimeStartOptions = {}): R
     worker.removeEventListener('error', onError);
     // A hung or half-dead worker must not keep its memory and threads: terminate it now.
     worker.terminate();
+    script.release();
     liveWorkers.delete(worker);
     rejectDead(error);
     return true;
@@ -255,7 +277,7 @@ export function startRuntime(assetBase = '', start: RuntimeStartOptions = {}): R
   };
   const onError = (e: ErrorEvent) => {
     e.preventDefault();
-    crash(`The face-mesh worker stopped: ${e.message || 'its script could not be loaded, or it ran out of memory'}.`);
+    crash(`The face-mesh worker stopped: ${e.message || 'its script could not be loaded, or it ran out of memory'}.${crossOriginWorkerAdvice(script)}`);
   };
   worker.addEventListener('error', onError);
 
@@ -297,6 +319,8 @@ export function startRuntime(assetBase = '', start: RuntimeStartOptions = {}): R
     setOverlay: (canvas, mode) => guard(api.setOverlay(Comlink.transfer(canvas, [canvas]), mode, assets.modelUrls.geometry)),
     setOverlayMode: (mode) => guard(api.setOverlayMode(mode)),
     setOverlayTexture: (url) => guard(api.setOverlayTexture(url)),
+    measureThreads: () => guard(api.measureThreads()),
+    setMaxFps: (fps) => guard(api.setMaxFps(fps)),
     onCrash: null,
     get dead() {
       return dead;

@@ -9,8 +9,9 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { PipelineOptions, RuntimeMode } from '@face-mesh/worker-runtime';
 import { mayStartThreads, type OverlayMode } from '@face-mesh/worker-runtime/defaults';
 import { StartupStalledError, StartupWatch, type StartupDeadlines, type StartupStage } from '@face-mesh/worker-runtime/startup';
-import { errorEvent, FaceMeshError, LoadProgressEvent, ReadyEvent, type FaceMeshErrorCode, type ProgressDetail, type ReadyDetail } from './events.js';
-import { overlayModeOf, pipelineOptionsOf, threadsOptionOf, type PipelineProperties } from './element_options.js';
+import type { ThreadChoice } from '@face-mesh/worker-runtime';
+import { errorEvent, FaceMeshError, LoadProgressEvent, ReadyEvent, ThreadsChangeEvent, type FaceMeshErrorCode, type ProgressDetail, type ReadyDetail } from './events.js';
+import { maxFpsOf, overlayModeOf, pipelineOptionsOf, threadsOptionOf, type PipelineProperties } from './element_options.js';
 import { toFaceMeshError } from './frame_input.js';
 import { runtimeSettings, startRuntime, type RuntimeClient } from './runtime_client.js';
 
@@ -19,6 +20,7 @@ export interface RuntimeHost extends ReactiveControllerHost, HTMLElement, Pipeli
   assetBase: string;
   assetIntegrity: 'on' | 'off';
   threads: string;
+  maxFps: number;
   refine: boolean;
   textureSrc: string;
   readonly renderRoot: HTMLElement | DocumentFragment;
@@ -44,7 +46,7 @@ const startupDeadlines = (): StartupDeadlines => ({
 
 /** What to check when a stage stalled twice. */
 const STALL_HINT: Record<StartupStage, string> = {
-  'worker-script': 'Check that the worker script (face-mesh.worker.js) is served, as JavaScript, from this page\'s origin.',
+  'worker-script': 'Check that the worker script (face-mesh.worker.js) is served as JavaScript (from another origin: with CORS).',
   'wasm-fetch': 'Check the network, and that asset-base serves wasm/.',
   'wasm-compile': 'The device may be very busy or short of memory; try again later, or threads="off".',
   'wasm-start': 'Try threads="off"; the device may be very busy or short of memory.',
@@ -61,6 +63,7 @@ interface Sent {
   options: Partial<PipelineOptions>;
   overlay: OverlayMode;
   textureSrc: string;
+  maxFps: number;
 }
 
 const sameOptions = (a: Partial<PipelineOptions>, b: Partial<PipelineOptions>) =>
@@ -75,6 +78,8 @@ export class RuntimeController implements ReactiveController {
   /** Crashes since the page last called start(). */
   private crashes = 0;
   private restarting = false;
+  /** The wasm threads the models run on now (`ready`, then `threadschange`). */
+  private currentThreads = 1;
 
   /**
    * `crashed`: the worker died or hangs. `action` is 'restart' for the first crash since the page
@@ -90,6 +95,17 @@ export class RuntimeController implements ReactiveController {
   /** The running worker, if any. */
   get client(): RuntimeClient | null {
     return this.current;
+  }
+
+  /** The wasm threads the models run on now. */
+  get threads(): number {
+    return this.currentThreads;
+  }
+
+  /** `threads="auto"` changed the count while frames ran: a `threadschange` event. */
+  threadsChanged(choice: ThreadChoice): void {
+    this.currentThreads = choice.threads;
+    this.host.dispatchEvent(new ThreadsChangeEvent(choice));
   }
 
   /** The page started the element (not a restart after a crash): forget earlier crashes. */
@@ -117,7 +133,7 @@ export class RuntimeController implements ReactiveController {
     }
     // Never let a worker go unowned (each element owns at most one).
     this.current?.close();
-    const sent: Sent = { refine: host.refine, options: pipelineOptionsOf(host), overlay: overlayModeOf(host.overlay), textureSrc: host.textureSrc };
+    const sent: Sent = { refine: host.refine, options: pipelineOptionsOf(host), overlay: overlayModeOf(host.overlay), textureSrc: host.textureSrc, maxFps: maxFpsOf(host.maxFps).fps };
     this.sent = sent;
     const ready = this.load(sent);
     this.ready = ready;
@@ -162,6 +178,7 @@ export class RuntimeController implements ReactiveController {
     const note = [started.mode.note, retryNote].filter(Boolean).join(' ');
     await this.attachOverlay(started.client);
     const detail: ReadyDetail = { ...started.mode, loadMs: performance.now() - t0, overlay: this.overlayOn ? 'on' : 'off' };
+    this.currentThreads = detail.threads;
     if (note) detail.note = note;
     if (!this.overlayOn) {
       const why = 'The overlay is off: this browser cannot hand a canvas to a worker (no HTMLCanvasElement.transferControlToOffscreen).';
@@ -190,14 +207,20 @@ export class RuntimeController implements ReactiveController {
       watch.enter({ stage: 'worker-script' });
       await watch.watch(client.ping());
       progress('wasm', 0);
-      const mode = await watch.watch(client.init({ threads }, wasmBytes, watch.enter)).catch((e: unknown) => {
+      // `auto` decides from the page's core count (a worker's may differ: DevTools' override reaches pages only).
+      const mode = await watch.watch(client.init({ threads, cores: navigator.hardwareConcurrency }, wasmBytes, watch.enter)).catch((e: unknown) => {
         throw e instanceof StartupStalledError ? e : toFaceMeshError(e, 'wasm-unsupported');
       });
       progress('models', 0.3);
       await watch.watch(client.createPipeline(client.pipelineUrls(sent.refine), sent.options, modelBytes, watch.enter)).catch((e: unknown) => {
         throw e instanceof StartupStalledError ? e : toFaceMeshError(e, 'model-load-failed');
       });
-      return { client, mode };
+      // (threads="auto": a measurement of the loaded mesh model, well under a second)
+      const threadChoice = await client.measureThreads().catch((e: unknown) => {
+        throw toFaceMeshError(e, 'internal');
+      });
+      await client.setMaxFps(sent.maxFps);
+      return { client, mode: { ...mode, threads: threadChoice.threads, threadChoice } };
     } catch (e) {
       // A stalled worker is dropped at once (its pending calls reject with 'aborted', unobserved).
       if (e instanceof StartupStalledError) client.close();
@@ -207,11 +230,12 @@ export class RuntimeController implements ReactiveController {
     }
   }
 
-  /** A new worker, owned by the element (the class's `assetBase` when the element has none). */
+  /** A new worker, owned by the element (the class's `assetBase` when the element has none, its `workerUrl`). */
   private startWorker(): RuntimeClient {
     const host = this.host;
-    const assetBase = host.assetBase || ((host.constructor as { assetBase?: string }).assetBase ?? '');
-    const started = startRuntime(assetBase, { integrity: host.assetIntegrity !== 'off' });
+    const defaults = host.constructor as { assetBase?: string; workerUrl?: string };
+    const assetBase = host.assetBase || (defaults.assetBase ?? '');
+    const started = startRuntime(assetBase, { integrity: host.assetIntegrity !== 'off', workerUrl: defaults.workerUrl ?? '' });
     this.current = started;
     started.onCrash = (message) => this.onCrash(started, message);
     return started;
@@ -256,6 +280,11 @@ export class RuntimeController implements ReactiveController {
     if (mode !== sent.overlay) {
       sent.overlay = mode;
       whenLoaded(() => client.setOverlayMode(mode), null);
+    }
+    const maxFps = maxFpsOf(host.maxFps).fps;
+    if (maxFps !== sent.maxFps) {
+      sent.maxFps = maxFps;
+      whenLoaded(() => client.setMaxFps(maxFps), null);
     }
     if (host.textureSrc !== sent.textureSrc) {
       sent.textureSrc = host.textureSrc;

@@ -11,6 +11,7 @@ import { RepeatedErrors } from './error_repeats.js';
 import { errorEvent, FaceMeshError, FaceMeshErrorEvent, ResumeEvent, SuspendEvent, type ErrorDetail } from './events.js';
 import type { FaceEvents } from './face_events.js';
 import { toFaceMeshError } from './frame_input.js';
+import { maxFpsOf } from './element_options.js';
 import { canTransferTrackFrames, streamTrack, streamVideoElement, type FrameSource } from './frame_source.js';
 import { runtimeSettings } from './runtime_client.js';
 import type { RuntimeController } from './runtime_controller.js';
@@ -25,6 +26,7 @@ export interface SourceHost extends ReactiveControllerHost, HTMLElement {
   crossOrigin: 'anonymous' | 'use-credentials' | null;
   facingMode: FacingMode;
   paused: boolean;
+  maxFps: number;
   running: boolean;
   readonly renderRoot: HTMLElement | DocumentFragment;
 }
@@ -142,7 +144,7 @@ export class SourceController implements ReactiveController {
         if (generation !== this.generation) return;
         this.checkedImage = host.src;
         host.requestUpdate();
-        this.faces.result({ ...result, timestamp: performance.now(), dropped: 0 });
+        this.faces.result({ ...result, timestamp: performance.now(), dropped: 0, busy: NaN, threads: this.runtime.threads });
         return;
       }
       const video = await this.videoElement();
@@ -272,6 +274,7 @@ export class SourceController implements ReactiveController {
         }
         this.liveErrors.error(e as ErrorDetail);
       },
+      onThreads: (choice) => this.runtime.threadsChanged(choice),
     };
     const track = this.mediaStream?.getVideoTracks()[0];
     if (this.currentKind === 'camera' && track && canTransferTrackFrames()) {
@@ -285,7 +288,7 @@ export class SourceController implements ReactiveController {
         if (this.frameSource === frameSource) this.cameraEnded();
       }, () => {});
     } else {
-      this.frameSource = streamVideoElement(client, video, listener);
+      this.frameSource = streamVideoElement(client, video, listener, () => maxFpsOf(host.maxFps).fps);
     }
   }
 

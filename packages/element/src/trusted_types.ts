@@ -16,9 +16,12 @@ export const TRUSTED_TYPES_POLICY = 'face-mesh';
 const allowed = new Set<string>();
 let policy: ScriptUrlPolicy | null = null;
 
-/** Whether `e` is the browser refusing a plain string where Trusted Types require a TrustedScriptURL. */
+/**
+ * Whether `e` is the browser refusing a plain string where Trusted Types require a TrustedScriptURL
+ * (Chromium: "...requires 'TrustedScriptURL' assignment"; Firefox: "Sink type mismatch violation").
+ */
 export function isTrustedTypesError(e: unknown): boolean {
-  return e instanceof TypeError && /Trusted ?Script ?URL/i.test(e.message) && trustedTypes() !== undefined;
+  return e instanceof TypeError && /Trusted ?Script ?URL|Sink type mismatch/i.test(e.message) && trustedTypes() !== undefined;
 }
 
 function trustedTypes(): TrustedTypesFactory | undefined {

@@ -8,7 +8,7 @@ import { createFaceMesh, nextEvent, removalSettled, ASSETS } from './helpers.js'
 const next = <T extends Event>(el: EventTarget, type: string, timeout = 60_000, filter: (e: T) => boolean = () => true): Promise<T> =>
   nextEvent<T>(el, type, filter, timeout);
 import { matchFaces } from '@face-mesh/geometry';
-import { chooseThreadCount } from '@face-mesh/worker-runtime';
+import { autoThreadCandidates } from '@face-mesh/worker-runtime';
 import { FaceMeshElement, type LandmarksDetail, type LandmarksEvent, type ReadyEvent } from '../src/index.js';
 import '../src/define.js';
 
@@ -26,9 +26,13 @@ describe('<face-mesh> with the (fake) camera', function () {
     const withFace = next<LandmarksEvent>(el, 'landmarks', 60_000, (e) => e.detail.faces.length > 0);
     await el.start();
     const mode = (await ready).detail;
-    // 'auto': half the cores as threads; one thread (2 cores, as here) runs the SIMD binary.
-    const threads = chooseThreadCount(navigator.hardwareConcurrency, 'auto');
-    expect(mode).to.include({ backend: 'wasm', binary: threads > 1 ? 'threaded-simd' : 'simd', threads, crossOriginIsolated: true, ownKernels: true });
+    // 'auto': below 4 cores (2 here) one thread, the SIMD binary; from 4, the threaded binary and a
+    // measured choice between one thread and half the cores (threads_auto.test.ts).
+    const candidates = autoThreadCandidates(navigator.hardwareConcurrency);
+    expect(mode).to.include({ backend: 'wasm', binary: candidates.length > 1 ? 'threaded-simd' : 'simd', crossOriginIsolated: true, ownKernels: true });
+    expect(candidates).to.include(mode.threads);
+    expect(mode.threadChoice).to.include({ threads: mode.threads });
+    expect(mode.threadChoice!.reason).to.be.a('string').and.not.equal('');
     expect(mode.loadMs).to.be.greaterThan(0);
     const { detail } = await withFace;
     const foundEvent = (await found) as CustomEvent<{ id: number }>;

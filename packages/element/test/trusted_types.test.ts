@@ -11,7 +11,7 @@ describe('<face-mesh> under Trusted Types', function () {
 
   it("finds the face with require-trusted-types-for 'script' and only the face-mesh and lit-html policies allowed", async () => {
     const r = await cspPageResult('/tt/', '1');
-    // The one report: the element first tries the plain worker URL (which bundlers need to see).
+    // The one report: the element first tries the plain worker URL (a page without Trusted Types needs no policy).
     expect(r.violations, 'policy violations on the page').to.deep.equal(['require-trusted-types-for trusted-types-sink']);
     expect(r.ok, String(r.message)).to.equal(true);
     expect(r.faces).to.equal(1);

@@ -26,6 +26,11 @@ export interface WasmStartOptions {
   wasmPaths: string | Record<string, string>;
   /** 'off' (one thread, the SIMD binary) or the thread count chosen; 1 also runs the SIMD binary. */
   threads: 'off' | number;
+  /**
+   * The threaded binary's pool at start-up, when not `threads` (e.g. 1, to measure before growing
+   * it: thread_pool.ts resizes it in place). XNNPACK's cap still follows `threads`.
+   */
+  poolThreads?: number;
   /** Force a binary; by default the best the browser supports. */
   binary?: WasmBinary;
   /** Our own SIMD kernels (default true); false runs tfjs' kernels for that work too. */
@@ -68,7 +73,7 @@ async function start(options: WasmStartOptions): Promise<WasmStarted> {
     // override an explicit request (e.g. threads: 2 on a 2-core machine, which helps when it is
     // otherwise idle). Report the cores as 2x so our choice stands.
     Object.defineProperty(navigator, 'hardwareConcurrency', { value: threads * 2, configurable: true });
-    setThreadsCount(threads);
+    setThreadsCount(options.poolThreads ?? threads);
   }
   await startTfjs(options);
   const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');

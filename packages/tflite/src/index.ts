@@ -13,4 +13,5 @@ export { parseModel, type ModelGraph, type OperatorInfo, type TensorInfo } from 
 export { PlanExecutor } from './plan/plan_executor.js';
 export { attachKernelModule, type KernelModuleResult } from './plan/kernel_module.js';
 export { WasmBackendAccess } from './plan/wasm_backend.js';
+export { poolThreads, resizePool } from './thread_pool.js';
 export type { ExecutorOptions, OpProfileEntry, WasmBinary } from './types.js';

@@ -10,6 +10,8 @@ import type { WasmBinary } from '@face-mesh/tflite/types';
 import { RuntimeError, wasmStartFailure } from './errors.js';
 import { chooseThreadCount, type WasmFileName } from './defaults.js';
 import { assetPolicy, fetchAsset } from './assets/fetch_asset.js';
+import { measuresThreads } from './threads/thread_tuning.js';
+import type { ThreadChoice } from './threads/thread_choice.js';
 import type { StageListener } from './startup.js';
 
 export type { WasmBinary } from '@face-mesh/tflite/types';
@@ -27,6 +29,11 @@ export interface BackendOptions {
    * that many threads (when isolated). Default `'auto'`.
    */
   threads?: 'auto' | 'off' | number;
+  /**
+   * The cores `auto` decides from: the page's `navigator.hardwareConcurrency` (the element passes
+   * it; a worker's own may differ, e.g. under DevTools' override). Default: the worker's.
+   */
+  cores?: number;
   /**
    * Our own SIMD kernels for the models' residual blocks (default true). False runs tfjs' kernels
    * for that work too (same results; an escape hatch, and the benchmarks' comparison).
@@ -59,6 +66,11 @@ export interface RuntimeMode {
   /** Why threads are off, when they are. */
   note?: string;
   initMs: number;
+  /**
+   * How many threads and why (the worker's API fills it in): with `threads="auto"` measured once the
+   * models are loaded (`measureThreads`), then kept up to date while frames run.
+   */
+  threadChoice?: ThreadChoice;
 }
 
 const ASSET_HINT = 'Check that asset-base points at the folder holding wasm/ and models/ (npm run build puts them next to the bundle).';
@@ -79,12 +91,15 @@ async function init(options: BackendOptions, onProgress?: (fraction: number) => 
   const start = performance.now();
   assetPolicy.sha256 = new Map(Object.entries(options.sha256 ?? {}));
   if (options.fetchStallMs) assetPolicy.stallMs = options.fetchStallMs;
+  // The page's core count (Node 20 has no navigator: one thread unless asked for more).
+  const cores = options.cores ?? globalThis.navigator?.hardwareConcurrency ?? 1;
   let started: WasmStarted;
   try {
     started = await startWasmBackend({
       wasmPaths: options.wasmFiles ?? options.wasmBase,
-      // (Node 20 has no navigator: one thread unless asked for more.)
-      threads: options.threads === 'off' ? 'off' : chooseThreadCount(globalThis.navigator?.hardwareConcurrency ?? 1, options.threads),
+      threads: options.threads === 'off' ? 'off' : chooseThreadCount(cores, options.threads),
+      // 'auto' starts on one thread and measures (threads/thread_tuning.ts resizes the pool in place).
+      poolThreads: measuresThreads(options, cores) ? 1 : undefined,
       binary: options.binary,
       ownKernels: options.ownKernels,
       fetchWasm: (url) => fetchAsset(url, {

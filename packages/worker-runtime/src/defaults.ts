@@ -50,15 +50,18 @@ export const ELEMENT_DEFAULTS = Object.freeze({
   fov: DEFAULT_PIPELINE_OPTIONS.fov,
   overlay: 'contours' as OverlayMode,
   threads: 'auto' as 'auto' | 'off' | `${number}`,
+  /** At most this many frames a second are processed; 0: every camera frame. */
+  maxFps: 0,
 });
 
 /**
- * XNNPACK threads we ask for by default: half the cores, at least 1, at most 4 (more buys little for
- * a 192x192 model). Not every core: the pool's threads wait for each other at every op, so when
- * another process (or the page, the camera, the compositor) takes one of the cores the whole frame
- * waits for it. Measured on 2 cores (npm run bench): 2 threads ~12% faster when the machine is
- * idle, but ~9x slower (~140 ms a frame instead of ~15) with one busy process; 1 thread hardly
- * moves, like the single-thread binary.
+ * The most XNNPACK threads `auto` may use: half the cores, at least 1, at most 4 (more buys little
+ * for a 192x192 model); whether they are used is measured (thread_choice.ts, thread_tuning.ts).
+ * Not every core: the pool's threads wait for each other at every op, so when another process (or
+ * the page, the camera, the compositor) takes one of the cores the whole frame waits for it.
+ * Measured on 2 cores (npm run bench): 2 threads ~12% faster when the machine is idle, but ~9x
+ * slower (~140 ms a frame instead of ~15) with one busy process; 1 thread hardly moves, like the
+ * single-thread binary.
  */
 export function chooseThreadCount(hardwareConcurrency: number, requested: 'auto' | 'off' | number | undefined): number {
   if (requested === 'off') return 1;
@@ -71,10 +74,10 @@ export function chooseThreadCount(hardwareConcurrency: number, requested: 'auto'
  * Emscripten's thread pool): a cross-origin isolated page, and more than one thread chosen or the
  * threaded binary forced. (The worker and the page both ask: defaults.ts is page-safe.)
  */
-export function mayStartThreads(options: { threads?: 'auto' | 'off' | number; binary?: string }): boolean {
+export function mayStartThreads(options: { threads?: 'auto' | 'off' | number; binary?: string; cores?: number }): boolean {
   if (globalThis.crossOriginIsolated !== true || options.threads === 'off') return false;
   if (options.binary) return options.binary === 'threaded-simd';
-  return chooseThreadCount(globalThis.navigator?.hardwareConcurrency ?? 1, options.threads) > 1;
+  return chooseThreadCount(options.cores ?? globalThis.navigator?.hardwareConcurrency ?? 1, options.threads) > 1;
 }
 
 /** The tfjs-backend-wasm binaries, by the file names tfjs asks for. */

@@ -15,3 +15,4 @@ export * from './pipeline/types.js';
 export type { StreamFrameResult, StreamListener } from './stream/frame_loop.js';
 export { ERROR_CODES, RuntimeError, type ErrorCode, type ErrorInfo } from './errors.js';
 export * from './startup.js';
+export { autoThreadCandidates, pickThreads, ThreadGovernor, type ThreadChoice } from './threads/thread_choice.js';

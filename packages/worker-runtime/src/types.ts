@@ -13,3 +13,4 @@ export type * from './pipeline/types.js';
 export type { StreamFrameResult, StreamListener } from './stream/frame_loop.js';
 export type { OverlayMode } from './defaults.js';
 export type { ErrorCode, ErrorInfo } from './errors.js';
+export type { ThreadChoice } from './threads/thread_choice.js';

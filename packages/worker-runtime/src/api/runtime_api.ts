@@ -17,6 +17,8 @@ import { OverlayPainter, type TextureBackend } from '../overlay/overlay_painter.
 import { triangleEdges } from '@face-mesh/geometry';
 import { loadFaceGeometryMetadata } from '../pipeline/face_geometry_file.js';
 import { texturedMesh } from '../overlay/face_texture.js';
+import { autoThreadCandidates, type ThreadChoice } from '../threads/thread_choice.js';
+import { fixedChoice, measuresThreads, ThreadTuning } from '../threads/thread_tuning.js';
 
 export interface RuntimeApi {
   /**
@@ -67,6 +69,15 @@ export interface RuntimeApi {
    * fallback (tests, benchmarks); by default WebGL2 on a GPU, Canvas2D without one.
    */
   setOverlayTexture(url: string | null, options?: { backend?: TextureBackend }): Promise<void>;
+  /**
+   * How many threads the models run on, and why. With `threads: 'auto'` and more than one
+   * candidate (init's `cores`), the first call measures them on the loaded mesh model and picks
+   * one; while frames run the choice follows their times (each change reaches the stream
+   * listener's `onThreads`).
+   */
+  measureThreads(): Promise<ThreadChoice>;
+  /** Process at most `fps` live frames a second (camera streams; 0: every frame). */
+  setMaxFps(fps: number): Promise<void>;
 }
 
 /** The live path's frame counts (what the diagnostics API reports). */
@@ -80,6 +91,10 @@ let painter: OverlayPainter | null = null;
 /** The texture of the 'texture' overlay mode; kept across painters (a new worker canvas). */
 let overlayTexture: ImageBitmap | null = null;
 let textureBackend: TextureBackend = 'auto';
+/** `auto`'s measurement and governor (null: the thread count is fixed, `fixedThreads` says why). */
+let tuning: ThreadTuning | null = null;
+let fixedThreads: ThreadChoice | null = null;
+let maxFps = 0;
 
 /** The painter draws what the pipeline gives: the mirrored view or not, and the pose's camera. */
 function syncPainter(): void {
@@ -117,7 +132,12 @@ export const runtimeApi: RuntimeApi = {
     }
     try {
       const mode = await initWasmBackend(options, onProgress, onStage);
-      return note ? { ...mode, note } : mode;
+      const cores = options.cores ?? navigator.hardwareConcurrency ?? 1;
+      const measured = mode.binary === 'threaded-simd' && measuresThreads(options, cores);
+      tuning = measured ? new ThreadTuning(autoThreadCandidates(cores)) : null;
+      fixedThreads = measured ? null : fixedChoice(mode.threads, options.threads, note ?? mode.note);
+      const threadChoice = tuning?.choice ?? fixedThreads!;
+      return note ? { ...mode, note, threadChoice } : { ...mode, threadChoice };
     } catch (e) {
       // Our own download errors (stalled, refused checksum) say more than a probe can.
       throw wasmStartFailure(e) ?? await diagnoseWasmFailure(options, e);
@@ -185,8 +205,9 @@ export const runtimeApi: RuntimeApi = {
 
   async startStream(listener, readable) {
     loop?.stop();
-    const current = new FrameLoop(pipelineSession, listener);
+    const current = new FrameLoop(pipelineSession, listener, tuning, fixedThreads?.threads ?? 1);
     current.painter = painter;
+    current.maxFps = maxFps;
     loop = current;
     if (readable) await current.consume(readable);
   },
@@ -222,6 +243,20 @@ export const runtimeApi: RuntimeApi = {
       painter.mode = mode;
       if (mode === 'none') painter.clear();
     }
+  },
+
+  async measureThreads() {
+    if (!tuning) return fixedThreads ?? fixedChoice(1, undefined, 'The wasm runtime is not started.');
+    if (!Object.keys(tuning.choice.measuredMs).length) {
+      const session = pipelineSession();
+      tuning.measure(() => session.timeMeshRun());
+    }
+    return tuning.choice;
+  },
+
+  async setMaxFps(fps) {
+    maxFps = fps;
+    if (loop) loop.maxFps = fps;
   },
 
   async setOverlayTexture(url, options) {

@@ -120,6 +120,19 @@ export class PipelineSession {
     return result;
   }
 
+  /**
+   * One run of the mesh model on whatever its input holds, timed in ms: the measure of a thread
+   * count (thread_tuning.ts). The tracking state is untouched.
+   */
+  timeMeshRun(): number {
+    const t0 = performance.now();
+    if (this.mesh.inputByteOffset !== null) this.mesh.run();
+    else this.mesh.run((this.idleMeshInput ??= new Float32Array(MeshModel.INPUT_SHAPE.reduce((a, b) => a * b, 1)).fill(0.5)));
+    return performance.now() - t0;
+  }
+
+  private idleMeshInput: Float32Array | undefined;
+
   dispose(): void {
     this.detector.dispose();
     this.mesh.dispose();

@@ -1,0 +1,104 @@
+/**
+ * `threads="auto"` decides by measuring, with the page claiming 4 cores (navigator.hardwareConcurrency
+ * overridden on the page before the element starts: the element passes the page's count to the
+ * worker), so auto compares 1 and 2 threads on this machine. Quiet, and with a busy Worker spinning
+ * on the page (another program wanting a core): auto must end no slower than one thread beyond this
+ * test's own noise (its median tracking mesh time within threads="off"'s 90th percentile, measured
+ * in the same test), and say what it chose and why.
+ */
+import { expect } from 'chai';
+import type { FaceMeshElement, LandmarksEvent, ReadyEvent, ThreadsChangeEvent } from '../src/index.js';
+import { createFaceMesh, nextEvent } from './helpers.js';
+import '../src/define.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
+
+interface Run {
+  ready: ReadyEvent['detail'];
+  meshMs: number[];
+  /** Each tracking frame's `detail.threads`, and the thread count in force when its event arrived. */
+  threads: { used: number; inForce: number }[];
+  changes: ThreadsChangeEvent['detail'][];
+}
+
+/** An element with `threads` on the fake camera: its ready detail, then `ms` of tracking frames after `settleMs`. */
+async function run(threads: string, settleMs: number, ms: number): Promise<Run> {
+  const el = createFaceMesh({ threads, overlay: 'none' }) as FaceMeshElement;
+  const changes: ThreadsChangeEvent['detail'][] = [];
+  el.addEventListener('threadschange', (e) => changes.push((e as ThreadsChangeEvent).detail));
+  try {
+    const ready = nextEvent<ReadyEvent>(el, 'ready');
+    await el.start();
+    const detail = (await ready).detail;
+    await nextEvent<LandmarksEvent>(el, 'landmarks', (e) => e.detail.faces.length === 1);
+    await sleep(settleMs);
+    const meshMs: number[] = [];
+    const used: Run['threads'] = [];
+    const on = (e: Event) => {
+      const d = (e as LandmarksEvent).detail;
+      if (d.faces.length === 1 && !d.detectorRan) {
+        meshMs.push(d.timings.meshMs);
+        used.push({ used: d.threads, inForce: changes.at(-1)?.threads ?? detail.threads });
+      }
+    };
+    el.addEventListener('landmarks', on);
+    await sleep(ms);
+    el.removeEventListener('landmarks', on);
+    return { ready: detail, meshMs, threads: used, changes };
+  } finally {
+    el.remove();
+  }
+}
+
+/** Auto, then threads="off", on the same page; checks auto's report and speed against one thread. */
+async function compare(label: string): Promise<void> {
+  const auto = await run('auto', 3000, 4000);
+  const off = await run('off', 1000, 4000);
+  const choice = auto.ready.threadChoice!;
+  const autoMedian = quantile(auto.meshMs, 0.5);
+  const offMedian = quantile(off.meshMs, 0.5);
+  const offP90 = quantile(off.meshMs, 0.9);
+  console.log(`${label}: start-up ${JSON.stringify(choice)}; changes ${JSON.stringify(auto.changes.map((c) => [c.threads, c.reason]))}; auto mesh median ${autoMedian.toFixed(2)} ms (threads ${[...new Set(auto.threads.map((t) => t.used))].join(',')}), off median ${offMedian.toFixed(2)} / p90 ${offP90.toFixed(2)} ms`);
+  expect(choice.candidates).to.deep.equal([1, 2]);
+  expect(Object.keys(choice.measuredMs).map(Number)).to.deep.equal([1, 2]);
+  expect(choice.reason).to.match(/thread/);
+  expect(auto.ready.threads).to.equal(choice.threads);
+  for (const c of auto.changes) expect(c.reason, 'each change says why').to.match(/thread/);
+  // A frame's result is sent before the change it caused: each detail.threads is the count in force
+  // when its event arrived, or (the frame that decided a switch) the count before that change.
+  const counts = [choice.threads, ...auto.changes.map((c) => c.threads)];
+  for (const t of auto.threads) expect(t.used === t.inForce || counts.includes(t.used), `detail.threads ${t.used}, in force ${t.inForce}`).to.equal(true);
+  expect(auto.threads.filter((t) => t.used !== t.inForce).length, 'frames on another count than the one in force').to.be.at.most(auto.changes.length);
+  expect(off.ready.threadChoice!.reason).to.contain('threads="off"');
+  expect(auto.meshMs.length, 'tracking frames measured').to.be.greaterThan(10);
+  expect(off.meshMs.length).to.be.greaterThan(10);
+  expect(autoMedian, "auto's median mesh ms vs one thread's p90").to.be.at.most(offP90);
+}
+
+describe('<face-mesh threads="auto"> measures (the page claims 4 cores)', function () {
+  this.timeout(120_000);
+
+  before(() => {
+    Object.defineProperty(navigator, 'hardwareConcurrency', { value: 4, configurable: true });
+  });
+  after(() => {
+    delete (navigator as { hardwareConcurrency?: number }).hardwareConcurrency;
+  });
+
+  it('quiet: compares 1 and 2 threads at start-up, reports its choice and why, and is no slower than one thread', async () => {
+    await compare('quiet');
+  });
+
+  it('with a busy Worker on the page: no slower than one thread, and says why', async () => {
+    const spin = URL.createObjectURL(new Blob(['for(;;){}'], { type: 'text/javascript' }));
+    const busy = new Worker(spin);
+    try {
+      await sleep(300);
+      await compare('busy');
+    } finally {
+      busy.terminate();
+      URL.revokeObjectURL(spin);
+    }
+  });
+});
