@@ -52,6 +52,7 @@ const STALL_HINT: Record<StartupStage, string> = {
   'wasm-start': 'Try threads="off"; the device may be very busy or short of memory.',
   'model-fetch': 'Check the network, and that asset-base serves models/.',
   'model-compile': 'The device may be very busy or short of memory; try again later.',
+  'thread-measure': 'Try threads="off" (or a number); the device may be very busy.',
 };
 
 /** Whether this browser can hand a canvas to a worker (the overlay is drawn there). */
@@ -165,7 +166,7 @@ export class RuntimeController implements ReactiveController {
     } catch (e) {
       if (!(e instanceof StartupStalledError)) throw e;
       // (the thread pool is made of nested workers: a stalled threaded start is retried on one thread)
-      const single = e.stage === 'wasm-start' && mayStartThreads({ threads });
+      const single = (e.stage === 'wasm-start' || e.stage === 'thread-measure') && mayStartThreads({ threads });
       if (single) threads = 'off';
       retryNote = single
         ? `The threaded wasm start-up stalled (${e.message}), so face-mesh runs the SIMD binary on one thread; threads="off" skips the attempt.`
@@ -215,9 +216,11 @@ export class RuntimeController implements ReactiveController {
       await watch.watch(client.createPipeline(client.pipelineUrls(sent.refine), sent.options, modelBytes, watch.enter)).catch((e: unknown) => {
         throw e instanceof StartupStalledError ? e : toFaceMeshError(e, 'model-load-failed');
       });
-      // (threads="auto": a measurement of the loaded mesh model, well under a second)
-      const threadChoice = await client.measureThreads().catch((e: unknown) => {
-        throw toFaceMeshError(e, 'internal');
+      // (threads="auto": a measurement of the loaded mesh model, well under a second; the pool it
+      // grows is made of nested workers, so it is watched like the other stages)
+      watch.enter({ stage: 'thread-measure' });
+      const threadChoice = await watch.watch(client.measureThreads()).catch((e: unknown) => {
+        throw e instanceof StartupStalledError ? e : toFaceMeshError(e, 'internal');
       });
       await client.setMaxFps(sent.maxFps);
       return { client, mode: { ...mode, threads: threadChoice.threads, threadChoice } };
