@@ -18,6 +18,8 @@ import { runtimeSettings, startRuntime, type RuntimeClient } from './runtime_cli
 export interface RuntimeHost extends ReactiveControllerHost, HTMLElement, PipelineProperties {
   assetBase: string;
   assetIntegrity: 'on' | 'off';
+  assetCache: 'on' | 'off';
+  preload: string;
   threads: string;
   refine: boolean;
   textureSrc: string;
@@ -25,7 +27,17 @@ export interface RuntimeHost extends ReactiveControllerHost, HTMLElement, Pipeli
 }
 
 /** The element's properties that take a new worker (the wasm mode and the asset URLs are fixed per worker). */
-export const WORKER_PROPERTIES = ['threads', 'assetBase', 'assetIntegrity'] as const;
+export const WORKER_PROPERTIES = ['threads', 'assetBase', 'assetIntegrity', 'assetCache'] as const;
+
+/**
+ * Whether to load the runtime before start(): `preload="auto"` (anything but 'none'), unless the
+ * browser asks pages to save data (the Save-Data setting: `navigator.connection.saveData`).
+ */
+export function preloadWanted(preload: string): boolean {
+  if (preload === 'none') return false;
+  const connection = (globalThis.navigator as { connection?: { saveData?: boolean } } | undefined)?.connection;
+  return connection?.saveData !== true;
+}
 
 type ThreadsOption = ReturnType<typeof threadsOptionOf>;
 
@@ -105,6 +117,20 @@ export class RuntimeController implements ReactiveController {
     } finally {
       this.restarting = false;
     }
+  }
+
+  /**
+   * Load the runtime and the models now, before start(), when the element wants it (`preload`,
+   * preloadWanted), once the update under way is done (so attributes set with the insertion count).
+   * A preload that fails is dropped without an event: start() or detect() loads again, and reports.
+   */
+  preloadSoon(): void {
+    const host = this.host;
+    if (this.ready || !preloadWanted(host.preload)) return;
+    void host.updateComplete.then(() => {
+      if (!host.isConnected || this.ready || !preloadWanted(host.preload)) return;
+      this.ensure().catch(() => {});
+    });
   }
 
   /** Start the worker and load the models once; resolves with the runtime mode. */
@@ -211,7 +237,7 @@ export class RuntimeController implements ReactiveController {
   private startWorker(): RuntimeClient {
     const host = this.host;
     const assetBase = host.assetBase || ((host.constructor as { assetBase?: string }).assetBase ?? '');
-    const started = startRuntime(assetBase, { integrity: host.assetIntegrity !== 'off' });
+    const started = startRuntime(assetBase, { integrity: host.assetIntegrity !== 'off', cache: host.assetCache !== 'off' });
     this.current = started;
     started.onCrash = (message) => this.onCrash(started, message);
     return started;
