@@ -185,7 +185,7 @@ describe('<face-mesh> failure modes', function () {
     for (const c of cases) {
       it(`${c.name}: error ${c.code} naming ${c.file}; a good asset-base works afterwards`, async () => {
         const base = await assetVariant(c.name, c.change);
-        const el = create({ 'asset-base': base, ...c.attrs });
+        const el = create({ 'asset-base': base, 'asset-cache': 'off', ...c.attrs });
         const error = nextError(el);
         const started = await rejection(el.start());
         const detail = await error;
@@ -201,7 +201,7 @@ describe('<face-mesh> failure modes', function () {
     }
 
     it('asset-base pointing nowhere: wasm-load-failed naming the URL', async () => {
-      const el = create({ 'asset-base': '/nowhere/' });
+      const el = create({ 'asset-base': '/nowhere/', 'asset-cache': 'off' });
       const err = await rejection(el.detect(face));
       console.log(`asset-base /nowhere/: ${err.code}: ${err.message}`);
       expect(err.code).to.equal('wasm-load-failed');
