@@ -11,6 +11,7 @@ import { FaceMeshElement, FaceMeshError, type ErrorDetail, type LandmarksDetail,
 import { liveWorkers, runtimeSettings } from '../src/runtime_client.js';
 import { toFaceMeshError } from '../src/frame_input.js';
 import '../src/define.js';
+import { ASSET_CACHE_NAME } from '../../worker-runtime/src/asset_cache.js';
 
 const ORIGIN = location.origin;
 
@@ -533,6 +534,8 @@ describe('<face-mesh> failure modes', function () {
 
   describe('network and privacy', () => {
     it('requests nothing but its own assets, from their origin; landmarks never leave the page', async () => {
+      // (the files earlier tests kept in Cache Storage would not be requested: a first visit)
+      await caches.delete(ASSET_CACHE_NAME);
       await executeServerCommand('record-requests', { action: 'start' });
       const el = create();
       await el.start();
