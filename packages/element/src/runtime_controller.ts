@@ -1,8 +1,8 @@
 /**
  * The element's worker, as a Lit reactive controller: started when the element is connected
- * (`preload`) or on first use (runtime and models loaded once, with `progress` and `ready` events), kept in step with the element's properties after
- * every update, given the overlay canvas, and supervised: the first crash restarts it, a second
- * stops (until the page calls start() again). The element decides when to shut it down (a removal
+ * (`preload`) or on first use (runtime and models loaded once, with `progress` and `ready` events),
+ * kept in step with the element's properties after every update, given the overlay canvas, and
+ * supervised: the first crash restarts it, a second stops (until the page calls start() again). The element decides when to shut it down (a removal
  * that is not a move).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';

@@ -37,8 +37,20 @@ async function openCache(): Promise<Cache | null> {
   }
 }
 
-/** The kept bytes whose SHA-256 is `sha256`, checked again; null when not kept (or unreadable, or damaged: then dropped). */
-export async function cachedAsset(sha256: string): Promise<Uint8Array<ArrayBuffer> | null> {
+/** `readTimeoutMs`: a storage that has not answered a read in this long is given up for the network. */
+export const assetCacheSettings = { readTimeoutMs: 5_000 };
+
+/**
+ * The kept bytes whose SHA-256 is `sha256`, checked again; null when not kept, unreadable, damaged
+ * (then dropped), or not read within `assetCacheSettings.readTimeoutMs` (a storage that hangs).
+ */
+export function cachedAsset(sha256: string): Promise<Uint8Array<ArrayBuffer> | null> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), assetCacheSettings.readTimeoutMs); });
+  return Promise.race([readKept(sha256), late]).finally(() => clearTimeout(timer));
+}
+
+async function readKept(sha256: string): Promise<Uint8Array<ArrayBuffer> | null> {
   const cache = await openCache();
   if (!cache) return null;
   try {

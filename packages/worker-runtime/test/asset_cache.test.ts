@@ -4,7 +4,7 @@
  * network, silently, and never an error.
  */
 import { expect } from 'chai';
-import { ASSET_CACHE_NAME, assetCacheKey, keepAsset, pruneAssets } from '../src/asset_cache.js';
+import { ASSET_CACHE_NAME, assetCacheKey, assetCacheSettings, keepAsset, pruneAssets } from '../src/asset_cache.js';
 import { assetPolicy, fetchAsset, type FetchAssetOptions } from '../src/fetch_asset.js';
 
 const DETECTOR_URL = new URL('/packages/element/dist/models/face_detection_short_range.tflite', location.href).href;
@@ -74,6 +74,17 @@ describe('fetchAsset with the asset cache', () => {
       expect(bytes.byteLength).to.equal(229032);
     });
   }
+
+  it('storage that never answers: the network after the read timeout', async () => {
+    const saved = assetCacheSettings.readTimeoutMs;
+    assetCacheSettings.readTimeoutMs = 300;
+    try {
+      const bytes = await withCaches({ open: () => new Promise(() => {}) }, () => fetchAsset(DETECTOR_URL, OPTIONS));
+      expect(bytes.byteLength).to.equal(229032);
+    } finally {
+      assetCacheSettings.readTimeoutMs = saved;
+    }
+  });
 
   it('no Cache Storage at all (not a secure context): the network', async () => {
     const bytes = await withCaches(undefined, () => fetchAsset(DETECTOR_URL, OPTIONS));
