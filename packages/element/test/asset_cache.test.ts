@@ -39,12 +39,10 @@ async function until(done: (kept: string[]) => boolean): Promise<string[]> {
 
 describe('<face-mesh asset-cache>', function () {
   this.timeout(60_000);
-  let face: ImageBitmap;
   const startupHashes = STARTUP_FILES.map((f) => ASSET_SHA256[f]).sort();
 
-  before(async () => {
+  before(() => {
     runtimeSettings.workerUrl = BUILT_WORKER;
-    face = await faceBitmap();
   });
   beforeEach(() => caches.delete(ASSET_CACHE_NAME));
   afterEach(async () => {
@@ -59,7 +57,7 @@ describe('<face-mesh asset-cache>', function () {
 
   it('a second visit starts from Cache Storage with the server refusing every file; with asset-cache="off" it fails with wasm-load-failed', async () => {
     const first = create();
-    expect((await first.detect(await createImageBitmap(face))).faces).to.have.length(1);
+    expect((await first.detect(await faceBitmap())).faces).to.have.length(1);
     const kept = await until((k) => startupHashes.every((h) => k.includes(h)));
     expect(kept, 'kept after the first visit: the files it loaded, by SHA-256').to.deep.equal(startupHashes);
     first.remove();
@@ -72,13 +70,13 @@ describe('<face-mesh asset-cache>', function () {
     const steps: ProgressDetail[] = [];
     second.addEventListener('progress', (e) => steps.push((e as unknown as CustomEvent<ProgressDetail>).detail));
     const ready = nextEvent<CustomEvent<ReadyDetail>>(second, 'ready');
-    expect((await second.detect(await createImageBitmap(face))).faces, 'landmarks without the network').to.have.length(1);
+    expect((await second.detect(await faceBitmap())).faces, 'landmarks without the network').to.have.length(1);
     console.log(`offline start-up from Cache Storage: ready after ${(await ready).detail.loadMs.toFixed(0)} ms; progress ${steps.map((s) => `${s.stage} ${s.progress.toFixed(2)}`).join(', ')}`);
     expect(steps.at(-1), 'progress reached ready').to.deep.equal({ stage: 'ready', progress: 1 });
     expect(steps.some((s) => s.stage === 'models' && s.progress > 0.3 && s.progress <= 0.95), 'a models step').to.equal(true);
 
     const uncached = create({ 'asset-cache': 'off' });
-    const err = (await uncached.detect(await createImageBitmap(face)).then(() => null, (e: unknown) => e)) as FaceMeshError | null;
+    const err = (await uncached.detect(await faceBitmap()).then(() => null, (e: unknown) => e)) as FaceMeshError | null;
     console.log(`offline, asset-cache="off": ${err?.code}: ${err?.message}`);
     expect(err?.code).to.equal('wasm-load-failed');
     expect(err?.message).to.contain(`${location.origin}/offline/wasm/tfjs-backend-wasm-simd.wasm`);
@@ -92,7 +90,7 @@ describe('<face-mesh asset-cache>', function () {
     const plainMesh = await (await fetch('/packages/element/dist/models/face_landmark.tflite')).arrayBuffer();
     await cache.put(assetCacheKey(shippedUnused), new Response(plainMesh));
     const el = create();
-    await el.detect(await createImageBitmap(face));
+    await el.detect(await faceBitmap());
     const kept = await until((k) => !k.includes(oldBuild) && startupHashes.every((h) => k.includes(h)));
     expect(kept, 'the old build\'s entry').to.not.include(oldBuild);
     expect(kept, 'a file of this build not loaded this time (refine="false"\'s mesh) stays').to.include(shippedUnused);
@@ -104,7 +102,7 @@ describe('<face-mesh asset-cache>', function () {
     const detector = ASSET_SHA256['face_detection_short_range.tflite'];
     await cache.put(assetCacheKey(detector), new Response(new TextEncoder().encode('not the detector')));
     const el = create();
-    expect((await el.detect(await createImageBitmap(face))).faces).to.have.length(1);
+    expect((await el.detect(await faceBitmap())).faces).to.have.length(1);
     let hash = '';
     for (let i = 0; i < 100 && hash !== detector; i++) {
       const res = await cache.match(assetCacheKey(detector));
@@ -117,7 +115,7 @@ describe('<face-mesh asset-cache>', function () {
   it('asset-cache="off" keeps nothing; asset-integrity="off" (nothing checked) keeps nothing', async () => {
     for (const attrs of [{ 'asset-cache': 'off' }, { 'asset-integrity': 'off' }] as Record<string, string>[]) {
       const el = create(attrs);
-      expect((await el.detect(await createImageBitmap(face))).faces).to.have.length(1);
+      expect((await el.detect(await faceBitmap())).faces).to.have.length(1);
       el.remove();
     }
     // (a kept file is written within milliseconds of its check; give it far longer)
