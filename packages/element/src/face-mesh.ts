@@ -22,11 +22,11 @@ import { styles } from './styles.js';
  * @summary Face landmarks (MediaPipe Attention Mesh, 478 points) as DOM events.
  *
  * @fires {LandmarksEvent} landmarks - Every processed frame; `detail.faces[i].landmarks` is a Float32Array of 478 x (x, y, z) pixels.
- * @fires {ReadyEvent} ready - The runtime and models are loaded; `detail` has the wasm mode (simd, threads) and load time.
+ * @fires {ReadyEvent} ready - The runtime and models are loaded (with `preload="auto"`, the default, before start() is called); `detail` has the wasm mode (simd, threads) and load time.
  * @fires {FaceFoundEvent} facefound - A new face (a new `detail.id`) was found.
  * @fires {FaceLostEvent} facelost - A tracked face (`detail.id`) was lost.
  * @fires {FaceMeshErrorEvent} error - `detail.code` (e.g. camera-denied, model-load-failed) and an actionable `detail.message`. Does not bubble.
- * @fires {LoadProgressEvent} progress - Start-up progress (`detail.stage`, `detail.progress` 0..1).
+ * @fires {LoadProgressEvent} progress - Start-up progress (`detail.stage`, `detail.progress` 0..1), while preloading too.
  * @fires {SuspendEvent} suspend - Processing stopped because the page was hidden (`detail.reason` 'hidden'); the camera stays open.
  * @fires {ResumeEvent} resume - Processing started again: the page is visible again.
  *
