@@ -1,8 +1,8 @@
 /**
- * The element's worker, as a Lit reactive controller: started on first use (runtime and models
- * loaded once, with `progress` and `ready` events), kept in step with the element's properties after
- * every update, given the overlay canvas, and supervised: the first crash restarts it, a second
- * stops (until the page calls start() again). The element decides when to shut it down (a removal
+ * The element's worker, as a Lit reactive controller: started when the element is connected
+ * (`preload`) or on first use (runtime and models loaded once, with `progress` and `ready` events),
+ * kept in step with the element's properties after every update, given the overlay canvas, and
+ * supervised: the first crash restarts it, a second stops (until the page calls start() again). The element decides when to shut it down (a removal
  * that is not a move).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
@@ -19,6 +19,8 @@ import { runtimeSettings, startRuntime, type RuntimeClient } from './runtime_cli
 export interface RuntimeHost extends ReactiveControllerHost, HTMLElement, PipelineProperties {
   assetBase: string;
   assetIntegrity: 'on' | 'off';
+  assetCache: 'on' | 'off';
+  preload: string;
   threads: string;
   maxFps: number;
   refine: boolean;
@@ -27,7 +29,17 @@ export interface RuntimeHost extends ReactiveControllerHost, HTMLElement, Pipeli
 }
 
 /** The element's properties that take a new worker (the wasm mode and the asset URLs are fixed per worker). */
-export const WORKER_PROPERTIES = ['threads', 'assetBase', 'assetIntegrity'] as const;
+export const WORKER_PROPERTIES = ['threads', 'assetBase', 'assetIntegrity', 'assetCache'] as const;
+
+/**
+ * Whether to load the runtime before start(): `preload="auto"` (anything but 'none'), unless the
+ * browser asks pages to save data (the Save-Data setting: `navigator.connection.saveData`).
+ */
+export function preloadWanted(preload: string): boolean {
+  if (preload === 'none') return false;
+  const connection = (globalThis.navigator as { connection?: { saveData?: boolean } } | undefined)?.connection;
+  return connection?.saveData !== true;
+}
 
 type ThreadsOption = ReturnType<typeof threadsOptionOf>;
 
@@ -122,6 +134,20 @@ export class RuntimeController implements ReactiveController {
     } finally {
       this.restarting = false;
     }
+  }
+
+  /**
+   * Load the runtime and the models now, before start(), when the element wants it (`preload`,
+   * preloadWanted), once the update under way is done (so attributes set with the insertion count).
+   * A preload that fails is dropped without an event: start() or detect() loads again, and reports.
+   */
+  preloadSoon(): void {
+    const host = this.host;
+    if (this.ready || !preloadWanted(host.preload)) return;
+    void host.updateComplete.then(() => {
+      if (!host.isConnected || this.ready || !preloadWanted(host.preload)) return;
+      this.ensure().catch(() => {});
+    });
   }
 
   /** Start the worker and load the models once; resolves with the runtime mode. */
@@ -238,7 +264,11 @@ export class RuntimeController implements ReactiveController {
     const host = this.host;
     const defaults = host.constructor as { assetBase?: string; workerUrl?: string };
     const assetBase = host.assetBase || (defaults.assetBase ?? '');
-    const started = startRuntime(assetBase, { integrity: host.assetIntegrity !== 'off', workerUrl: defaults.workerUrl ?? '' });
+    const started = startRuntime(assetBase, {
+      integrity: host.assetIntegrity !== 'off',
+      cache: host.assetCache !== 'off',
+      workerUrl: defaults.workerUrl ?? '',
+    });
     this.current = started;
     started.onCrash = (message) => this.onCrash(started, message);
     return started;

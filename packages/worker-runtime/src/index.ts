@@ -1,4 +1,4 @@
-export type { RuntimeApi } from './api.js';
+export type { InitOptions, RuntimeApi } from './api.js';
 export type { BenchResult, DiagnosticsApi, MemoryInfo, ModelInfo, RunResult } from './diagnostics_api.js';
 export type { WorkerApi } from './worker_api.js';
 export * from './defaults.js';
