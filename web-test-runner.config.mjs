@@ -138,6 +138,41 @@ async function tricklingAssets(ctx, next) {
   }
 }
 
+/** Whether `/offline/` refuses its wasm/ and models/ files (the `assets-offline` command). */
+let assetsOffline = false;
+
+/**
+ * `/offline/<anything>`: the built assets, with wasm/ and models/ files sent `Cache-Control: no-store`
+ * (written straight to the socket: the test runner marks every file it serves cacheable for a year,
+ * and the browser's HTTP cache must keep none of these), and, while the `assets-offline` command
+ * says so, refused: the connection is closed without an answer, as when the network is gone (the
+ * asset-cache tests: a second visit without the network).
+ */
+async function offlineAssets(ctx, next) {
+  if (!ctx.path.startsWith('/offline/')) return next();
+  const rest = ctx.path.slice('/offline/'.length);
+  if (!/^(wasm|models)\//.test(rest)) {
+    ctx.url = '/packages/element/dist/' + rest;
+    return next();
+  }
+  const dist = path.join(root, 'packages/element/dist');
+  const file = path.join(dist, path.normalize(rest));
+  if (!assetsOffline && (!file.startsWith(dist) || !existsSync(file))) return next();
+  ctx.respond = false;
+  if (assetsOffline) {
+    ctx.req.socket.destroy();
+    return;
+  }
+  const bytes = readFileSync(file);
+  ctx.res.writeHead(200, {
+    'Content-Type': rest.endsWith('.wasm') ? 'application/wasm' : 'application/octet-stream',
+    'Content-Length': String(bytes.length),
+    'Cache-Control': 'no-store',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+  });
+  ctx.res.end(bytes);
+}
+
 /** Requests the page (and its workers) made since `record-requests` start, per test session. */
 const recordings = new Map();
 
@@ -148,7 +183,8 @@ const recordings = new Map();
  * `screenshot` gives the composited page (or `clip` of it) as a base64 PNG;
  * `asset-variant` copies the built wasm/ and models/ to /.wtr-tmp/<name>/ with files removed,
  * truncated or replaced by text (broken-asset tests); `record-requests` start/stop records every
- * request of the page and its workers (puppeteer 'request' events); `heap` collects garbage and
+ * request of the page and its workers (puppeteer 'request' events); `assets-offline` {offline}
+ * makes `/offline/` refuse its wasm/ and models/ files or serve them again; `heap` collects garbage and
  * gives the JS heap in use of the page and of each live worker (CDP); `retainers` explains, from a
  * heap snapshot, what still holds the page's DOM nodes whose name matches.
  */
@@ -252,6 +288,10 @@ const commands = {
       }
       for (const [f, kind] of Object.entries(payload.hostile ?? {})) writeFileSync(path.join(dir, f), HOSTILE_MODELS[kind]());
       return `/.wtr-tmp/assets/${name}/`;
+    }
+    if (command === 'assets-offline') {
+      assetsOffline = payload.offline === true;
+      return assetsOffline;
     }
     if (command === 'record-requests') {
       const page = chromiumPage(session);
@@ -378,6 +418,7 @@ export default {
     stallingVideo,
     corruptVideo,
     tricklingAssets,
+    offlineAssets,
     contentSecurityPolicy('/tt/', TRUSTED_TYPES_CSP),
     contentSecurityPolicy('/csp/', STRICT_CSP),
     contentSecurityPolicy('/csp-blob/', STRICT_CSP_BLOB),

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // `npm start`: builds the element, then serves the demo page and the built bundle with COOP/COEP
-// (so the wasm backend can use threads) on http://localhost:8080/demo/.
+// (so the wasm backend can use threads) on http://localhost:8080/demo/, compressed (brotli or gzip)
+// where the browser accepts it, as a host should (docs/frameworks.md).
 import { startDevServer } from '@web/dev-server';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { byteRanges, crossOriginIsolation } from '../tools/dev-server-plugins.mjs';
+import { byteRanges, compression, crossOriginIsolation } from '../tools/dev-server-plugins.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const port = Number(process.env.PORT ?? 8080);
@@ -22,7 +23,7 @@ await startDevServer({
     hostname: 'localhost',
     open: process.argv.includes('--open') ? '/demo/' : false,
     // The site root has no page: send it to the demo.
-    middleware: [byteRanges, crossOriginIsolation(), (ctx, next) => (ctx.path === '/' ? ctx.redirect('/demo/') : next())],
+    middleware: [compression(), byteRanges, crossOriginIsolation(), (ctx, next) => (ctx.path === '/' ? ctx.redirect('/demo/') : next())],
     watch: false,
   },
   readCliArgs: false,

@@ -1,9 +1,82 @@
 // Shared by web-test-runner and the demo server: how our TypeScript sources and tfjs are served
-// to the browser without a bundler, the headers that make a page cross-origin isolated, and byte
-// ranges for media.
-import { ReadStream, createReadStream, existsSync, statSync } from 'node:fs';
+// to the browser without a bundler, the headers that make a page cross-origin isolated, byte
+// ranges for media, and compressed copies (the demo server, the cold-start benchmark).
+import { ReadStream, createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
+import { promisify } from 'node:util';
 import { parse as parseRange } from 'range-parser';
+
+const brotli = promisify(zlib.brotliCompress);
+const gzip = promisify(zlib.gzip);
+
+/** Files worth compressing: text, and the binaries we ship (wasm compresses ~3x, the models ~1.1-1.2x). */
+export const COMPRESSIBLE = /\.(js|mjs|css|html|json|map|svg|md|txt|wasm|tflite|binarypb|data)$/;
+
+/** The encoding to send for an Accept-Encoding header: 'br' before 'gzip', none refused with q=0; null: identity. */
+export function pickEncoding(acceptEncoding = '') {
+  const accepted = new Set();
+  for (const part of acceptEncoding.toLowerCase().split(',')) {
+    const [name, ...params] = part.trim().split(';');
+    const q = params.map((p) => /^\s*q=([\d.]+)/.exec(p)?.[1]).find((v) => v !== undefined);
+    if (name && (q === undefined || Number(q) > 0)) accepted.add(name.trim());
+  }
+  return accepted.has('br') ? 'br' : accepted.has('gzip') ? 'gzip' : null;
+}
+
+/** Compressed copies by file, modification time, encoding and quality: each made once per process. */
+const copies = new Map();
+
+/**
+ * `file` compressed with `encoding` ('br' or 'gzip'): gzip level 9; brotli at `brotliQuality`
+ * (11, the smallest, is what a host precompressing its files once would use; it takes seconds per
+ * megabyte, so a server compressing as it answers uses less).
+ */
+export function compressedCopy(file, encoding, { brotliQuality = 11 } = {}) {
+  const { mtimeMs, size } = statSync(file);
+  const key = `${file}:${mtimeMs}:${size}:${encoding}:${encoding === 'br' ? brotliQuality : 9}`;
+  let copy = copies.get(key);
+  if (!copy) {
+    const bytes = readFileSync(file);
+    copy = encoding === 'br'
+      ? brotli(bytes, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: brotliQuality, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } })
+      : gzip(bytes, { level: 9 });
+    copies.set(key, copy);
+  }
+  return copy;
+}
+
+/**
+ * Compressed copies of the tree's files where the client accepts them (`Content-Encoding: br` or
+ * `gzip`, `Vary: Accept-Encoding`), as hosts and CDNs send them; the other headers (COOP, COEP,
+ * CORP) stay. Range requests (media) get the file as it is. Each file is compressed once (brotli at
+ * `brotliQuality`: 5 by default, quick enough to answer the first request at once). Put it before
+ * `byteRanges` in the middleware list.
+ */
+export function compression({ brotliQuality = 5 } = {}) {
+  return async function compressionMiddleware(ctx, next) {
+    const wanted = ctx.method === 'GET' && !ctx.get('Range') ? pickEncoding(ctx.get('Accept-Encoding')) : null;
+    await next();
+    const body = ctx.body;
+    if (!(body instanceof ReadStream) || !COMPRESSIBLE.test(String(body.path))) return;
+    ctx.vary('Accept-Encoding');
+    if (!wanted || ctx.status !== 200 || ctx.response.get('Content-Encoding') || statSync(body.path).size < 1024) return;
+    body.destroy();
+    // Each encoding is its own representation: its own ETag, checked here (the server's own check
+    // compared the file's).
+    const etag = ctx.response.get('ETag');
+    const ours = etag ? etag.replace(/"$/, `-${wanted}"`) : '';
+    if (ours) ctx.set('ETag', ours);
+    if (ours && ctx.get('If-None-Match').split(/\s*,\s*/).includes(ours)) {
+      ctx.status = 304;
+      ctx.response.remove('Content-Type');
+      ctx.response.remove('Content-Length');
+      return;
+    }
+    ctx.body = await compressedCopy(String(body.path), wanted, { brotliQuality });
+    ctx.set('Content-Encoding', wanted);
+  };
+}
 
 /** Node built-ins that tfjs' browser bundles reference behind environment checks. */
 const NODE_BUILTINS = ['fs', 'path', 'os', 'perf_hooks', 'worker_threads', 'crypto', 'util', 'node-fetch'];

@@ -57,3 +57,51 @@ for (const [shape, plugins] of [['stream', []], ['buffer', [{ name: 'reads-every
     }
   });
 }
+
+test('compression sends a brotli or gzip copy where the client accepts it, the file itself otherwise and for ranges, with 304s on revalidation', { timeout: 60_000 }, async () => {
+  const { compression, pickEncoding } = await import('./dev-server-plugins.mjs');
+  const http = await import('node:http');
+  const zlib = await import('node:zlib');
+  assert.equal(pickEncoding('gzip, deflate, br'), 'br');
+  assert.equal(pickEncoding('gzip;q=1.0, br;q=0'), 'gzip');
+  assert.equal(pickEncoding('identity'), null);
+  const server = await startDevServer({
+    config: { rootDir: root, port: 0, hostname: '127.0.0.1', middleware: [compression(), byteRanges], watch: false },
+    readCliArgs: false,
+    readFileConfig: false,
+    logStartMessage: false,
+  });
+  const WASM = '/node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm';
+  const wasm = readFileSync(path.join(root, WASM));
+  const get = (headers) => new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port: server.server.address().port, path: WASM, headers, agent: false }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+    }).on('error', reject);
+  });
+  try {
+    const br = await get({ 'Accept-Encoding': 'gzip, deflate, br' });
+    assert.equal(br.status, 200);
+    assert.equal(br.headers['content-encoding'], 'br');
+    assert.match(br.headers.vary, /Accept-Encoding/);
+    assert.ok(br.body.length < wasm.length / 2, `brotli: ${br.body.length} of ${wasm.length} bytes`);
+    assert.ok(zlib.brotliDecompressSync(br.body).equals(wasm));
+    const gz = await get({ 'Accept-Encoding': 'gzip' });
+    assert.equal(gz.headers['content-encoding'], 'gzip');
+    assert.ok(zlib.gunzipSync(gz.body).equals(wasm));
+    const plain = await get({});
+    assert.equal(plain.headers['content-encoding'], undefined);
+    assert.ok(plain.body.equals(wasm));
+    const range = await get({ 'Accept-Encoding': 'br', Range: 'bytes=0-9' });
+    assert.equal(range.status, 206);
+    assert.equal(range.headers['content-encoding'], undefined);
+    assert.ok(range.body.equals(wasm.subarray(0, 10)));
+    assert.match(br.headers.etag, /-br"$/);
+    const again = await get({ 'Accept-Encoding': 'br', 'If-None-Match': br.headers.etag });
+    assert.equal(again.status, 304);
+  } finally {
+    server.server.closeAllConnections();
+    await server.stop();
+  }
+});

@@ -23,11 +23,11 @@ import { styles } from './styles.js';
  * @summary Face landmarks (MediaPipe Attention Mesh, 478 points) as DOM events.
  *
  * @fires {LandmarksEvent} landmarks - Every processed frame; `detail.faces[i].landmarks` is a Float32Array of 478 x (x, y, z) pixels.
- * @fires {ReadyEvent} ready - The runtime and models are loaded; `detail` has the wasm mode (simd, threads) and load time.
+ * @fires {ReadyEvent} ready - The runtime and models are loaded (with `preload="auto"`, the default, before start() is called); `detail` has the wasm mode (simd, threads) and load time.
  * @fires {FaceFoundEvent} facefound - A new face (a new `detail.id`) was found.
  * @fires {FaceLostEvent} facelost - A tracked face (`detail.id`) was lost.
  * @fires {FaceMeshErrorEvent} error - `detail.code` (e.g. camera-denied, model-load-failed) and an actionable `detail.message`. Does not bubble.
- * @fires {LoadProgressEvent} progress - Start-up progress (`detail.stage`, `detail.progress` 0..1).
+ * @fires {LoadProgressEvent} progress - Start-up progress (`detail.stage`, `detail.progress` 0..1), while preloading too.
  * @fires {SuspendEvent} suspend - Processing stopped because the page was hidden (`detail.reason` 'hidden'); the camera stays open.
  * @fires {ResumeEvent} resume - Processing started again: the page is visible again.
  * @fires {ThreadsChangeEvent} threadschange - `threads="auto"` changed the wasm thread count while running (`detail.threads`, `detail.reason`, `detail.measuredMs`).
@@ -54,6 +54,8 @@ export class FaceMeshElement extends LitElement {
     maxFps: { type: Number, attribute: 'max-fps', reflect: true },
     assetBase: { type: String, attribute: 'asset-base', reflect: true },
     assetIntegrity: { type: String, attribute: 'asset-integrity', reflect: true },
+    assetCache: { type: String, attribute: 'asset-cache', reflect: true },
+    preload: { type: String, reflect: true },
     facingMode: { type: String, attribute: 'facing-mode', reflect: true },
     src: { type: String, reflect: true },
     srcType: { type: String, attribute: 'src-type', reflect: true },
@@ -162,6 +164,21 @@ export class FaceMeshElement extends LitElement {
    * parsed with every format check.
    */
   declare assetIntegrity: 'on' | 'off';
+  /**
+   * 'on' (default): the checked wasm binary and model files are kept in the browser's Cache Storage
+   * by their SHA-256, so later visits start from there, whatever the server's cache headers say and
+   * without the network; a new build's files replace the old ones. A full or denied storage is the
+   * network, silently. 'off': neither kept nor taken from there. Nothing is kept with
+   * `asset-integrity="off"` (nothing is checked).
+   */
+  declare assetCache: 'on' | 'off';
+  /**
+   * 'auto' (default): load the runtime and the models (download, check, compile) as soon as the
+   * element is in the document, so start() then waits only for the camera; not when the browser asks
+   * to save data (`navigator.connection.saveData`). 'none': load them on start() or detect(), as
+   * `<video preload="none">` waits for play. `progress` and `ready` events come either way.
+   */
+  declare preload: 'auto' | 'none';
   /** Which camera: 'user' (front) or 'environment' (back). Default 'user'. */
   declare facingMode: FacingMode;
   /**
@@ -218,6 +235,8 @@ export class FaceMeshElement extends LitElement {
     this.maxFps = ELEMENT_DEFAULTS.maxFps;
     this.assetBase = '';
     this.assetIntegrity = 'on';
+    this.assetCache = 'on';
+    this.preload = 'auto';
     this.facingMode = 'user';
     this.src = '';
     this.srcType = 'auto';
@@ -244,6 +263,7 @@ export class FaceMeshElement extends LitElement {
       return;
     }
     if (this.autostart || this.src) void this.start().catch(() => {});
+    else this.runtime.preloadSoon();
   }
 
   override disconnectedCallback(): void {
@@ -273,8 +293,10 @@ export class FaceMeshElement extends LitElement {
       const wanted = this.source.wanted;
       this.shutdown();
       if (wanted || this.src) void this.start().catch(() => {});
+      else this.runtime.preloadSoon();
       return;
     }
+    if (changed.has('preload') && changed.get('preload') !== undefined) this.runtime.preloadSoon();
     // A new src loads (connectedCallback loads one set before the first render), a cleared one
     // stops; a new camera switches the running one.
     const changedLater = (k: keyof FaceMeshElement) => changed.has(k) && changed.get(k) !== undefined;

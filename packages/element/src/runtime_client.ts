@@ -8,9 +8,9 @@
  */
 import * as Comlink from 'comlink';
 import type {
-  BackendOptions,
   FrameInput,
   FrameResult,
+  InitOptions,
   PipelineModelUrls,
   PipelineOptions,
   RuntimeMode,
@@ -117,9 +117,14 @@ export const runtimeSettings = {
   videoStallMs: 10_000,
 };
 
-/** Starting options: `integrity: false` loads the asset files without checking their SHA-256. */
+/**
+ * Starting options: `integrity: false` loads the asset files without checking their SHA-256;
+ * `cache: false` neither keeps the checked files in Cache Storage nor takes them from there
+ * (worker-runtime/src/assets/asset_cache.ts; without integrity nothing is checked, so nothing is kept).
+ */
 export interface RuntimeStartOptions {
   integrity?: boolean;
+  cache?: boolean;
   /** The worker script (`FaceMeshElement.workerUrl`); '' or none: `runtimeSettings.workerUrl`, else the bundled one. */
   workerUrl?: string;
 }
@@ -144,7 +149,7 @@ export interface RuntimeClient {
    * Start tfjs on wasm in the worker, with the binaries from `${assetBase}wasm/` (or the bundled ones);
    * `onProgress` gets the fraction of the binary's bytes received.
    */
-  init(options?: Omit<BackendOptions, 'wasmBase' | 'wasmFiles' | 'sha256' | 'fetchStallMs'>, onProgress?: (fraction: number) => void, onStage?: StageListener): Promise<RuntimeMode>;
+  init(options?: Omit<InitOptions, 'wasmBase' | 'wasmFiles' | 'sha256' | 'fetchStallMs' | 'assetCache'>, onProgress?: (fraction: number) => void, onStage?: StageListener): Promise<RuntimeMode>;
   /**
    * Load the models and start the pipeline (a second call replaces it); `onProgress`: the fraction
    * of the model bytes received; `onStage`: each start-up stage as it begins.
@@ -303,7 +308,8 @@ export function startRuntime(assetBase = '', start: RuntimeStartOptions = {}): R
     init: (options = {}, onProgress, onStage) => {
       const files = assets.wasmFiles ? { wasmFiles: assets.wasmFiles } : {};
       const sha256 = start.integrity === false ? {} : assetHashes(assets);
-      return guard(api.init({ ...options, wasmBase: assets.wasmBase, ...files, sha256, fetchStallMs: runtimeSettings.fetchStallMs }, proxied(onProgress), proxied(onStage)));
+      const assetCache = start.integrity !== false && start.cache !== false;
+      return guard(api.init({ ...options, wasmBase: assets.wasmBase, ...files, sha256, assetCache, fetchStallMs: runtimeSettings.fetchStallMs }, proxied(onProgress), proxied(onStage)));
     },
     createPipeline: (urls, options, onProgress, onStage) => guard(api.createPipeline(urls, options, proxied(onProgress), proxied(onStage))),
     ping: () => guard(api.ping()),

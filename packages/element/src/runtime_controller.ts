@@ -1,8 +1,8 @@
 /**
- * The element's worker, as a Lit reactive controller: started on first use (runtime and models
- * loaded once, with `progress` and `ready` events), kept in step with the element's properties after
- * every update, given the overlay canvas, and supervised: the first crash restarts it, a second
- * stops (until the page calls start() again). The element decides when to shut it down (a removal
+ * The element's worker, as a Lit reactive controller: started when the element is connected
+ * (`preload`) or on first use (runtime and models loaded once, with `progress` and `ready` events),
+ * kept in step with the element's properties after every update, given the overlay canvas, and
+ * supervised: the first crash restarts it, a second stops (until the page calls start() again). The element decides when to shut it down (a removal
  * that is not a move).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
@@ -19,6 +19,8 @@ import { runtimeSettings, startRuntime, type RuntimeClient } from './runtime_cli
 export interface RuntimeHost extends ReactiveControllerHost, HTMLElement, PipelineProperties {
   assetBase: string;
   assetIntegrity: 'on' | 'off';
+  assetCache: 'on' | 'off';
+  preload: string;
   threads: string;
   maxFps: number;
   refine: boolean;
@@ -27,7 +29,17 @@ export interface RuntimeHost extends ReactiveControllerHost, HTMLElement, Pipeli
 }
 
 /** The element's properties that take a new worker (the wasm mode and the asset URLs are fixed per worker). */
-export const WORKER_PROPERTIES = ['threads', 'assetBase', 'assetIntegrity'] as const;
+export const WORKER_PROPERTIES = ['threads', 'assetBase', 'assetIntegrity', 'assetCache'] as const;
+
+/**
+ * Whether to load the runtime before start(): `preload="auto"` (anything but 'none'), unless the
+ * browser asks pages to save data (the Save-Data setting: `navigator.connection.saveData`).
+ */
+export function preloadWanted(preload: string): boolean {
+  if (preload === 'none') return false;
+  const connection = (globalThis.navigator as { connection?: { saveData?: boolean } } | undefined)?.connection;
+  return connection?.saveData !== true;
+}
 
 type ThreadsOption = ReturnType<typeof threadsOptionOf>;
 
@@ -52,6 +64,7 @@ const STALL_HINT: Record<StartupStage, string> = {
   'wasm-start': 'Try threads="off"; the device may be very busy or short of memory.',
   'model-fetch': 'Check the network, and that asset-base serves models/.',
   'model-compile': 'The device may be very busy or short of memory; try again later.',
+  'thread-measure': 'Try threads="off" (or a number); the device may be very busy.',
 };
 
 /** Whether this browser can hand a canvas to a worker (the overlay is drawn there). */
@@ -123,6 +136,20 @@ export class RuntimeController implements ReactiveController {
     }
   }
 
+  /**
+   * Load the runtime and the models now, before start(), when the element wants it (`preload`,
+   * preloadWanted), once the update under way is done (so attributes set with the insertion count).
+   * A preload that fails is dropped without an event: start() or detect() loads again, and reports.
+   */
+  preloadSoon(): void {
+    const host = this.host;
+    if (this.ready || !preloadWanted(host.preload)) return;
+    void host.updateComplete.then(() => {
+      if (!host.isConnected || this.ready || !preloadWanted(host.preload)) return;
+      this.ensure().catch(() => {});
+    });
+  }
+
   /** Start the worker and load the models once; resolves with the runtime mode. */
   ensure(): Promise<ReadyDetail> {
     if (this.ready) return this.ready;
@@ -165,7 +192,7 @@ export class RuntimeController implements ReactiveController {
     } catch (e) {
       if (!(e instanceof StartupStalledError)) throw e;
       // (the thread pool is made of nested workers: a stalled threaded start is retried on one thread)
-      const single = e.stage === 'wasm-start' && mayStartThreads({ threads });
+      const single = (e.stage === 'wasm-start' || e.stage === 'thread-measure') && mayStartThreads({ threads });
       if (single) threads = 'off';
       retryNote = single
         ? `The threaded wasm start-up stalled (${e.message}), so face-mesh runs the SIMD binary on one thread; threads="off" skips the attempt.`
@@ -215,9 +242,11 @@ export class RuntimeController implements ReactiveController {
       await watch.watch(client.createPipeline(client.pipelineUrls(sent.refine), sent.options, modelBytes, watch.enter)).catch((e: unknown) => {
         throw e instanceof StartupStalledError ? e : toFaceMeshError(e, 'model-load-failed');
       });
-      // (threads="auto": a measurement of the loaded mesh model, well under a second)
-      const threadChoice = await client.measureThreads().catch((e: unknown) => {
-        throw toFaceMeshError(e, 'internal');
+      // (threads="auto": a measurement of the loaded mesh model, well under a second; the pool it
+      // grows is made of nested workers, so it is watched like the other stages)
+      watch.enter({ stage: 'thread-measure' });
+      const threadChoice = await watch.watch(client.measureThreads()).catch((e: unknown) => {
+        throw e instanceof StartupStalledError ? e : toFaceMeshError(e, 'internal');
       });
       await client.setMaxFps(sent.maxFps);
       return { client, mode: { ...mode, threads: threadChoice.threads, threadChoice } };
@@ -235,7 +264,11 @@ export class RuntimeController implements ReactiveController {
     const host = this.host;
     const defaults = host.constructor as { assetBase?: string; workerUrl?: string };
     const assetBase = host.assetBase || (defaults.assetBase ?? '');
-    const started = startRuntime(assetBase, { integrity: host.assetIntegrity !== 'off', workerUrl: defaults.workerUrl ?? '' });
+    const started = startRuntime(assetBase, {
+      integrity: host.assetIntegrity !== 'off',
+      cache: host.assetCache !== 'off',
+      workerUrl: defaults.workerUrl ?? '',
+    });
     this.current = started;
     started.onCrash = (message) => this.onCrash(started, message);
     return started;

@@ -124,7 +124,7 @@ describe('<face-mesh> with the (fake) camera', function () {
   });
 
   it('reports a missing model with an error event naming the URL', async () => {
-    const el = create({ 'asset-base': '/nowhere/' });
+    const el = create({ 'asset-base': '/nowhere/', 'asset-cache': 'off' });
     const error = next<CustomEvent<{ code: string; message: string }>>(el, 'error');
     await el.start().catch(() => {});
     const { detail } = await error;

@@ -89,7 +89,7 @@ describe(`<face-mesh> in ${engine}`, function () {
       expect(gone.code).to.equal('source-failed');
       expect(gone.message).to.contain('/no-such-image.jpg').and.contain('404');
 
-      const nowhere = create({ 'asset-base': '/nowhere/' });
+      const nowhere = create({ 'asset-base': '/nowhere/', 'asset-cache': 'off' });
       expect(await code(nowhere.detect(await faceBitmap()))).to.equal('wasm-load-failed');
 
       const camera = create();

@@ -10,7 +10,9 @@ import { runtimeSettings } from '../src/runtime_client.js';
 import '../src/define.js';
 
 const ORIGIN = location.origin;
-const create = (attrs: Record<string, string> = {}) => createFaceMesh({ ...ONE_THREAD, ...attrs });
+/** (asset-cache off: these tests are about what the network serves, not what earlier tests left in Cache Storage) */
+const NETWORK = { 'asset-cache': 'off' } as const;
+const create = (attrs: Record<string, string> = {}) => createFaceMesh({ ...ONE_THREAD, ...NETWORK, ...attrs });
 
 interface Variant { remove?: string[]; truncate?: string[]; text?: string[]; flip?: string[]; hostile?: Record<string, 'aliased-tables' | 'flex-bomb'> }
 const assetVariant = (name: string, change: Variant) => executeServerCommand<string, object>('asset-variant', { name, ...change }) as Promise<string>;
@@ -90,7 +92,7 @@ describe('<face-mesh> with hostile or broken assets', function () {
 
   it('progress follows the bytes: "wasm" up to 0.3 as the binary arrives, then several "models" steps to 0.95, never falling', async () => {
     // Served in 8 parts 30 ms apart (a slow network; from the local disk, a file may come in one piece).
-    const el = createFaceMesh({ ...ONE_THREAD, 'asset-base': '/trickle/' });
+    const el = createFaceMesh({ ...ONE_THREAD, ...NETWORK, 'asset-base': '/trickle/' });
     const steps: ProgressDetail[] = [];
     el.addEventListener('progress', (e) => steps.push((e as unknown as CustomEvent<ProgressDetail>).detail));
     await el.detect(await createImageBitmap(face));

@@ -11,6 +11,7 @@ import { FaceMeshElement, FaceMeshError, type ErrorDetail, type LandmarksDetail,
 import { liveWorkers, runtimeSettings } from '../src/runtime_client.js';
 import { toFaceMeshError } from '../src/frame_input.js';
 import '../src/define.js';
+import { ASSET_CACHE_NAME } from '../../worker-runtime/src/assets/asset_cache.js';
 
 const ORIGIN = location.origin;
 
@@ -185,7 +186,7 @@ describe('<face-mesh> failure modes', function () {
     for (const c of cases) {
       it(`${c.name}: error ${c.code} naming ${c.file}; a good asset-base works afterwards`, async () => {
         const base = await assetVariant(c.name, c.change);
-        const el = create({ 'asset-base': base, ...c.attrs });
+        const el = create({ 'asset-base': base, 'asset-cache': 'off', ...c.attrs });
         const error = nextError(el);
         const started = await rejection(el.start());
         const detail = await error;
@@ -201,7 +202,7 @@ describe('<face-mesh> failure modes', function () {
     }
 
     it('asset-base pointing nowhere: wasm-load-failed naming the URL', async () => {
-      const el = create({ 'asset-base': '/nowhere/' });
+      const el = create({ 'asset-base': '/nowhere/', 'asset-cache': 'off' });
       const err = await rejection(el.detect(face));
       console.log(`asset-base /nowhere/: ${err.code}: ${err.message}`);
       expect(err.code).to.equal('wasm-load-failed');
@@ -533,6 +534,8 @@ describe('<face-mesh> failure modes', function () {
 
   describe('network and privacy', () => {
     it('requests nothing but its own assets, from their origin; landmarks never leave the page', async () => {
+      // (the files earlier tests kept in Cache Storage would not be requested: a first visit)
+      await caches.delete(ASSET_CACHE_NAME);
       await executeServerCommand('record-requests', { action: 'start' });
       const el = create();
       await el.start();

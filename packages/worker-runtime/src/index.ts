@@ -1,4 +1,4 @@
-export type { RuntimeApi } from './api/runtime_api.js';
+export type { InitOptions, RuntimeApi } from './api/runtime_api.js';
 export type { BenchResult, DiagnosticsApi, MemoryInfo, ModelInfo, RunResult } from './api/diagnostics_api.js';
 export type { WorkerApi } from './api/worker_api.js';
 export * from './defaults.js';

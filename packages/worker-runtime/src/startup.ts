@@ -24,6 +24,8 @@ export const STARTUP_STAGES = [
   'model-fetch',
   /** Parsing, checking and compiling them into plans. */
   'model-compile',
+  /** threads="auto" timing the loaded mesh model on its candidate thread counts (the pool grows). */
+  'thread-measure',
 ] as const;
 export type StartupStage = (typeof STARTUP_STAGES)[number];
 

@@ -6,6 +6,8 @@
 import * as Comlink from 'comlink';
 import { diagnoseWasmFailure, initWasmBackend, probeBlobScripts, type BackendOptions, type RuntimeMode } from '../backend.js';
 import { wasmStartFailure } from '../errors.js';
+import { pruneAssets } from '../assets/asset_cache.js';
+import { assetPolicy } from '../assets/fetch_asset.js';
 import type { StageListener } from '../startup.js';
 import type { FrameInput } from '../pipeline/frame.js';
 import { fetchImageFile } from '../pipeline/image_file.js';
@@ -20,6 +22,16 @@ import { texturedMesh } from '../overlay/face_texture.js';
 import { autoThreadCandidates, type ThreadChoice } from '../threads/thread_choice.js';
 import { fixedChoice, measuresThreads, ThreadTuning } from '../threads/thread_tuning.js';
 
+/** What init() takes: the backend's options, and whether the checked asset files are kept (asset_cache.ts). */
+export interface InitOptions extends BackendOptions {
+  /**
+   * Keep the files whose SHA-256 is in `sha256`, once checked, in Cache Storage, and take them from
+   * there first; files of other builds kept there are dropped. Default false (the element's
+   * `asset-cache`, on by default, sets it).
+   */
+  assetCache?: boolean;
+}
+
 export interface RuntimeApi {
   /**
    * Start tfjs on the wasm backend; resolves with the mode actually obtained. Rejects with code
@@ -27,7 +39,7 @@ export interface RuntimeApi {
    * 'wasm-unsupported' (the browser cannot run it). `onStage` (a Comlink.proxy) hears each start-up
    * stage as it begins (startup.ts: the page gives each a deadline).
    */
-  init(options: BackendOptions, onProgress?: (fraction: number) => void, onStage?: StageListener): Promise<RuntimeMode>;
+  init(options: InitOptions, onProgress?: (fraction: number) => void, onStage?: StageListener): Promise<RuntimeMode>;
   /** Answers at once: the page's heartbeat, to notice a worker that died or hangs. */
   ping(): Promise<true>;
   /**
@@ -118,6 +130,9 @@ function pipelineSession(): PipelineSession {
 
 export const runtimeApi: RuntimeApi = {
   async init(options, onProgress, onStage) {
+    assetPolicy.cache = options.assetCache === true;
+    // (in the background: storage never holds up or fails a start)
+    if (assetPolicy.cache) void pruneAssets(new Set(Object.values(options.sha256 ?? {})));
     // tfjs' wasm threads are blob: workers that importScripts() a blob: script. A Content-Security-
     // Policy without blob: in script-src blocks that, and the thread pool dies at start-up; run on
     // one thread instead, and say why. Asked only when threads would start: the probe is itself a

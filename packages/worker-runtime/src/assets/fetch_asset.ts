@@ -4,19 +4,25 @@
  * error naming the URL; the body is read in chunks (progress in bytes, and a size cap, so an
  * endless response cannot fill the memory); and when the page gave the file's SHA-256 (the files
  * this build ships, see asset_checksums.ts) the bytes are checked with Web Crypto before anyone
- * parses or runs them.
+ * parses or runs them. Checked files are kept in Cache Storage by their SHA-256 when the page asks
+ * (asset_cache.ts), and taken from there first.
  */
+import { cachedAsset, keepAsset, sha256Hex } from './asset_cache.js';
 import { RuntimeError, type ErrorCode } from '../errors.js';
+
+export { sha256Hex };
 
 export interface AssetPolicy {
   /** Abort a download that delivers no bytes for this long. */
   stallMs: number;
   /** Expected SHA-256 (lower-case hex) by absolute URL; files not listed are not checked. */
   sha256: Map<string, string>;
+  /** Keep checked files in Cache Storage by their SHA-256, and take them from there first (asset_cache.ts). */
+  cache: boolean;
 }
 
 /** Set by the page through init(); the defaults apply to direct API use (tests, the CLI). */
-export const assetPolicy: AssetPolicy = { stallMs: 30_000, sha256: new Map() };
+export const assetPolicy: AssetPolicy = { stallMs: 30_000, sha256: new Map(), cache: false };
 
 export interface FetchAssetOptions {
   /** What the file is, for messages: 'the model', 'the WebAssembly binary', 'the image'. */
@@ -32,12 +38,22 @@ export interface FetchAssetOptions {
   onProgress?: (loaded: number, total: number | null) => void;
 }
 
-export async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+export async function fetchAsset(url: string, o: FetchAssetOptions): Promise<Uint8Array<ArrayBuffer>> {
+  const sha256 = assetPolicy.cache ? assetPolicy.sha256.get(url) : undefined;
+  const kept = sha256 ? await cachedAsset(sha256) : null;
+  if (kept) {
+    o.onProgress?.(kept.byteLength, kept.byteLength);
+    return kept;
+  }
+  const bytes = await download(url, o);
+  await checkIntegrity(url, bytes, o);
+  // (not awaited: storage may be slow, and the start does not depend on it)
+  if (sha256) void keepAsset(sha256, bytes);
+  return bytes;
 }
 
-export async function fetchAsset(url: string, o: FetchAssetOptions): Promise<Uint8Array<ArrayBuffer>> {
+/** The body of `url`, under the stall timeout and the size cap. */
+async function download(url: string, o: FetchAssetOptions): Promise<Uint8Array<ArrayBuffer>> {
   const controller = new AbortController();
   let stalled = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -86,7 +102,6 @@ export async function fetchAsset(url: string, o: FetchAssetOptions): Promise<Uin
     bytes.set(c, at);
     at += c.byteLength;
   }
-  await checkIntegrity(url, bytes, o);
   return bytes;
 }
 
