@@ -1,5 +1,5 @@
 // Some of the browser tests, in one engine: `npm run test:some -- [--engine firefox|webkit] FILE_OR_GLOB...`
-// (tools/test-some.mjs passes them here as TEST_FILES / TEST_ENGINE). Same server, middleware and
+// (tools/some-browser-tests.mjs passes them here as TEST_FILES / TEST_ENGINE). Same server, middleware and
 // timeouts as `npm test` (web-test-runner.config.mjs); web-test-runner's own `--files` does not
 // combine with that config's groups.
 import base from './web-test-runner.config.mjs';
