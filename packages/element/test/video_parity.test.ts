@@ -98,7 +98,7 @@ function pixelDifference(bitmap: ImageBitmap, rgba: Uint8Array): { values: numbe
 }
 
 describe('<face-mesh> on video: the CLI\'s landmarks', function () {
-  this.timeout(240_000);
+  this.timeout(60_000); // tools/timeouts-from-durations.mjs: five times the slowest test measured
   const realGetUserMedia = Object.getOwnPropertyDescriptor(MediaDevices.prototype, 'getUserMedia')!;
   let el: FaceMeshElement | undefined;
 
