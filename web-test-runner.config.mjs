@@ -12,6 +12,7 @@ import { byteRanges, contentSecurityPolicy, crossOriginIsolation, jsToTs, origin
 import { chromium, firefox, webkit } from './tools/engines.mjs';
 import { ensureTestClip, ensureTestMp4, ensureTestWebm30 } from './tools/test-clip.mjs';
 import { retainingPaths } from './tools/heap-retainers.mjs';
+import { videoParity } from './tools/video-parity.mjs';
 import { testDurations } from './tools/durations-reporter.mjs';
 import { defaultReporter } from '@web/test-runner';
 import { aliasedTablesModel, flexBombModel } from './packages/tflite/test/node/hostile_models.mjs';
@@ -186,7 +187,9 @@ const recordings = new Map();
  * request of the page and its workers (puppeteer 'request' events); `assets-offline` {offline}
  * makes `/offline/` refuse its wasm/ and models/ files or serve them again; `heap` collects garbage and
  * gives the JS heap in use of the page and of each live worker (CDP); `retainers` explains, from a
- * heap snapshot, what still holds the page's DOM nodes whose name matches.
+ * heap snapshot, what still holds the page's DOM nodes whose name matches; `video-parity` gives the
+ * Node package's test clip, its frames as the CLI decodes them and the CLI's landmarks of it
+ * (tools/video-parity.mjs).
  */
 /**
  * Threads named "DedicatedWorker" in process `pid` and its descendants (Linux /proc): their count,
@@ -249,6 +252,7 @@ const commands = {
   name: 'face-mesh-commands',
   async executeCommand({ command, payload, session }) {
     if (CHROMIUM_ONLY.has(command) && !chromiumPage(session)) return CHROMIUM_ONLY_ANSWER;
+    if (command === 'video-parity') return videoParity(root, payload);
     if (command === 'write-module') {
       // A test-generated module (e.g. the README's snippet), served from /.wtr-tmp/ so bare imports resolve.
       const dir = path.join(root, '.wtr-tmp');
