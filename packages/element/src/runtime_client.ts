@@ -234,36 +234,42 @@ function startWorker(script: WorkerScript): Worker {
 export const liveWorkers = new Set<Worker>();
 
 /**
- * Start a worker. `assetBase`: a folder holding `wasm/` and `models/`; '' or none (the default): the
- * files next to this bundle (wherever the app's bundler put them).
+ * The files for `assetBase`: a folder holding `wasm/` and `models/` (made absolute, with its
+ * trailing slash), or with '' the files next to this bundle. `base`: that folder's URL, '' for none.
  */
-export function startRuntime(assetBase = '', start: RuntimeStartOptions = {}): RuntimeClient {
-  let base: URL | null = null;
-  if (assetBase) {
-    base = new URL(assetBase, location.href);
-    if (!base.pathname.endsWith('/')) base.pathname += '/';
-  }
-  const assets = base ? assetsUnder(base) : bundledAssets();
-  const script = workerScript(start.workerUrl || runtimeSettings.workerUrl || bundledWorkerUrl());
-  const worker = startWorker(script);
-  liveWorkers.add(worker);
-  const api = Comlink.wrap<WorkerApi>(worker);
+function assetsFor(assetBase: string): { base: string; assets: AssetUrls } {
+  if (!assetBase) return { base: '', assets: bundledAssets() };
+  const base = new URL(assetBase, location.href);
+  if (!base.pathname.endsWith('/')) base.pathname += '/';
+  return { base: base.href, assets: assetsUnder(base) };
+}
 
+/** The watch over a started worker (superviseWorker). */
+interface WorkerSupervision {
+  /**
+   * Settles like `promise`, or rejects when the worker crashes (code 'worker-crashed') or is closed
+   * (code 'aborted') first: a call to a dead worker would otherwise never settle. Every call is guarded.
+   */
+  guard<T>(promise: Promise<T>): Promise<T>;
+  /** Terminates the worker and rejects every guarded call with `error`; false if it had already ended. */
+  end(error: FaceMeshError): boolean;
+  /** True once ended (crashed or closed). */
+  readonly dead: boolean;
+}
+
+/**
+ * Watch `worker` for the deaths that would otherwise leave calls pending for good: its `error`
+ * event (script failed to load, uncaught error) and a heartbeat left unanswered. Either ends it as
+ * crashed and calls `onCrash` once (after the pending calls have been rejected).
+ */
+function superviseWorker(worker: Worker, script: WorkerScript, api: Comlink.Remote<WorkerApi>, onCrash: (message: string) => void): WorkerSupervision {
   let rejectDead: (e: FaceMeshError) => void = () => {};
   const deadPromise = new Promise<never>((_, reject) => {
     rejectDead = reject;
   });
   deadPromise.catch(() => {}); // observed through guard(); never an unhandled rejection
-  /**
-   * Settles like `promise`, or rejects when the worker crashes (code 'worker-crashed') or is closed
-   * (code 'aborted') first: a call to a dead worker would otherwise never settle. Every call is guarded.
-   */
-  const guard = <T>(promise: Promise<T>): Promise<T> => Promise.race([promise, deadPromise]);
   let dead = false;
-  let released = false;
   let pingTimer = 0;
-  /** When the oldest unanswered ping was sent (0: none pending). Timers may be throttled in hidden tabs, so only unanswered pings count. */
-  let pendingSince = 0;
 
   const end = (error: FaceMeshError) => {
     if (dead) return false;
@@ -278,17 +284,33 @@ export function startRuntime(assetBase = '', start: RuntimeStartOptions = {}): R
     return true;
   };
   const crash = (message: string) => {
-    if (end(new FaceMeshError('worker-crashed', message))) client.onCrash?.(message);
+    if (end(new FaceMeshError('worker-crashed', message))) onCrash(message);
   };
   const onError = (e: ErrorEvent) => {
     e.preventDefault();
     crash(`The face-mesh worker stopped: ${e.message || 'its script could not be loaded, or it ran out of memory'}.${crossOriginWorkerAdvice(script)}`);
   };
   worker.addEventListener('error', onError);
+  pingTimer = startHeartbeat(api, crash);
 
-  // Heartbeat: a worker killed by the browser (e.g. out of memory) fires nothing; one that hangs
-  // answers nothing. Both stop answering pings.
-  pingTimer = setInterval(() => {
+  return {
+    guard: <T>(promise: Promise<T>): Promise<T> => Promise.race([promise, deadPromise]),
+    end,
+    get dead() {
+      return dead;
+    },
+  };
+}
+
+/**
+ * Ping the worker every `pingIntervalMs`; one that has not answered for `pingTimeoutMs` is
+ * `crash`ed. A worker killed by the browser (e.g. out of memory) fires nothing, and one that hangs
+ * answers nothing: both stop answering pings. Returns the interval's id.
+ */
+function startHeartbeat(api: Comlink.Remote<WorkerApi>, crash: (message: string) => void): number {
+  /** When the oldest unanswered ping was sent (0: none pending). Timers may be throttled in hidden tabs, so only unanswered pings count. */
+  let pendingSince = 0;
+  return setInterval(() => {
     const now = performance.now();
     if (pendingSince && now - pendingSince > runtimeSettings.pingTimeoutMs) {
       crash(`The face-mesh worker stopped answering for ${((now - pendingSince) / 1000).toFixed(1)} s (it was killed, ran out of memory, or hangs).`);
@@ -300,10 +322,18 @@ export function startRuntime(assetBase = '', start: RuntimeStartOptions = {}): R
       if (pendingSince <= sent) pendingSince = 0;
     }, () => {});
   }, runtimeSettings.pingIntervalMs) as unknown as number;
+}
 
-  const client: RuntimeClient = {
+/**
+ * The client over a supervised worker: each call guarded, with its transfers and progress proxies,
+ * the asset URLs (and their hashes, unless `start.integrity` is false) filled in.
+ */
+function runtimeClient(api: Comlink.Remote<WorkerApi>, supervision: WorkerSupervision, base: string, assets: AssetUrls, start: RuntimeStartOptions): RuntimeClient {
+  const { guard } = supervision;
+  let released = false;
+  return {
     api,
-    assetBase: base?.href ?? '',
+    assetBase: base,
     pipelineUrls: (refine) => ({ ...assets.modelUrls, mesh: refine ? assets.modelUrls.mesh : assets.plainMeshUrl }),
     init: (options = {}, onProgress, onStage) => {
       const files = assets.wasmFiles ? { wasmFiles: assets.wasmFiles } : {};
@@ -329,14 +359,29 @@ export function startRuntime(assetBase = '', start: RuntimeStartOptions = {}): R
     setMaxFps: (fps) => guard(api.setMaxFps(fps)),
     onCrash: null,
     get dead() {
-      return dead;
+      return supervision.dead;
     },
     close() {
-      end(new FaceMeshError('aborted', 'The face-mesh worker was stopped (the element was removed or restarted) before this finished.'));
+      supervision.end(new FaceMeshError('aborted', 'The face-mesh worker was stopped (the element was removed or restarted) before this finished.'));
       // (once: Comlink throws on a second release)
       if (!released) api[Comlink.releaseProxy]();
       released = true;
     },
   };
+}
+
+/**
+ * Start a worker. `assetBase`: a folder holding `wasm/` and `models/`; '' or none (the default): the
+ * files next to this bundle (wherever the app's bundler put them).
+ */
+export function startRuntime(assetBase = '', start: RuntimeStartOptions = {}): RuntimeClient {
+  const { base, assets } = assetsFor(assetBase);
+  const script = workerScript(start.workerUrl || runtimeSettings.workerUrl || bundledWorkerUrl());
+  const worker = startWorker(script);
+  liveWorkers.add(worker);
+  const api = Comlink.wrap<WorkerApi>(worker);
+  // (a crash comes from an event or a timer, never before `client` is assigned)
+  const supervision = superviseWorker(worker, script, api, (message) => client.onCrash?.(message));
+  const client = runtimeClient(api, supervision, base, assets, start);
   return client;
 }

@@ -111,84 +111,48 @@ export class SourceController implements ReactiveController {
     return null;
   }
 
-  /** Open the source (camera, or `src`), with the worker (`runtime`), and start firing events. */
+  /**
+   * Open the source (camera, or `src`), with the worker (`runtime`), and start firing events. While
+   * it waits, a later start, stop() or halt() may overtake it (`overtaken`): it then gives up
+   * without a word. (The waits stay here, each with its check, so that the checks are in one place.)
+   */
   async start(): Promise<void> {
     const host = this.host;
     this.wantsSource = true;
     const generation = ++this.generation;
     this.stopSource();
     this.startedSrc = host.src;
-    let srcUrl: URL | null = null;
     try {
-      try {
-        srcUrl = host.src ? new URL(host.src, document.baseURI) : null;
-      } catch {
-        throw new FaceMeshError('source-failed', `src "${host.src}" is not a URL.`);
-      }
-      const kindOf = srcUrl ? sourceKind(srcUrl, host.srcType, host.crossOrigin) : Promise.resolve<SourceKind>('camera');
-      const [kind] = await Promise.all([
-        kindOf.catch((e: unknown) => {
-          throw new FaceMeshError('source-failed', `${e instanceof Error ? e.message : String(e)}.${corsAdvice(srcUrl!)}`);
-        }),
-        this.runtime.ensure(),
-      ]);
-      if (generation !== this.generation) return;
+      const srcUrl = srcUrlOf(host.src);
+      const [kind] = await this.sniffKindWhileWorkerStarts(srcUrl);
+      if (this.overtaken(generation)) return;
       this.setKind(kind);
       if (kind === 'image') {
-        const result = await this.runtime.client!.processUrl(srcUrl!.href).catch((e: unknown) => {
-          // The worker's codes (frame-too-large for an image bomb) win over the generic one, which
-          // says what to check for a source on another origin.
-          const err = toFaceMeshError(e, 'source-failed');
-          throw err.code === 'source-failed' && !(e instanceof FaceMeshError) ? new FaceMeshError('source-failed', `${err.message}${corsAdvice(srcUrl!)}`) : err;
-        });
-        if (generation !== this.generation) return;
-        this.checkedImage = host.src;
-        host.requestUpdate();
-        this.faces.result({ ...result, timestamp: performance.now(), dropped: 0, busy: NaN, threads: this.runtime.threads });
+        await this.showImage(srcUrl!, generation);
         return;
       }
       const video = await this.videoElement();
       if (kind === 'video') {
-        video.srcObject = null;
-        video.src = host.src;
-        video.loop = true;
-        this.sourceListeners = new AbortController();
-        video.addEventListener('error', () => this.videoFailed(video, srcUrl!), { signal: this.sourceListeners.signal });
+        this.openSrcVideo(video, srcUrl!);
       } else {
         const stream = await openCamera(host.facingMode);
-        if (generation !== this.generation) {
+        if (this.overtaken(generation)) {
           stopStream(stream);
           return;
         }
-        this.mediaStream = stream;
-        video.srcObject = stream;
-        this.sourceListeners = new AbortController();
-        stream.getVideoTracks()[0]?.addEventListener('ended', () => {
-          if (this.mediaStream === stream) this.cameraEnded();
-        }, { signal: this.sourceListeners.signal });
+        this.openCameraVideo(video, stream);
       }
-      // (watched from here: a video may also never start, its play() pending for good)
-      if (kind === 'video') this.watchVideo(video, srcUrl!);
-      await video.play().catch((e: unknown) => {
-        throw new FaceMeshError('source-failed', kind === 'video'
-          ? `The video ${srcUrl!.href} could not be played (${e instanceof Error ? e.message : String(e)}): check the URL and that it is a video this browser plays (${playableFormats(video)}).${corsAdvice(srcUrl!)}`
-          : `The camera video could not be played: ${e instanceof Error ? e.message : String(e)}`);
-      });
-      if (generation !== this.generation) return;
+      await this.play(video, kind, srcUrl);
+      if (this.overtaken(generation)) return;
       if (kind === 'video' && !(await videoPixelsReadable(video))) {
         throw new FaceMeshError('source-failed', `The video ${srcUrl!.href} plays, but its pixels cannot be read: it comes from another origin without CORS.${corsAdvice(srcUrl!, true)}`);
       }
-      if (generation !== this.generation) return;
+      if (this.overtaken(generation)) return;
       host.running = true;
       this.neverStarted = false;
       if (!host.paused) this.startFrames();
     } catch (e) {
-      if (generation === this.generation) {
-        const err = e instanceof FaceMeshError ? e : new FaceMeshError('internal', e instanceof Error ? e.message : String(e));
-        host.dispatchEvent(errorEvent(err.code, err));
-        this.stopSource();
-        throw err;
-      }
+      if (!this.overtaken(generation)) throw this.startFailed(e);
     }
   }
 
@@ -228,6 +192,85 @@ export class SourceController implements ReactiveController {
     if (!host.paused) this.startFrames();
     host.dispatchEvent(new ResumeEvent({ reason: 'hidden' }));
   };
+
+  /** A later start, stop() or halt() happened since the start numbered `generation`. */
+  private overtaken(generation: number): boolean {
+    return generation !== this.generation;
+  }
+
+  /**
+   * What `srcUrl` is (image or video; no URL: the camera), sniffed while the worker starts: both
+   * are waited for at once, and either failing fails the start.
+   */
+  private sniffKindWhileWorkerStarts(srcUrl: URL | null): Promise<[SourceKind, unknown]> {
+    const host = this.host;
+    const kindOf = srcUrl ? sourceKind(srcUrl, host.srcType, host.crossOrigin) : Promise.resolve<SourceKind>('camera');
+    return Promise.all([
+      kindOf.catch((e: unknown) => {
+        throw new FaceMeshError('source-failed', `${e instanceof Error ? e.message : String(e)}.${corsAdvice(srcUrl!)}`);
+      }),
+      this.runtime.ensure(),
+    ]);
+  }
+
+  /**
+   * A `src` image: the worker fetches, checks and processes it; only then is it shown (a bomb must
+   * not reach the page's decoder), and its one result fired.
+   */
+  private async showImage(srcUrl: URL, generation: number): Promise<void> {
+    const host = this.host;
+    const result = await this.runtime.client!.processUrl(srcUrl.href).catch((e: unknown) => {
+      // The worker's codes (frame-too-large for an image bomb) win over the generic one, which
+      // says what to check for a source on another origin.
+      const err = toFaceMeshError(e, 'source-failed');
+      throw err.code === 'source-failed' && !(e instanceof FaceMeshError) ? new FaceMeshError('source-failed', `${err.message}${corsAdvice(srcUrl)}`) : err;
+    });
+    if (this.overtaken(generation)) return;
+    this.checkedImage = host.src;
+    host.requestUpdate();
+    this.faces.result({ ...result, timestamp: performance.now(), dropped: 0, busy: NaN, threads: this.runtime.threads });
+  }
+
+  /**
+   * A `src` video into the <video>, looped: its media player's failures once it runs go to
+   * videoFailed, and from here it is watched for a stall (it may also never start, its play()
+   * pending for good).
+   */
+  private openSrcVideo(video: HTMLVideoElement, srcUrl: URL): void {
+    video.srcObject = null;
+    video.src = this.host.src;
+    video.loop = true;
+    this.sourceListeners = new AbortController();
+    video.addEventListener('error', () => this.videoFailed(video, srcUrl), { signal: this.sourceListeners.signal });
+    this.watchVideo(video, srcUrl);
+  }
+
+  /** The opened camera into the <video>, its track watched for ending (unplugged, revoked). */
+  private openCameraVideo(video: HTMLVideoElement, stream: MediaStream): void {
+    this.mediaStream = stream;
+    video.srcObject = stream;
+    this.sourceListeners = new AbortController();
+    stream.getVideoTracks()[0]?.addEventListener('ended', () => {
+      if (this.mediaStream === stream) this.cameraEnded();
+    }, { signal: this.sourceListeners.signal });
+  }
+
+  /** Play the opened video; a refusal is source-failed, saying what to check. */
+  private play(video: HTMLVideoElement, kind: 'camera' | 'video', srcUrl: URL | null): Promise<void> {
+    return video.play().catch((e: unknown) => {
+      throw new FaceMeshError('source-failed', kind === 'video'
+        ? `The video ${srcUrl!.href} could not be played (${e instanceof Error ? e.message : String(e)}): check the URL and that it is a video this browser plays (${playableFormats(video)}).${corsAdvice(srcUrl!)}`
+        : `The camera video could not be played: ${e instanceof Error ? e.message : String(e)}`);
+    });
+  }
+
+  /** A start that failed (and was not overtaken): its error as an `error` event, the source closed; returns the error start() rejects with. */
+  private startFailed(e: unknown): FaceMeshError {
+    const err = e instanceof FaceMeshError ? e : new FaceMeshError('internal', e instanceof Error ? e.message : String(e));
+    this.host.dispatchEvent(errorEvent(err.code, err));
+    this.stopSource();
+    return err;
+  }
 
   private setKind(kind: SourceKind): void {
     if (kind === this.currentKind) return;
@@ -365,6 +408,15 @@ export class SourceController implements ReactiveController {
       this.faces.loseAll();
     }
     void this.runtime.client?.resetPipeline().catch(() => {});
+  }
+}
+
+/** The `src` attribute as a URL (against the document's base); null for none (the camera). */
+function srcUrlOf(src: string): URL | null {
+  try {
+    return src ? new URL(src, document.baseURI) : null;
+  } catch {
+    throw new FaceMeshError('source-failed', `src "${src}" is not a URL.`);
   }
 }
 
