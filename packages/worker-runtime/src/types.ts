@@ -2,7 +2,7 @@
  * The worker runtime's public types, and nothing that reaches tfjs: what the element's typings refer
  * to. The published `@face-mesh/element` ships these declarations (the worker itself is bundled).
  */
-export type { RuntimeApi } from './api/runtime_api.js';
+export type { InitOptions, RuntimeApi } from './api/runtime_api.js';
 export type { BenchResult, DiagnosticsApi, MemoryInfo, ModelInfo, RunResult } from './api/diagnostics_api.js';
 export type { WorkerApi } from './api/worker_api.js';
 export type { BackendOptions, RuntimeMode, WasmBinary } from './backend.js';
