@@ -26,5 +26,5 @@ export interface OpProfileEntry { label: string; count: number; msPerRun: number
 export type { ModelGraph, OperatorInfo, TensorInfo } from './parser/model.js';
 
 /** The wasm backend's module and our kernel modules on its memory, as far as callers' typings see them. */
-export type { WasmBackendAccess } from './plan/wasm_backend.js';
+export type { WasmBackendAccess, WasmMemory } from './plan/wasm_backend.js';
 export type { KernelModuleResult } from './plan/kernel_module.js';

@@ -9,6 +9,8 @@
  * and the caller runs its TypeScript or tfjs path instead.
  */
 
+import type { WasmMemory } from './wasm_backend.js';
+
 export type KernelModuleResult<T> = { kernels: T; note?: undefined } | { kernels: null; note: string };
 
 /** Reads the unsigned LEB128 at `at`: its value and the index after it. */
@@ -63,13 +65,13 @@ function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-const attached = new WeakMap<WebAssembly.Memory, Map<string, KernelModuleResult<unknown>>>();
+const attached = new WeakMap<WasmMemory, Map<string, KernelModuleResult<unknown>>>();
 
 /**
  * Instantiates the module (`base64`: its plain build) on `memory` and gives its exports, once per
  * memory and module. `bytes` replaces the built module, as it is and not kept (tests of the fallback).
  */
-export function attachKernelModule<T>(memory: WebAssembly.Memory | null, base64: string, bytes?: Uint8Array<ArrayBuffer>): KernelModuleResult<T> {
+export function attachKernelModule<T>(memory: WasmMemory | null, base64: string, bytes?: Uint8Array<ArrayBuffer>): KernelModuleResult<T> {
   if (turnedOff) return { kernels: null, note: 'turned off (ownKernels: false)' };
   if (!memory) return { kernels: null, note: 'the wasm backend does not expose its memory' };
   const modules = attached.get(memory) ?? new Map<string, KernelModuleResult<unknown>>();
@@ -80,7 +82,7 @@ export function attachKernelModule<T>(memory: WebAssembly.Memory | null, base64:
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     const plain = bytes ?? decodeBase64(base64);
     const module = new WebAssembly.Module(shared && !bytes ? sharedMemoryVariant(plain) : plain);
-    result = { kernels: new WebAssembly.Instance(module, { env: { memory } }).exports as T };
+    result = { kernels: new WebAssembly.Instance(module, { env: { memory: memory as WebAssembly.Memory } }).exports as T };
   } catch (err) {
     result = { kernels: null, note: `our SIMD kernels could not be attached (${err instanceof Error ? err.message : String(err)})` };
   }

@@ -5,6 +5,7 @@
  */
 import { attachKernelModule, type KernelModuleResult } from './kernel_module.js';
 import { KERNELS_WASM_BASE64 } from './kernels.generated.js';
+import type { WasmMemory } from './wasm_backend.js';
 
 /**
  * out[p, c] = act(y[p, c] + (c < xChannels ? x[p, c] : 0)), p < pixels, c < channels; pointers are
@@ -19,6 +20,6 @@ export interface OwnKernels {
 export type OwnKernelsResult = KernelModuleResult<OwnKernels>;
 
 /** Attaches the kernels to `memory` (once per memory). `bytes` replaces the built module (tests of the fallback). */
-export function attachOwnKernels(memory: WebAssembly.Memory | null, bytes?: Uint8Array<ArrayBuffer>): OwnKernelsResult {
+export function attachOwnKernels(memory: WasmMemory | null, bytes?: Uint8Array<ArrayBuffer>): OwnKernelsResult {
   return attachKernelModule<OwnKernels>(memory, KERNELS_WASM_BASE64, bytes);
 }

@@ -6,6 +6,14 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
+/**
+ * A WebAssembly.Memory, as far as our declarations name it: the published typings must compile in a
+ * Node project without the DOM library, which is where TypeScript declares WebAssembly's types.
+ */
+export interface WasmMemory {
+  readonly buffer: ArrayBufferLike;
+}
+
 /** The Emscripten module behind tfjs-backend-wasm (the parts we use). */
 export interface WasmModule {
   HEAPF32: Float32Array;
@@ -15,9 +23,9 @@ export interface WasmModule {
   _free(pointer: number): void;
   tfjs: { registerTensor(id: number, size: number, offset: number): void; disposeData(id: number): void };
   /** The single-thread builds keep the memory among the instance's exports. */
-  asm?: { memory?: WebAssembly.Memory };
+  asm?: { memory?: WasmMemory };
   /** The threaded build creates a shared memory and keeps it here. */
-  wasmMemory?: WebAssembly.Memory;
+  wasmMemory?: WasmMemory;
   [name: `_${string}`]: unknown;
 }
 
@@ -45,7 +53,7 @@ export class WasmBackendAccess {
   }
 
   /** The backend's WebAssembly.Memory (for attaching our own kernels), or null when not exposed. */
-  memory(): WebAssembly.Memory | null {
+  memory(): WasmMemory | null {
     return this.module.wasmMemory ?? this.module.asm?.memory ?? null;
   }
 

@@ -5,7 +5,7 @@
  * attached the pipeline samples in TypeScript (image_to_tensor.ts).
  */
 import { attachKernelModule } from '@face-mesh/tflite';
-import type { KernelModuleResult } from '@face-mesh/tflite/types';
+import type { KernelModuleResult, WasmMemory } from '@face-mesh/tflite/types';
 import { KERNELS_WASM_BASE64 } from './crop_kernel.generated.js';
 
 export interface CropKernel {
@@ -18,6 +18,6 @@ export interface CropKernel {
 }
 
 /** Attaches the kernel to `memory` (once per memory). */
-export function attachCropKernel(memory: WebAssembly.Memory | null): KernelModuleResult<CropKernel> {
+export function attachCropKernel(memory: WasmMemory | null): KernelModuleResult<CropKernel> {
   return attachKernelModule<CropKernel>(memory, KERNELS_WASM_BASE64);
 }
