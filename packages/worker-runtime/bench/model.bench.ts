@@ -39,6 +39,9 @@ describe('model inference benchmark', () => {
   it('prints ms per inference', async () => {
     const rows: string[] = [];
     const profiles: string[] = [];
+    const work: string[] = [];
+    let peak = 'not measured';
+    let peakGmacs: number | null = null;
     for (const binary of ['threaded-simd', 'simd', 'plain'] as const) {
       const { api, worker } = spawnRuntime();
       try {
@@ -49,6 +52,10 @@ describe('model inference benchmark', () => {
             const r = await api.bench(m.id, input(size), RUNS, WARMUP);
             const ms = [...r.ms].sort((a, b) => a - b);
             rows.push(`| ${binary} | ${mode.threads} | ${name} | ${variant} | ${m.steps} | ${ms[0]!.toFixed(2)} | ${quantile(ms, 0.5).toFixed(2)} | ${quantile(ms, 0.9).toFixed(2)} |`);
+            if (binary === 'simd' && !variant.startsWith('reference')) {
+              const gmacs = m.macs.total / (quantile(ms, 0.5) * 1e6);
+              work.push(`| ${name} | ${variant} | ${(m.macs.total / 1e6).toFixed(1)} | ${Object.entries(m.macs.byOp).map(([op, n]) => `${op} ${(n / 1e6).toFixed(1)}`).join(', ')} | ${quantile(ms, 0.5).toFixed(2)} | ${gmacs.toFixed(1)} | %PEAK${gmacs}% |`);
+            }
             if (binary === 'simd' && variant !== 'reference, ops separate' && name !== 'mesh (plain)') {
               const total = r.ops.reduce((a, o) => a + o.msPerRun, 0);
               profiles.push(`\n${binary} (${mode.threads} thread(s)), ${name}, ${variant}: per-op-type time (profiled runs, ${total.toFixed(2)} ms total)\n` +
@@ -58,6 +65,11 @@ describe('model inference benchmark', () => {
             await api.disposeModel(m.id);
           }
         }
+        if (binary === 'simd') {
+          const p = await api.peakMacs();
+          peakGmacs = p?.gmacs ?? null;
+          peak = p ? `${p.gmacs.toFixed(1)} GMAC/s (best of 15 rounds; median ${p.medianGmacs.toFixed(1)})` : 'not measured: our kernel module could not be attached';
+        }
       } finally {
         worker.terminate();
       }
@@ -66,7 +78,10 @@ describe('model inference benchmark', () => {
     console.log(
       `\nms per inference, ${RUNS} runs after ${WARMUP} warm-up, navigator.hardwareConcurrency ${navigator.hardwareConcurrency}\n` +
       '| binary | threads | model | executor | steps | min | median | p90 |\n|---|---|---|---|---|---|---|---|\n' +
-      rows.join('\n') + '\n' + profiles.join('\n') + '\n' + anchor,
+      rows.join('\n') + '\n' + profiles.join('\n') + '\n' + anchor +
+      `\n\nWork done: multiply-accumulates per run (from the graph) and achieved GMAC/s at the median, simd binary, 1 thread; this core's peak in our kernel module: ${peak}\n` +
+      '| model | executor | M MACs | by op (M) | median ms | GMAC/s | of peak |\n|---|---|---|---|---|---|---|\n' +
+      work.map((w) => w.replace(/%PEAK([0-9.e+-]+)%/, (_, g: string) => (peakGmacs ? `${((100 * Number(g)) / peakGmacs).toFixed(0)}%` : '-'))).join('\n'),
     );
   });
 });

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { liveFrameCounts } from './runtime_api.js';
 import type { ExecutorOptions, OpProfileEntry } from '@face-mesh/tflite/types';
 import { fetchModel } from '../models/loader.js';
-import { createExecutor, PlanExecutor, type ModelExecutor } from '@face-mesh/tflite';
+import { countMacs, createExecutor, measurePeakMacs, PlanExecutor, WasmBackendAccess, type ModelExecutor, type ModelMacs, type PeakMacs } from '@face-mesh/tflite';
 
 export interface ModelInfo {
   id: number;
@@ -19,6 +19,8 @@ export interface ModelInfo {
   /** Operators in the file, and compute steps left after fusion and aliasing. */
   operators: number;
   steps: number;
+  /** Multiply-accumulates of one run, from the graph (convolutions and fully connected layers). */
+  macs: ModelMacs;
   loadMs: number;
 }
 
@@ -56,6 +58,8 @@ export interface DiagnosticsApi {
   numTensors(): Promise<number>;
   /** Tensor count and bytes (tf.memory()) and the wasm heap's size, for leak checks and benchmarks. */
   memoryInfo(): Promise<MemoryInfo>;
+  /** This core's multiply-accumulate peak in our kernel module (null when it cannot be attached). */
+  peakMacs(): Promise<PeakMacs | null>;
 }
 
 const models = new Map<number, ModelExecutor>();
@@ -77,7 +81,7 @@ export const diagnosticsApi: DiagnosticsApi = {
     return {
       id, url, description: graph.description, inputShape: executor.inputShape,
       outputs: graph.outputs.map((t) => ({ name: graph.tensors[t]!.name, shape: graph.tensors[t]!.shape })),
-      operators: graph.operators.length, steps: executor.stepCount, loadMs: performance.now() - start,
+      operators: graph.operators.length, steps: executor.stepCount, macs: countMacs(graph), loadMs: performance.now() - start,
     };
   },
 
@@ -122,5 +126,8 @@ export const diagnosticsApi: DiagnosticsApi = {
     const { numTensors, numBytes } = tf.memory();
     const heap = (tf.backend() as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8;
     return { numTensors, numBytes, wasmHeapBytes: heap ? heap.buffer.byteLength : null, framesHeld: liveFrameCounts().held, framesDropped: liveFrameCounts().dropped };
+  },
+  async peakMacs() {
+    return measurePeakMacs(new WasmBackendAccess().memory());
   },
 };
