@@ -107,6 +107,11 @@ function fetchWasm(url: string, onProgress?: (fraction: number) => void): Promis
   return bytes;
 }
 
+/** The binary running now (after restarts on another), once started. */
+export function runningBinary(): WasmBinary | undefined {
+  return running;
+}
+
 /** A restart that has not settled in this long is given up (a thread pool that never starts). */
 const RESTART_TIMEOUT_MS = 10_000;
 

@@ -5,7 +5,9 @@
  */
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs-core';
-import { liveFrameCounts } from './runtime_api.js';
+import { liveFrameCounts, tuningHost } from './runtime_api.js';
+import { poolThreads } from '@face-mesh/tflite';
+import { runningBinary } from '../backend.js';
 import type { ExecutorOptions, OpProfileEntry } from '@face-mesh/tflite/types';
 import { fetchModel } from '../models/loader.js';
 import { createExecutor, PlanExecutor, type ModelExecutor } from '@face-mesh/tflite';
@@ -56,6 +58,11 @@ export interface DiagnosticsApi {
   numTensors(): Promise<number>;
   /** Tensor count and bytes (tf.memory()) and the wasm heap's size, for leak checks and benchmarks. */
   memoryInfo(): Promise<MemoryInfo>;
+  /**
+   * What threads="auto" does to change binaries, on demand: restart the backend on `binary` with
+   * `threads`, the pipeline's models built again there, its tracking kept. Resolves with what runs.
+   */
+  switchBinary(binary: 'threaded-simd' | 'simd', threads: number): Promise<{ binary: string; threads: number }>;
 }
 
 const models = new Map<number, ModelExecutor>();
@@ -68,6 +75,11 @@ function model(id: number): ModelExecutor {
 }
 
 export const diagnosticsApi: DiagnosticsApi = {
+  async switchBinary(binary, threads) {
+    await tuningHost.switchBinary(binary, threads);
+    return { binary: runningBinary() ?? 'none', threads: poolThreads() };
+  },
+
   async loadModel(url, options) {
     const start = performance.now();
     const graph = await fetchModel(url);

@@ -126,7 +126,7 @@ function releaseProgress(callback: unknown): void {
 }
 
 /** What `auto`'s tuning does in this worker: time the mesh, resize the pool, restart the backend. */
-const tuningHost: TuningHost = {
+export const tuningHost: TuningHost = {
   meshRun: () => pipelineSession().timeMeshRun(),
   resizePool,
   switchBinary: (binary, threads) => pipelineSession().rebuild(() => switchWasmBinary(binary, threads)),
