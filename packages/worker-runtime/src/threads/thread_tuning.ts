@@ -8,7 +8,7 @@
  * models there; the tracking goes on). Explicit counts, 'off' and pages without threads get a fixed
  * choice that says why.
  */
-import { autoThreadCandidates, pickThreads, ThreadGovernor, type ThreadChoice } from './thread_choice.js';
+import { autoThreadCandidates, pickThreads, ThreadGovernor, type GovernorSettings, type ThreadChoice } from './thread_choice.js';
 import type { WasmBinary } from '@face-mesh/tflite/types';
 
 /** Start-up measurement: runs per candidate (after WARMUP_RUNS), a mesh run each. */
@@ -50,6 +50,7 @@ export class ThreadTuning {
   constructor(
     private readonly candidates: number[],
     private readonly host: TuningHost,
+    private readonly settings: Partial<GovernorSettings> = {},
   ) {
     this.choice = { threads: 1, binary: 'threaded-simd', candidates, measuredMs: {}, reason: 'Not measured yet.' };
   }
@@ -68,7 +69,7 @@ export class ThreadTuning {
     const picked = pickThreads(times);
     this.resize(picked.threads);
     this.choice = { ...picked, binary: this.binary };
-    this.governor = new ThreadGovernor(Math.max(...this.candidates), this.choice);
+    this.governor = new ThreadGovernor(Math.max(...this.candidates), this.choice, this.settings);
     if (picked.threads === 1) {
       onSwitch?.();
       const { note } = await this.moveTo(1);
