@@ -96,9 +96,23 @@ export async function restartWasmBackend(options: WasmStartOptions & { binary: W
 let restarts = 0;
 let wasmFactory: (() => tf.KernelBackend | Promise<tf.KernelBackend>) | undefined;
 
-/** Gives up a restart that has not settled: the backend is removed, and its start disposed when it settles. */
+/** Rejects when the start under way is given up (abandonRestart). */
+function abandoned(): Promise<never> {
+  const given = new Promise<never>((_, reject) => {
+    giveUp = reject;
+  });
+  given.catch(() => undefined);
+  return given;
+}
+let giveUp: ((e: Error) => void) | undefined;
+
+/**
+ * Gives up a restart that has not settled (a thread pool that never starts): its start rejects at
+ * once, the backend is removed, and the backend it started is disposed if it ever settles.
+ */
 export function abandonRestart(): void {
   restarts++;
+  giveUp?.(new WasmStartError('failed', 'The wasm backend start was given up.'));
   if (tf.findBackendFactory('wasm')) tf.removeBackend('wasm');
 }
 
@@ -164,8 +178,9 @@ async function startTfjs(options: WasmStartOptions): Promise<void> {
   setWasmPaths(typeof paths === 'string' ? (paths.endsWith('/') ? paths : paths + '/') : { ...paths }, inBrowser);
   let ok: boolean;
   try {
-    ok = await Promise.race([tf.setBackend('wasm'), loading.failed]);
+    ok = await Promise.race([tf.setBackend('wasm'), loading.failed, abandoned()]);
   } finally {
+    giveUp = undefined;
     loading.restore();
   }
   if (!ok) throw new WasmStartError('failed', `The wasm backend failed to start: check that ${typeof paths === 'string' ? paths : 'the wasm paths'} serves the tfjs-backend-wasm*.wasm files.`);

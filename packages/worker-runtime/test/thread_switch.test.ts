@@ -44,4 +44,40 @@ describe('threads="auto" moving between the threaded and the SIMD binary', funct
       worker.terminate();
     }
   });
+
+  // A download that fails leaves the running backend alone; a binary that fails once the running one
+  // was dropped (here: not wasm at all) has the previous binary started again.
+  const cases = [
+    ['cannot be fetched', 'nowhere/tfjs-backend-wasm-simd.wasm', 'nowhere/tfjs-backend-wasm-simd.wasm'],
+    ['does not compile', MODEL_URLS.mesh, 'did not start'],
+  ] as const;
+  for (const [what, simdUrl, message] of cases) {
+    it(`a binary that ${what}: the switch rejects saying why, the threaded binary goes on tracking, no tensor is left behind`, async () => {
+      const { api, worker } = spawnRuntime();
+      const file = (name: string) => new URL(name, new URL(WASM_BASE, location.href)).href;
+      try {
+        await api.init({
+          wasmBase: WASM_BASE, cores: 4,
+          wasmFiles: {
+            'tfjs-backend-wasm.wasm': file('tfjs-backend-wasm.wasm'),
+            'tfjs-backend-wasm-simd.wasm': file(simdUrl),
+            'tfjs-backend-wasm-threaded-simd.wasm': file('tfjs-backend-wasm-threaded-simd.wasm'),
+          },
+        });
+        await api.createPipeline(MODEL_URLS, { staticImageMode: false });
+        const first = await api.process(trackFrame(crop, 0).imageData);
+        const tensors = await api.numTensors();
+        const err = await api.switchBinary('simd', 1).then(() => null, (e: unknown) => e as Error);
+        expect(err?.message).to.contain(message);
+        const next = await api.process(trackFrame(crop, 1).imageData);
+        expect(next.detectorRan).to.equal(false);
+        expect(next.faces.map((f) => f.id)).to.deep.equal(first.faces.map((f) => f.id));
+        expect(await api.numTensors()).to.equal(tensors);
+        // (what runs is the threaded binary: a switch to it from itself is a resize)
+        expect(await api.switchBinary('threaded-simd', 2)).to.deep.equal({ binary: 'threaded-simd', threads: 2 });
+      } finally {
+        worker.terminate();
+      }
+    });
+  }
 });

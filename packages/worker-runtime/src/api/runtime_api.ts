@@ -129,8 +129,14 @@ function releaseProgress(callback: unknown): void {
 export const tuningHost: TuningHost = {
   meshRun: () => pipelineSession().timeMeshRun(),
   resizePool,
-  switchBinary: (binary, threads) => pipelineSession().rebuild(() => switchWasmBinary(binary, threads)),
+  switchBinary: (binary, threads) => {
+    const run = pipelineSession().rebuild(() => switchWasmBinary(binary, threads));
+    switching = run.catch(() => undefined);
+    return run;
+  },
 };
+/** A restart on another binary under way: loading or dropping a pipeline waits for it. */
+let switching: Promise<void> = Promise.resolve();
 
 function pipelineSession(): PipelineSession {
   if (!session) throw new Error('The face pipeline is not loaded: call createPipeline() first.');
@@ -178,6 +184,7 @@ export const runtimeApi: RuntimeApi = {
   async createPipeline(urls, options, onProgress, onStage) {
     let next: PipelineSession;
     try {
+      await switching;
       next = await PipelineSession.load(urls, options, onProgress, onStage);
     } finally {
       releaseProgress(onProgress);
@@ -223,6 +230,7 @@ export const runtimeApi: RuntimeApi = {
   },
 
   async disposePipeline() {
+    await switching;
     session?.dispose();
     session = undefined;
   },
