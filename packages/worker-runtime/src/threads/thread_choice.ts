@@ -91,7 +91,7 @@ export interface GovernorSettings {
 
 /**
  * Each probe restarts the backend on the threaded binary, and one that loses restarts it again on
- * the SIMD one (each restart holds the frames for about 0.2-0.4 s here, docs/performance.md): the
+ * the SIMD one (each restart held the frames for 0.04-0.5 s here, docs/performance.md): the
  * first probe comes after 20 s on one thread, then 40, 80 and 160 s.
  */
 export const GOVERNOR_DEFAULTS: GovernorSettings = { window: 9, probeAfterMs: 20_000, maxProbeAfterMs: 160_000 };
