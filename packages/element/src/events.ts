@@ -113,7 +113,8 @@ export class LandmarksEvent extends CustomEvent<LandmarksDetail> {
 
 /**
  * `threads="auto"` changed the number of wasm threads while running (threads stopped paying, or
- * paid again when tried); `detail.threads`, `detail.reason`, `detail.measuredMs`.
+ * paid again when tried); `detail.threads`, `detail.binary` (one thread: 'simd'; more:
+ * 'threaded-simd'), `detail.reason`, `detail.measuredMs`.
  */
 export class ThreadsChangeEvent extends CustomEvent<ThreadsChangeDetail> {
   static readonly eventName = 'threadschange';

@@ -30,7 +30,7 @@ import { styles } from './styles.js';
  * @fires {LoadProgressEvent} progress - Start-up progress (`detail.stage`, `detail.progress` 0..1), while preloading too.
  * @fires {SuspendEvent} suspend - Processing stopped because the page was hidden (`detail.reason` 'hidden'); the camera stays open.
  * @fires {ResumeEvent} resume - Processing started again: the page is visible again.
- * @fires {ThreadsChangeEvent} threadschange - `threads="auto"` changed the wasm thread count while running (`detail.threads`, `detail.reason`, `detail.measuredMs`).
+ * @fires {ThreadsChangeEvent} threadschange - `threads="auto"` changed the wasm thread count while running (`detail.threads`, `detail.binary`, `detail.reason`, `detail.measuredMs`).
  *
  * @slot start - Replaces the default start button shown before the camera is started.
  * @csspart video - The camera or `src` video.
@@ -140,9 +140,11 @@ export class FaceMeshElement extends LitElement {
    * (`navigator.hardwareConcurrency`), one thread and half the cores (2 to 4) are timed once the
    * models are loaded and the faster kept (more threads must be 20% faster); while frames run, more
    * threads that get slower than one thread (another program on a core, throttled cores) give way to
-   * one, and are tried again later (`threadschange` event). Fewer than 4 cores: one thread (the
-   * SIMD binary). A number: that many threads; 'off': one thread. `ready.detail.threadChoice` says
-   * what was chosen and why.
+   * one, and are tried again later (`threadschange` event). One thread runs on the SIMD binary, as
+   * 'off' does (the worker's wasm runtime restarts on it, and on the threaded one to try more
+   * threads again; tracking goes on). Fewer than 4 cores: one thread (the SIMD binary). A number:
+   * that many threads; 'off': one thread. `ready.detail.threadChoice` says what was chosen, on
+   * which binary, and why.
    */
   declare threads: 'auto' | 'off' | `${number}`;
   /**

@@ -178,8 +178,12 @@ export interface RuntimeClient {
   setOverlayMode(mode: OverlayMode): Promise<void>;
   /** The `overlay="texture"` image (null: none); rejects naming the URL when it cannot be used. */
   setOverlayTexture(url: string | null): Promise<void>;
-  /** How many threads and why; with `threads="auto"` the first call measures them (after createPipeline). */
-  measureThreads(): Promise<ThreadChoice>;
+  /**
+   * How many threads, on which binary, and why; with `threads="auto"` the first call measures them
+   * (after createPipeline), and one thread restarts the backend on the SIMD binary (`onStage`:
+   * 'thread-switch').
+   */
+  measureThreads(onStage?: StageListener): Promise<ThreadChoice>;
   /** Process at most `fps` camera frames a second in the worker (0: every frame). */
   setMaxFps(fps: number): Promise<void>;
   /** Called once if the worker dies (out of memory, killed), hangs, throws, or its script fails to load. */
@@ -355,7 +359,7 @@ function runtimeClient(api: Comlink.Remote<WorkerApi>, supervision: WorkerSuperv
     setOverlay: (canvas, mode) => guard(api.setOverlay(Comlink.transfer(canvas, [canvas]), mode, assets.modelUrls.geometry)),
     setOverlayMode: (mode) => guard(api.setOverlayMode(mode)),
     setOverlayTexture: (url) => guard(api.setOverlayTexture(url)),
-    measureThreads: () => guard(api.measureThreads()),
+    measureThreads: (onStage) => guard(api.measureThreads(proxied(onStage))),
     setMaxFps: (fps) => guard(api.setMaxFps(fps)),
     onCrash: null,
     get dead() {

@@ -65,6 +65,7 @@ const STALL_HINT: Record<StartupStage, string> = {
   'model-fetch': 'Check the network, and that asset-base serves models/.',
   'model-compile': 'The device may be very busy or short of memory; try again later.',
   'thread-measure': 'Try threads="off" (or a number); the device may be very busy.',
+  'thread-switch': 'Try threads="off" (or a number); the device may be very busy, or short of memory.',
 };
 
 /** Whether this browser can hand a canvas to a worker (the overlay is drawn there). */
@@ -192,7 +193,7 @@ export class RuntimeController implements ReactiveController {
     } catch (e) {
       if (!(e instanceof StartupStalledError)) throw e;
       // (the thread pool is made of nested workers: a stalled threaded start is retried on one thread)
-      const single = (e.stage === 'wasm-start' || e.stage === 'thread-measure') && mayStartThreads({ threads });
+      const single = (e.stage === 'wasm-start' || e.stage === 'thread-measure' || e.stage === 'thread-switch') && mayStartThreads({ threads });
       if (single) threads = 'off';
       retryNote = single
         ? `The threaded wasm start-up stalled (${e.message}), so face-mesh runs the SIMD binary on one thread; threads="off" skips the attempt.`
@@ -243,13 +244,14 @@ export class RuntimeController implements ReactiveController {
         throw e instanceof StartupStalledError ? e : toFaceMeshError(e, 'model-load-failed');
       });
       // (threads="auto": a measurement of the loaded mesh model, well under a second; the pool it
-      // grows is made of nested workers, so it is watched like the other stages)
+      // grows is made of nested workers, so it is watched like the other stages; one thread then
+      // restarts the backend on the SIMD binary, the 'thread-switch' stage)
       watch.enter({ stage: 'thread-measure' });
-      const threadChoice = await watch.watch(client.measureThreads()).catch((e: unknown) => {
+      const threadChoice = await watch.watch(client.measureThreads(watch.enter)).catch((e: unknown) => {
         throw e instanceof StartupStalledError ? e : toFaceMeshError(e, 'internal');
       });
       await client.setMaxFps(sent.maxFps);
-      return { client, mode: { ...mode, threads: threadChoice.threads, threadChoice } };
+      return { client, mode: { ...mode, binary: threadChoice.binary, threads: threadChoice.threads, threadChoice } };
     } catch (e) {
       // A stalled worker is dropped at once (its pending calls reject with 'aborted', unobserved).
       if (e instanceof StartupStalledError) client.close();

@@ -26,12 +26,12 @@ describe('<face-mesh> with the (fake) camera', function () {
     const withFace = next<LandmarksEvent>(el, 'landmarks', 60_000, (e) => e.detail.faces.length > 0);
     await el.start();
     const mode = (await ready).detail;
-    // 'auto': below 4 cores (2 here) one thread, the SIMD binary; from 4, the threaded binary and a
-    // measured choice between one thread and half the cores (threads_auto.test.ts).
+    // 'auto': below 4 cores (2 here) one thread, the SIMD binary; from 4, a measured choice between
+    // one thread (the SIMD binary) and half the cores (the threaded one): threads_auto.test.ts.
     const candidates = autoThreadCandidates(navigator.hardwareConcurrency);
-    expect(mode).to.include({ backend: 'wasm', binary: candidates.length > 1 ? 'threaded-simd' : 'simd', crossOriginIsolated: true, ownKernels: true });
+    expect(mode).to.include({ backend: 'wasm', binary: mode.threads > 1 ? 'threaded-simd' : 'simd', crossOriginIsolated: true, ownKernels: true });
     expect(candidates).to.include(mode.threads);
-    expect(mode.threadChoice).to.include({ threads: mode.threads });
+    expect(mode.threadChoice).to.include({ threads: mode.threads, binary: mode.binary });
     expect(mode.threadChoice!.reason).to.be.a('string').and.not.equal('');
     expect(mode.loadMs).to.be.greaterThan(0);
     const { detail } = await withFace;

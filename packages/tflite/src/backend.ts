@@ -58,11 +58,62 @@ export interface WasmStarted {
 }
 
 let started: Promise<WasmStarted> | undefined;
+/** What the browser can run, probed once (chooseBinary narrows tfjs' flags to the binary it starts). */
+let probed: { canSimd: boolean; canThreads: boolean } | undefined;
+/** tfjs-backend-wasm's registration priority (its base.ts). */
+const WASM_PRIORITY = 2;
 
-/** Starts once per realm (the wasm module cannot be re-created with other flags): later calls get the first start. */
+/** Starts once per realm: later calls get the first start (restartWasmBackend starts another binary). */
 export function startWasmBackend(options: WasmStartOptions): Promise<WasmStarted> {
   started ??= start(options);
   return started;
+}
+
+/**
+ * Starts the backend again, on `options.binary` (threads="auto" moving between the threaded binary
+ * and the SIMD one). The running backend is removed first: tfjs disposes it (its wasm memory is
+ * dropped, its thread pool's workers terminated), so every tensor must be disposed before, and
+ * models built again after. A start that settles after `abandonRestart()` is disposed at once.
+ */
+export async function restartWasmBackend(options: WasmStartOptions & { binary: WasmBinary }): Promise<WasmStarted> {
+  if (!started) throw new Error('restartWasmBackend() before startWasmBackend()');
+  // (tfjs-backend-wasm's own factory: later registrations are our wrappers of it)
+  wasmFactory ??= tf.findBackendFactory('wasm') ?? undefined;
+  const factory = wasmFactory;
+  if (!factory) throw new Error('the wasm backend is not registered');
+  if (tf.findBackendFactory('wasm')) tf.removeBackend('wasm');
+  const generation = ++restarts;
+  tf.registerBackend('wasm', async () => {
+    const backend = await factory();
+    // (tfjs drops a backend whose start settles after it was removed, without disposing it)
+    if (generation !== restarts) backend.dispose();
+    return backend;
+  }, WASM_PRIORITY);
+  started = start(options);
+  return started;
+}
+
+let restarts = 0;
+let wasmFactory: (() => tf.KernelBackend | Promise<tf.KernelBackend>) | undefined;
+
+/** Rejects when the start under way is given up (abandonRestart). */
+function abandoned(): Promise<never> {
+  const given = new Promise<never>((_, reject) => {
+    giveUp = reject;
+  });
+  given.catch(() => undefined);
+  return given;
+}
+let giveUp: ((e: Error) => void) | undefined;
+
+/**
+ * Gives up a restart that has not settled (a thread pool that never starts): its start rejects at
+ * once, the backend is removed, and the backend it started is disposed if it ever settles.
+ */
+export function abandonRestart(): void {
+  restarts++;
+  giveUp?.(new WasmStartError('failed', 'The wasm backend start was given up.'));
+  if (tf.findBackendFactory('wasm')) tf.removeBackend('wasm');
 }
 
 async function start(options: WasmStartOptions): Promise<WasmStarted> {
@@ -74,6 +125,9 @@ async function start(options: WasmStartOptions): Promise<WasmStarted> {
     // otherwise idle). Report the cores as 2x so our choice stands.
     Object.defineProperty(navigator, 'hardwareConcurrency', { value: threads * 2, configurable: true });
     setThreadsCount(options.poolThreads ?? threads);
+  } else {
+    // (tfjs' default, as on a first start: a restart must not inherit the threaded start's count)
+    setThreadsCount(-1);
   }
   await startTfjs(options);
   const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
@@ -99,8 +153,8 @@ async function start(options: WasmStartOptions): Promise<WasmStarted> {
 async function chooseBinary(options: WasmStartOptions): Promise<{ binary: WasmBinary; canThreads: boolean; oneThread: boolean }> {
   const env = tf.env();
   // tfjs registers the wasm backend when the module is imported; its feature probes are flags.
-  const canSimd = await env.getAsync('WASM_HAS_SIMD_SUPPORT');
-  const canThreads = await env.getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+  probed ??= { canSimd: !!(await env.getAsync('WASM_HAS_SIMD_SUPPORT')), canThreads: !!(await env.getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) };
+  const { canSimd, canThreads } = probed;
   let binary: WasmBinary = options.binary ?? (canSimd ? (canThreads && options.threads !== 'off' ? 'threaded-simd' : 'simd') : 'plain');
   const oneThread = !options.binary && binary === 'threaded-simd' && options.threads === 1;
   if (oneThread) binary = 'simd';
@@ -110,7 +164,7 @@ async function chooseBinary(options: WasmStartOptions): Promise<{ binary: WasmBi
   if (binary === 'simd' && !canSimd) throw new WasmStartError('unsupported', 'This browser has no WebAssembly SIMD.');
   env.set('WASM_HAS_SIMD_SUPPORT', binary !== 'plain');
   env.set('WASM_HAS_MULTITHREAD_SUPPORT', binary === 'threaded-simd');
-  return { binary, canThreads: !!canThreads, oneThread };
+  return { binary, canThreads, oneThread };
 }
 
 /** tfjs' setBackend('wasm'), with the binary's loading taken over in a browser. */
@@ -124,8 +178,9 @@ async function startTfjs(options: WasmStartOptions): Promise<void> {
   setWasmPaths(typeof paths === 'string' ? (paths.endsWith('/') ? paths : paths + '/') : { ...paths }, inBrowser);
   let ok: boolean;
   try {
-    ok = await Promise.race([tf.setBackend('wasm'), loading.failed]);
+    ok = await Promise.race([tf.setBackend('wasm'), loading.failed, abandoned()]);
   } finally {
+    giveUp = undefined;
     loading.restore();
   }
   if (!ok) throw new WasmStartError('failed', `The wasm backend failed to start: check that ${typeof paths === 'string' ? paths : 'the wasm paths'} serves the tfjs-backend-wasm*.wasm files.`);

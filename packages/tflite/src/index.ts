@@ -3,7 +3,7 @@
  * against hostile files: limits.ts), check its graph, run it with the plan executor (our default:
  * the backend's C kernels on buffers placed once) or the reference executor (what each op computes).
  */
-export { startWasmBackend, type WasmStageReport, type WasmStartOptions, type WasmStarted } from './backend.js';
+export { abandonRestart, restartWasmBackend, startWasmBackend, type WasmStageReport, type WasmStartOptions, type WasmStarted } from './backend.js';
 export { ModelFormatError, TfliteError, UnsupportedOpError, WasmStartError } from './errors.js';
 export { Executor } from './executor.js';
 export { countMacs, operatorMacs, type ModelMacs } from './graph_macs.js';

@@ -5,7 +5,7 @@
  * reported to the page with a note saying why, when threads or our kernels are off.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { startWasmBackend, type WasmStarted } from '@face-mesh/tflite';
+import { abandonRestart, restartWasmBackend, startWasmBackend, type WasmStarted } from '@face-mesh/tflite';
 import type { WasmBinary } from '@face-mesh/tflite/types';
 import { RuntimeError, wasmStartFailure } from './errors.js';
 import { chooseThreadCount, type WasmFileName } from './defaults.js';
@@ -86,8 +86,69 @@ export function initWasmBackend(options: BackendOptions, onProgress?: (fraction:
 }
 
 let initialized: Promise<RuntimeMode> | undefined;
+/** The options of the first start, for a restart on another binary, and the binary running. */
+let startOptions: BackendOptions | undefined;
+let running: WasmBinary | undefined;
+/** Each binary's checked bytes, once fetched: a restart on it needs no network. */
+const wasmBytes = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
+
+/** The binaries' download: once per URL (stall timeout, SHA-256, Cache Storage: fetchAsset). */
+function fetchWasm(url: string, onProgress?: (fraction: number) => void): Promise<Uint8Array<ArrayBuffer>> {
+  let bytes = wasmBytes.get(url);
+  if (!bytes) {
+    bytes = fetchAsset(url, {
+      what: 'the WebAssembly binary', code: 'wasm-load-failed', integrityCode: 'wasm-integrity', maxBytes: 64 << 20,
+      onProgress: onProgress && ((loaded, total) => total && onProgress(Math.min(1, loaded / total))),
+      hint: ASSET_HINT,
+    });
+    wasmBytes.set(url, bytes);
+    bytes.catch(() => wasmBytes.delete(url));
+  }
+  return bytes;
+}
+
+/** The binary running now (after restarts on another), once started. */
+export function runningBinary(): WasmBinary | undefined {
+  return running;
+}
+
+/** A restart that has not settled in this long is given up (a thread pool that never starts). */
+const RESTART_TIMEOUT_MS = 10_000;
+
+/**
+ * Restart the backend on `binary` with `threads` (threads="auto": one thread on the SIMD binary,
+ * more on the threaded one). Every tensor must be disposed first. The binary is fetched before the
+ * running backend is dropped (a download that fails leaves it running); a start that fails or takes
+ * over RESTART_TIMEOUT_MS starts the previous binary again, then rejects saying why.
+ */
+export async function switchWasmBinary(binary: WasmBinary, threads: number): Promise<void> {
+  const options = startOptions;
+  const from = running;
+  if (!options || !from) throw new Error('The wasm runtime is not started.');
+  const file = binary === 'threaded-simd' ? 'tfjs-backend-wasm-threaded-simd.wasm' : binary === 'simd' ? 'tfjs-backend-wasm-simd.wasm' : 'tfjs-backend-wasm.wasm';
+  const base = options.wasmBase.endsWith('/') ? options.wasmBase : `${options.wasmBase}/`;
+  await fetchWasm(new URL(options.wasmFiles?.[file] ?? file, new URL(base, self.location.href)).href);
+  const restart = (to: WasmBinary, n: number) => restartWasmBackend({
+    wasmPaths: options.wasmFiles ?? options.wasmBase, threads: n, binary: to, ownKernels: options.ownKernels, fetchWasm: (url) => fetchWasm(url),
+  });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`it did not start within ${RESTART_TIMEOUT_MS / 1000} s`)), RESTART_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([restart(binary, threads), timeout]);
+    running = binary;
+  } catch (e) {
+    abandonRestart();
+    await restart(from, 1);
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 async function init(options: BackendOptions, onProgress?: (fraction: number) => void, onStage?: StageListener): Promise<RuntimeMode> {
+  startOptions = options;
   const start = performance.now();
   assetPolicy.sha256 = new Map(Object.entries(options.sha256 ?? {}));
   if (options.fetchStallMs) assetPolicy.stallMs = options.fetchStallMs;
@@ -102,16 +163,13 @@ async function init(options: BackendOptions, onProgress?: (fraction: number) => 
       poolThreads: measuresThreads(options, cores) ? 1 : undefined,
       binary: options.binary,
       ownKernels: options.ownKernels,
-      fetchWasm: (url) => fetchAsset(url, {
-        what: 'the WebAssembly binary', code: 'wasm-load-failed', integrityCode: 'wasm-integrity', maxBytes: 64 << 20,
-        onProgress: onProgress && ((loaded, total) => total && onProgress(Math.min(1, loaded / total))),
-        hint: ASSET_HINT,
-      }),
+      fetchWasm: (url) => fetchWasm(url, onProgress),
       onStage,
     });
   } catch (e) {
     throw wasmStartFailure(e) ?? e;
   }
+  running = started.binary;
   return runtimeMode(started, options, performance.now() - start);
 }
 

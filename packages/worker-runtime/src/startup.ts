@@ -26,6 +26,11 @@ export const STARTUP_STAGES = [
   'model-compile',
   /** threads="auto" timing the loaded mesh model on its candidate thread counts (the pool grows). */
   'thread-measure',
+  /**
+   * threads="auto" settled on one thread: the backend restarts on the SIMD binary (its download
+   * when not fetched yet, its compile and start) and the models are built again there.
+   */
+  'thread-switch',
 ] as const;
 export type StartupStage = (typeof STARTUP_STAGES)[number];
 
@@ -63,6 +68,8 @@ const isDownload = (stage: StartupStage) => stage === 'wasm-fetch' || stage === 
 /** The deadline of a stage that just began, in milliseconds. */
 export function stageDeadlineMs(report: StageReport, d: StartupDeadlines = STARTUP_DEADLINES): number {
   if (isDownload(report.stage)) return Math.max(d.floorMs, d.stallMs);
+  // (a download, then compiles: the download's stall time, then a compile's time for the models)
+  if (report.stage === 'thread-switch') return Math.max(d.floorMs, d.stallMs) + d.floorMs + ((report.bytes ?? 0) / 1e6) * d.compileMsPerMB;
   if (report.stage === 'wasm-compile' || report.stage === 'model-compile') return d.floorMs + ((report.bytes ?? 0) / 1e6) * d.compileMsPerMB;
   return d.floorMs;
 }

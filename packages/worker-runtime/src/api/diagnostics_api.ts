@@ -5,7 +5,9 @@
  */
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs-core';
-import { liveFrameCounts } from './runtime_api.js';
+import { liveFrameCounts, tuningHost } from './runtime_api.js';
+import { poolThreads } from '@face-mesh/tflite';
+import { runningBinary } from '../backend.js';
 import type { ExecutorOptions, OpProfileEntry } from '@face-mesh/tflite/types';
 import { fetchModel } from '../models/loader.js';
 import { countMacs, createExecutor, measurePeakMacs, PlanExecutor, WasmBackendAccess, type ModelExecutor, type ModelMacs, type PeakMacs } from '@face-mesh/tflite';
@@ -60,6 +62,11 @@ export interface DiagnosticsApi {
   memoryInfo(): Promise<MemoryInfo>;
   /** This core's multiply-accumulate peak in our kernel module (null when it cannot be attached). */
   peakMacs(): Promise<PeakMacs | null>;
+  /**
+   * What threads="auto" does to change binaries, on demand: restart the backend on `binary` with
+   * `threads`, the pipeline's models built again there, its tracking kept. Resolves with what runs.
+   */
+  switchBinary(binary: 'threaded-simd' | 'simd', threads: number): Promise<{ binary: string; threads: number }>;
 }
 
 const models = new Map<number, ModelExecutor>();
@@ -72,6 +79,11 @@ function model(id: number): ModelExecutor {
 }
 
 export const diagnosticsApi: DiagnosticsApi = {
+  async switchBinary(binary, threads) {
+    await tuningHost.switchBinary(binary, threads);
+    return { binary: runningBinary() ?? 'none', threads: poolThreads() };
+  },
+
   async loadModel(url, options) {
     const start = performance.now();
     const graph = await fetchModel(url);

@@ -4,7 +4,7 @@
  * Small and typed: the main thread stays thin.
  */
 import * as Comlink from 'comlink';
-import { diagnoseWasmFailure, initWasmBackend, probeBlobScripts, type BackendOptions, type RuntimeMode } from '../backend.js';
+import { diagnoseWasmFailure, initWasmBackend, probeBlobScripts, switchWasmBinary, type BackendOptions, type RuntimeMode } from '../backend.js';
 import { wasmStartFailure } from '../errors.js';
 import { pruneAssets } from '../assets/asset_cache.js';
 import { assetPolicy } from '../assets/fetch_asset.js';
@@ -20,7 +20,8 @@ import { triangleEdges } from '@face-mesh/geometry';
 import { loadFaceGeometryMetadata } from '../pipeline/face_geometry_file.js';
 import { texturedMesh } from '../overlay/face_texture.js';
 import { autoThreadCandidates, type ThreadChoice } from '../threads/thread_choice.js';
-import { fixedChoice, measuresThreads, ThreadTuning } from '../threads/thread_tuning.js';
+import { fixedChoice, measuresThreads, ThreadTuning, type TuningHost } from '../threads/thread_tuning.js';
+import { resizePool } from '@face-mesh/tflite';
 
 /** What init() takes: the backend's options, and whether the checked asset files are kept (asset_cache.ts). */
 export interface InitOptions extends BackendOptions {
@@ -82,12 +83,13 @@ export interface RuntimeApi {
    */
   setOverlayTexture(url: string | null, options?: { backend?: TextureBackend }): Promise<void>;
   /**
-   * How many threads the models run on, and why. With `threads: 'auto'` and more than one
-   * candidate (init's `cores`), the first call measures them on the loaded mesh model and picks
-   * one; while frames run the choice follows their times (each change reaches the stream
-   * listener's `onThreads`).
+   * How many threads the models run on, on which binary, and why. With `threads: 'auto'` and more
+   * than one candidate (init's `cores`), the first call measures them on the loaded mesh model and
+   * picks one; one thread then restarts the backend on the SIMD binary (`onStage` hears
+   * 'thread-switch' first). While frames run the choice follows their times (each change reaches
+   * the stream listener's `onThreads`).
    */
-  measureThreads(): Promise<ThreadChoice>;
+  measureThreads(onStage?: StageListener): Promise<ThreadChoice>;
   /** Process at most `fps` live frames a second (camera streams; 0: every frame). */
   setMaxFps(fps: number): Promise<void>;
 }
@@ -123,6 +125,19 @@ function releaseProgress(callback: unknown): void {
   (callback as Partial<Comlink.ProxyMethods> | undefined)?.[Comlink.releaseProxy]?.();
 }
 
+/** What `auto`'s tuning does in this worker: time the mesh, resize the pool, restart the backend. */
+export const tuningHost: TuningHost = {
+  meshRun: () => pipelineSession().timeMeshRun(),
+  resizePool,
+  switchBinary: (binary, threads) => {
+    const run = pipelineSession().rebuild(() => switchWasmBinary(binary, threads));
+    switching = run.catch(() => undefined);
+    return run;
+  },
+};
+/** A restart on another binary under way: loading or dropping a pipeline waits for it. */
+let switching: Promise<void> = Promise.resolve();
+
 function pipelineSession(): PipelineSession {
   if (!session) throw new Error('The face pipeline is not loaded: call createPipeline() first.');
   return session;
@@ -149,8 +164,8 @@ export const runtimeApi: RuntimeApi = {
       const mode = await initWasmBackend(options, onProgress, onStage);
       const cores = options.cores ?? navigator.hardwareConcurrency ?? 1;
       const measured = mode.binary === 'threaded-simd' && measuresThreads(options, cores);
-      tuning = measured ? new ThreadTuning(autoThreadCandidates(cores)) : null;
-      fixedThreads = measured ? null : fixedChoice(mode.threads, options.threads, note ?? mode.note);
+      tuning = measured ? new ThreadTuning(autoThreadCandidates(cores), tuningHost) : null;
+      fixedThreads = measured ? null : fixedChoice(mode.threads, mode.binary, options.threads, note ?? mode.note);
       const threadChoice = tuning?.choice ?? fixedThreads!;
       return note ? { ...mode, note, threadChoice } : { ...mode, threadChoice };
     } catch (e) {
@@ -169,6 +184,7 @@ export const runtimeApi: RuntimeApi = {
   async createPipeline(urls, options, onProgress, onStage) {
     let next: PipelineSession;
     try {
+      await switching;
       next = await PipelineSession.load(urls, options, onProgress, onStage);
     } finally {
       releaseProgress(onProgress);
@@ -214,6 +230,7 @@ export const runtimeApi: RuntimeApi = {
   },
 
   async disposePipeline() {
+    await switching;
     session?.dispose();
     session = undefined;
   },
@@ -260,13 +277,18 @@ export const runtimeApi: RuntimeApi = {
     }
   },
 
-  async measureThreads() {
-    if (!tuning) return fixedThreads ?? fixedChoice(1, undefined, 'The wasm runtime is not started.');
-    if (!Object.keys(tuning.choice.measuredMs).length) {
-      const session = pipelineSession();
-      tuning.measure(() => session.timeMeshRun());
+  async measureThreads(onStage) {
+    try {
+      if (!tuning) return fixedThreads ?? fixedChoice(1, 'simd', undefined, 'The wasm runtime is not started.');
+      if (!Object.keys(tuning.choice.measuredMs).length) {
+        pipelineSession();
+        const bytes = session?.modelBytes ?? 0;
+        await tuning.measure(() => onStage?.({ stage: 'thread-switch', bytes }));
+      }
+      return tuning.choice;
+    } finally {
+      releaseProgress(onStage);
     }
-    return tuning.choice;
   },
 
   async setMaxFps(fps) {

@@ -88,13 +88,20 @@ export class FacePipeline {
    * imageToTensorData); without it, or for a runner without an in-place input, the TypeScript one.
    */
   constructor(
-    private readonly detector: DetectorRunner,
-    private readonly mesh: MeshRunner,
+    private detector: DetectorRunner,
+    private mesh: MeshRunner,
     options: Partial<PipelineOptions> = {},
-    private readonly sampler: WasmCropSampler | null = null,
+    private sampler: WasmCropSampler | null = null,
   ) {
     this.options = validateOptions({ ...DEFAULT_PIPELINE_OPTIONS, ...options });
     this.configureSmoothing(this.options);
+  }
+
+  /** The same models built again (on a restarted wasm backend): the tracking state is kept. */
+  useRunners(detector: DetectorRunner, mesh: MeshRunner, sampler: WasmCropSampler | null): void {
+    this.detector = detector;
+    this.mesh = mesh;
+    this.sampler = sampler;
   }
 
   private configureSmoothing(o: PipelineOptions): void {

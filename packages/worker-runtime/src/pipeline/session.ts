@@ -32,10 +32,11 @@ export interface PipelineLoadInfo {
 
 export class PipelineSession {
   private constructor(
-    private readonly detector: DetectorModel,
-    private readonly mesh: MeshModel,
+    private detector: DetectorModel,
+    private mesh: MeshModel,
     readonly pipeline: FacePipeline,
-    private readonly sampler: WasmCropSampler | null,
+    private sampler: WasmCropSampler | null,
+    private readonly models: PipelineModels,
   ) {}
 
   /**
@@ -55,8 +56,13 @@ export class PipelineSession {
     await new Promise((resolve) => setTimeout(resolve, 0));
     const detector = parseModelFile(urls.detector, detectorBytes);
     const mesh = parseModelFile(urls.mesh, meshBytes);
-    return PipelineSession.fromModels({ detector, mesh, geometry }, options);
+    const session = PipelineSession.fromModels({ detector, mesh, geometry }, options);
+    session.modelBytes = detectorBytes.byteLength + meshBytes.byteLength;
+    return session;
   }
+
+  /** The model files' size, when loaded from them (what a rebuild compiles again). */
+  modelBytes = 0;
 
   /**
    * From models already parsed: where the files are read without fetch() (Node reads them from
@@ -77,7 +83,30 @@ export class PipelineSession {
     const sampler = createCropSampler();
     const pipeline = new FacePipeline(detector, mesh, options, sampler);
     pipeline.setGeometry(models.geometry ?? null);
-    return new PipelineSession(detector, mesh, pipeline, sampler);
+    return new PipelineSession(detector, mesh, pipeline, sampler, models);
+  }
+
+  /**
+   * The wasm backend restarts (`restart`, threads="auto" changing binaries: thread_tuning.ts), after
+   * the frames in hand: the models and the sampler are freed from the old backend, then built again
+   * on whatever runs once `restart` settles (it rejects after starting the previous binary again).
+   * The tracking state (faces, ids, smoothing) is the pipeline's: it goes on.
+   */
+  rebuild(restart: () => Promise<void>): Promise<void> {
+    const run = this.queue.then(async () => {
+      this.dispose();
+      try {
+        await restart();
+      } finally {
+        this.detector = new DetectorModel(this.models.detector);
+        this.mesh = new MeshModel(this.models.mesh);
+        this.sampler = createCropSampler();
+        this.idleMeshInput = undefined;
+        this.pipeline.useRunners(this.detector, this.mesh, this.sampler);
+      }
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   /** `timestampMs`: the frame's capture time, for smoothing (default: now). */

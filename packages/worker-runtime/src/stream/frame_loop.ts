@@ -128,7 +128,8 @@ export class FrameLoop {
     this.listener.onResult(Comlink.transfer(out, resultBuffers(result)));
     // Tracking frames (no detector run) time the mesh at the current thread count.
     if (this.tuning && !result.detectorRan && result.faces.length > 0) {
-      const change = this.tuning.frame(result.timings.meshMs, end);
+      // (a change of binary restarts the backend: the next frame waits for it; the newest is kept)
+      const change = await this.tuning.frame(result.timings.meshMs, end);
       // (a Comlink proxy: a page listener without onThreads rejects the call, which is fine)
       if (change) void Promise.resolve(this.listener.onThreads?.(change)).catch(() => {});
     }

@@ -2,7 +2,8 @@
  * `threads="auto"` by measurement: which thread counts to try, which one a start-up measurement
  * picks, and while frames run, when to go to one thread (threads stopped paying: another program
  * wants a core, slow or throttled cores) and when to try more again. Pure (no tfjs, page-safe):
- * the worker feeds it times and applies what it says (thread_tuning.ts).
+ * the worker feeds it times and applies what it says (thread_tuning.ts: one thread runs on the
+ * SIMD binary, more on the threaded one, so a change of count restarts the backend).
  *
  * Why measure: the wasm thread pool's threads wait for each other at every op, so when any core is
  * taken the whole frame waits. On 2 cores with one busy process, 2 threads took 76 ms a tracking
@@ -29,6 +30,11 @@ export function autoThreadCandidates(cores: number): number[] {
 export interface ThreadChoice {
   /** Threads the models run on now. */
   threads: number;
+  /**
+   * The wasm binary they run on now: 'threaded-simd' for more than one thread (or while one is
+   * measured), 'simd' for one thread (what `threads="off"` runs), 'plain' without SIMD.
+   */
+  binary: 'threaded-simd' | 'simd' | 'plain';
   /** The thread counts compared (auto), or the one set (a number, 'off', or no threads possible). */
   candidates: number[];
   /** Median ms of a mesh model run by thread count, as last measured (start-up, then live frames). */
@@ -50,7 +56,7 @@ const ms = (x: number) => `${x.toFixed(1)} ms`;
  * The start-up pick from each candidate's run times: the most threads only when their median is at
  * most ADOPT_RATIO of one thread's, else one thread.
  */
-export function pickThreads(timesByThreads: Record<number, readonly number[]>): ThreadChoice {
+export function pickThreads(timesByThreads: Record<number, readonly number[]>): Omit<ThreadChoice, 'binary'> {
   const candidates = Object.keys(timesByThreads).map(Number).sort((a, b) => a - b);
   const measuredMs: Record<number, number> = {};
   for (const n of candidates) measuredMs[n] = median(timesByThreads[n]!);
@@ -81,18 +87,21 @@ export interface GovernorSettings {
   probeAfterMs: number;
   /** The longest wait between probes. */
   maxProbeAfterMs: number;
-  /** Threads the wasm runtime can still start (each switch up to n threads takes n - 1 new ones). */
-  spareThreads: number;
 }
 
-export const GOVERNOR_DEFAULTS: GovernorSettings = { window: 9, probeAfterMs: 5_000, maxProbeAfterMs: 160_000, spareThreads: 0 };
+/**
+ * Each probe restarts the backend on the threaded binary, and one that loses restarts it again on
+ * the SIMD one (each restart held the frames for 0.04-0.5 s here, docs/performance.md): the
+ * first probe comes after 20 s on one thread, then 40, 80 and 160 s.
+ */
+export const GOVERNOR_DEFAULTS: GovernorSettings = { window: 9, probeAfterMs: 20_000, maxProbeAfterMs: 160_000 };
 
 /**
  * While frames run: tracks the mesh time of each frame at the current thread count. With more than
  * one thread, a window whose median is slower than one thread's last median (times DROP_RATIO)
  * goes to one thread. On one thread, after a wait it probes the most threads for one window, keeps
  * them when at most ADOPT_RATIO of one thread's median, else goes back and waits twice as long.
- * Every switch up costs pool threads (the runtime cannot free a pool): without spare ones it stays.
+ * A switch that could not be made (`failed`) ends the probes.
  */
 export class ThreadGovernor {
   private readonly settings: GovernorSettings;
@@ -102,20 +111,18 @@ export class ThreadGovernor {
   private probing = false;
   private waitMs: number;
   private oneSince = NaN;
-  private spare: number;
   /** Why the governor stopped probing, once it did. */
   stoppedProbing = '';
 
   constructor(
     private readonly most: number,
-    start: ThreadChoice,
+    start: Pick<ThreadChoice, 'threads' | 'measuredMs'>,
     settings: Partial<GovernorSettings> = {},
   ) {
     this.settings = { ...GOVERNOR_DEFAULTS, ...settings };
     this.current = start.threads;
     this.lastMs = { ...start.measuredMs };
     this.waitMs = this.settings.probeAfterMs;
-    this.spare = this.settings.spareThreads;
   }
 
   get threads(): number {
@@ -158,16 +165,23 @@ export class ThreadGovernor {
       }
     }
     if (this.current === 1 && nowMs - this.oneSince >= this.waitMs && !this.stoppedProbing) {
-      if (this.spare < this.most - 1) {
-        this.stoppedProbing = 'no spare wasm threads left to try more threads again';
-        return null;
-      }
-      this.spare -= this.most - 1;
       this.probing = true;
       this.samples = [];
       return this.switchTo(this.most, nowMs, `Trying ${this.most} threads again (${ms(this.lastMs[1] ?? NaN)} a mesh run on one thread).`, true);
     }
     return null;
+  }
+
+  /**
+   * The switch it asked for could not be made (`why`): back on `threads` (what still runs), and no
+   * more probes (a thread pool that did not start once is not tried again).
+   */
+  failed(threads: number, why: string, nowMs: number): void {
+    this.probing = false;
+    this.current = threads;
+    this.samples = [];
+    this.oneSince = threads === 1 ? nowMs : NaN;
+    this.stoppedProbing = why;
   }
 
   private switchTo(to: number, nowMs: number, reason: string, probe = false): ThreadSwitch {
