@@ -51,8 +51,11 @@ describe('imageToTensorData', () => {
   it('applies the value range', () => {
     const img = ramp(2, 2);
     const out = imageToTensorData(img, identity, { width: 2, height: 2, border: 'replicate', scale: 1 / 255, offset: 0 });
-    // A Float32Array: the nearest float32 to 100/255, exactly (1e-9 is below float32 resolution here).
-    expect(out[1]).to.equal(Math.fround(100 / 255));
+    // float32 arithmetic: 100 times the float32 nearest 1/255, rounded to float32 (exactly; 1e-9 is
+    // below float32 resolution here): two roundings of relative size 2^-24 each, so within two
+    // float32 steps (2^-25 each here) of 100/255.
+    expect(out[1]).to.equal(Math.fround(100 * Math.fround(1 / 255)));
+    expect(Math.abs(out[1]! - 100 / 255)).to.be.at.most(2 * 2 ** -25);
   });
 
   it('rejects empty and short buffers with a message', () => {

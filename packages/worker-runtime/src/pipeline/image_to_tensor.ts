@@ -3,7 +3,10 @@
  * ImageToTensor converter reads the texture with bilinear filtering at the centre of each output
  * pixel, at full resolution (no pre-scaling, no area averaging). Plain TypeScript over the RGBA
  * bytes: it reads only the 4 texels per output pixel it needs (the frame is never uploaded whole)
- * and the border rules are exactly the shader's.
+ * and the border rules are exactly the shader's. Sample points, texel indices and fractions are
+ * float64; the blend (weights, products, sums, scale and offset) is float32, the model input's
+ * type, one rounding per operation: the definition the wasm kernel (crop_sampler.ts) follows
+ * lane by lane, four pixels per v128.
  */
 import type { Affine } from '@face-mesh/geometry';
 
@@ -47,6 +50,12 @@ export interface SampleOptions {
 }
 
 /**
+ * A float32 operation's result from the float64 one: exact for a sum or product of two float32
+ * values (float64 holds it exactly, or with room enough that rounding twice equals rounding once).
+ */
+const f32 = Math.fround;
+
+/**
  * Fills `out` (or a new array) with outHeight x outWidth x RGB floats. `toSource` sends output pixel
  * (u, v) (integers = pixel centres) to the source point (integers = pixel centres) in the frame. A
  * FrameWindow must hold every texel the crop reads (geometry's sampledRect); the result is then the
@@ -67,7 +76,8 @@ export function imageToTensorData(image: RgbaImage | FrameWindow, toSource: Affi
   const dst = out ?? new Float32Array(n);
   if (dst.length !== n) throw new Error(`Output buffer has ${dst.length} floats, expected ${n}.`);
   const [a, b, c, d, e, f] = toSource;
-  const { scale, offset } = o;
+  const scale = f32(o.scale);
+  const offset = f32(o.offset);
   const zero = o.border === 'zero';
   // Texel indices are clamped to the frame, then made relative to the window.
   const maxX = W - 1;
@@ -89,8 +99,6 @@ export function imageToTensorData(image: RgbaImage | FrameWindow, toSource: Affi
       }
       const fx0 = Math.floor(sx);
       const fy0 = Math.floor(sy);
-      const ax = sx - fx0;
-      const ay = sy - fy0;
       const x0 = fx0 < 0 ? 0 : fx0 > maxX ? maxX : fx0;
       const x1 = fx0 + 1 < 0 ? 0 : fx0 + 1 > maxX ? maxX : fx0 + 1;
       const y0 = fy0 < 0 ? 0 : fy0 > maxY ? maxY : fy0;
@@ -99,13 +107,19 @@ export function imageToTensorData(image: RgbaImage | FrameWindow, toSource: Affi
       const p01 = p00 + (x1 - x0) * 4;
       const p10 = p00 + (y1 - y0) * rowBytes;
       const p11 = p10 + (x1 - x0) * 4;
-      const w00 = (1 - ax) * (1 - ay);
-      const w01 = ax * (1 - ay);
-      const w10 = (1 - ax) * ay;
-      const w11 = ax * ay;
-      dst[k++] = (w00 * data[p00]! + w01 * data[p01]! + w10 * data[p10]! + w11 * data[p11]!) * scale + offset;
-      dst[k++] = (w00 * data[p00 + 1]! + w01 * data[p01 + 1]! + w10 * data[p10 + 1]! + w11 * data[p11 + 1]!) * scale + offset;
-      dst[k++] = (w00 * data[p00 + 2]! + w01 * data[p01 + 2]! + w10 * data[p10 + 2]! + w11 * data[p11 + 2]!) * scale + offset;
+      // The blend in float32 (f32: one rounding per operation, as the wasm kernel's lanes do).
+      const ax = f32(sx - fx0);
+      const ay = f32(sy - fy0);
+      const bx = f32(1 - ax);
+      const by = f32(1 - ay);
+      const w00 = f32(bx * by);
+      const w01 = f32(ax * by);
+      const w10 = f32(bx * ay);
+      const w11 = f32(ax * ay);
+      for (let ch = 0; ch < 3; ch++) {
+        const sum = f32(f32(f32(f32(w00 * data[p00 + ch]!) + f32(w01 * data[p01 + ch]!)) + f32(w10 * data[p10 + ch]!)) + f32(w11 * data[p11 + ch]!));
+        dst[k++] = f32(f32(sum * scale) + offset);
+      }
     }
   }
   return dst;

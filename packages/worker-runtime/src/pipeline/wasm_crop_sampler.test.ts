@@ -1,6 +1,8 @@
 /**
  * The wasm crop sampler against imageToTensorData (the TypeScript definition): identical floats for
- * rotated, scaled and out-of-frame crops, both borders, whole frames and windows.
+ * rotated, scaled and out-of-frame crops, both borders, whole frames and windows, widths that are
+ * not a multiple of the kernel's 4 pixels. And both within float32 rounding of the bilinear blend
+ * done in float64 (the definition before the blend became float32).
  */
 import { cropAffine, letterboxAffine, sampledRect, type Affine } from '@face-mesh/geometry';
 import { expect } from 'chai';
@@ -15,6 +17,30 @@ function noise(W: number, H: number, seed: number): RgbaImage {
   const data = new Uint8ClampedArray(W * H * 4);
   for (let i = 0; i < data.length; i++) data[i] = Math.floor(rand() * 256);
   return { data, width: W, height: H };
+}
+
+/** The bilinear blend in float64 (one rounding, to the float32 output): the exact value to within 2^-24. */
+function blendFloat64(image: RgbaImage, [a, b, c, d, e, f]: Affine, o: SampleOptions): Float32Array {
+  const { width: W, height: H, data } = image;
+  const out = new Float32Array(o.width * o.height * 3);
+  const clamp = (i: number, last: number) => Math.min(Math.max(i, 0), last);
+  for (let v = 0, k = 0; v < o.height; v++) {
+    for (let u = 0; u < o.width; u++) {
+      const sx = a * u + b * v + c;
+      const sy = d * u + e * v + f;
+      const outside = sx < -0.5 || sx > W - 0.5 || sy < -0.5 || sy > H - 0.5;
+      const fx = Math.floor(sx);
+      const fy = Math.floor(sy);
+      const ax = sx - fx;
+      const ay = sy - fy;
+      const at = (x: number, y: number, ch: number) => data[(clamp(y, H - 1) * W + clamp(x, W - 1)) * 4 + ch]!;
+      for (let ch = 0; ch < 3; ch++) {
+        const value = (1 - ax) * (1 - ay) * at(fx, fy, ch) + ax * (1 - ay) * at(fx + 1, fy, ch) + (1 - ax) * ay * at(fx, fy + 1, ch) + ax * ay * at(fx + 1, fy + 1, ch);
+        out[k++] = o.border === 'zero' && outside ? o.offset : value * o.scale + o.offset;
+      }
+    }
+  }
+  return out;
 }
 
 function windowOf(image: RgbaImage, x: number, y: number, w: number, h: number): FrameWindow {
@@ -77,6 +103,32 @@ describe('WasmCropSampler', () => {
       const image = noise(W, H, seed);
       const [got, want] = both(image, letterboxAffine(W, H), detector);
       expect(Array.from(got)).to.deep.equal(Array.from(want));
+    }
+  });
+
+  it('output widths that are not a multiple of 4 (the kernel\'s last pixels of a row one at a time)', () => {
+    for (const [w, h] of [[7, 5], [1, 3], [130, 2]] as const) {
+      const [got, want] = both(frame, cropAffine(rois[0]!, 640, 480), { ...mesh, width: w, height: h });
+      expect(Array.from(got)).to.deep.equal(Array.from(want));
+    }
+  });
+
+  it('within float32 rounding of the blend in float64: at most 2^-21 off in [0, 1] and in [-1, 1]', () => {
+    // The float32 blend rounds at most 12 times (fractions, weights, products, sums, scale, offset),
+    // each by at most 2^-24 of a value whose size is at most 1 (or 2 with the [-1, 1] range):
+    // 12 · 2^-24 · 2 < 2^-21 (2.4e-7 is 4 float32 steps of a value in [0.5, 1)).
+    const cases: [RgbaImage, Affine, SampleOptions][] = [
+      ...rois.map((roi) => [frame, cropAffine(roi, 640, 480), mesh] as [RgbaImage, Affine, SampleOptions]),
+      [noise(333, 217, 5), letterboxAffine(333, 217), detector],
+    ];
+    for (const [image, m, o] of cases) {
+      const [got] = both(image, m, o);
+      const exact = blendFloat64(image, m, o);
+      let worst = 0;
+      for (let i = 0; i < got.length; i++) {
+        worst = Math.max(worst, Math.abs(got[i]! - exact[i]!));
+      }
+      expect(worst).to.be.at.most(2 ** -21);
     }
   });
 
