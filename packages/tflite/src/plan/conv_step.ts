@@ -1,10 +1,13 @@
 /**
- * The plan step of CONV_2D and DEPTHWISE_CONV_2D: tfjs-backend-wasm's FusedConv2D /
- * FusedDepthwiseConv2D (XNNPACK) with bias and activation fused, every argument fixed once.
+ * The plan step of CONV_2D and DEPTHWISE_CONV_2D: our own kernel where there is one for the op
+ * (own_depthwise_step.ts), else tfjs-backend-wasm's FusedConv2D / FusedDepthwiseConv2D (XNNPACK), with
+ * bias and activation fused, every argument fixed once.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { planConvActivation } from '../ops/activation.js';
+import type { Conv2DOptions, DepthwiseConv2DOptions } from '../parser/schema.js';
 import { optionsOf, singleOutput, type ConstLayout } from '../ops/types.js';
+import { planOwnDepthwise, planOwnFullConv } from './own_depthwise_step.js';
 import { ACTIVATION_CODE, isRuntime, type PlanCompiled, type PlanContext } from './plan_step.js';
 
 /** `layout`: the filter as tfjs wants it, from its TFLite shape and the input channels. */
@@ -17,11 +20,15 @@ export function planConv(ctx: PlanContext, depthwise: boolean, layout: (filterSh
   if (!isRuntime(ctx, x) || !ctx.constData(filterIndex) || fShape.length !== 4 || xShape.length !== 4) return null;
   const inChannels = xShape[3]!;
   if (depthwise && (fShape[0] !== 1 || fShape[3]! % inChannels !== 0)) return null;
+  const outChannels = depthwise ? fShape[3]! : fShape[0]!;
+  const act = planConvActivation(ctx, o.activation, singleOutput(ctx), outChannels);
+  const own = depthwise
+    ? planOwnDepthwise(ctx, o as DepthwiseConv2DOptions, xShape, fShape, act)
+    : planOwnFullConv(ctx, o as Conv2DOptions, xShape, fShape, act);
+  if (own) return own;
   const filter = ctx.constant(filterIndex, layout(fShape, inChannels));
   const biasIndex = ctx.op.inputs.length > 2 ? ctx.input(2) : -1;
   const bias = biasIndex >= 0 ? ctx.constant(biasIndex) : undefined;
-  const outChannels = depthwise ? fShape[3]! : fShape[0]!;
-  const act = planConvActivation(ctx, o.activation, singleOutput(ctx), outChannels);
   const info = tf.backend_util.computeConv2DInfo(
     xShape as [number, number, number, number], filter.shape as [number, number, number, number],
     [o.strideH, o.strideW], [o.dilationH, o.dilationW], o.padding === 'SAME' ? 'same' : 'valid', undefined, depthwise,
