@@ -15,8 +15,11 @@
 import { madd } from './simd';
 import { NONE, RELU, RELU6, PRELU, activate, storePartial } from './epilogue';
 
-/** One output pixel of one block of 8 channels, kernel columns [kxLo, kxHi). */
-@inline function onePixel(
+/**
+ * One output pixel of one block of 8 channels, kernel columns [kxLo, kxHi). Not inlined (the borders,
+ * the last 1-3 pixels of a row, and maps of one output pixel): one copy for every variant.
+ */
+function onePixel(
   input: usize, w: usize, o: usize, iy: i32, kyLo: i32, kyHi: i32, ix: i32, kxLo: i32, kxHi: i32,
   kw: i32, inChannels: i32, rowBytes: usize, lanes: i32, mode: i32,
 ): void {

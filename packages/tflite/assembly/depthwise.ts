@@ -62,8 +62,11 @@ const BLOCK_BYTES: usize = 176;
   }
 }
 
-/** An output pixel at the left or right border: a column outside the input reads column 0 with its weights masked to zero. */
-@inline function edgePixel(
+/**
+ * An output pixel at the left or right border: a column outside the input reads column 0 with its
+ * weights masked to zero. Not inlined (1-2 pixels per row and block): one copy for every variant.
+ */
+function edgePixel(
   r0: usize, r1: usize, r2: usize, o: usize, bias: v128, alpha: v128,
   w0: v128, w1: v128, w2: v128, w3: v128, w4: v128, w5: v128, w6: v128, w7: v128, w8: v128,
   ox: i32, inW: i32, stride: i32, padLeft: i32, pixelBytes: usize, mode: i32, lanes: i32,
@@ -89,6 +92,14 @@ const BLOCK_BYTES: usize = 176;
   storePartial(o + <usize>ox * pixelBytes, activate(acc, alpha, mode), lanes);
 }
 
+/** The last 1-3 channels of an output row (not inlined: one copy for every variant, the activation chosen per pixel). */
+function tailRow(
+  r0: usize, r1: usize, r2: usize, o: usize, w: usize, m0: v128, m1: v128, m2: v128,
+  inW: i32, outW: i32, stride: i32, padLeft: i32, oxLo: i32, oxHi: i32, pixelBytes: usize, mode: i32, lanes: i32,
+): void {
+  blockRow(r0, r1, r2, o, w, m0, m1, m2, inW, outW, stride, padLeft, oxLo, oxHi, pixelBytes, mode, lanes);
+}
+
 @inline function depthwise3x3(
   input: usize, weights: usize, out: usize, inH: i32, inW: i32, channels: i32,
   outH: i32, outW: i32, stride: i32, padTop: i32, padLeft: i32, mode: i32,
@@ -106,9 +117,9 @@ const BLOCK_BYTES: usize = 176;
   for (let oy = 0; oy < outH; oy++) {
     const iy = oy * stride - padTop;
     const in0 = iy >= 0 && iy < inH, in1 = iy + 1 >= 0 && iy + 1 < inH, in2 = iy + 2 >= 0 && iy + 2 < inH;
-    const r0 = input + <usize>(in0 ? iy : 0) * rowBytes;
-    const r1 = input + <usize>(in1 ? iy + 1 : 0) * rowBytes;
-    const r2 = input + <usize>(in2 ? iy + 2 : 0) * rowBytes;
+    const r0 = input + <usize>(in0 ? iy : <i32>0) * rowBytes;
+    const r1 = input + <usize>(in1 ? iy + 1 : <i32>0) * rowBytes;
+    const r2 = input + <usize>(in2 ? iy + 2 : <i32>0) * rowBytes;
     const m0 = in0 ? ones : zero, m1 = in1 ? ones : zero, m2 = in2 ? ones : zero;
     const o = out + <usize>oy * <usize>outW * pixelBytes;
     for (let b = 0; b < full; b++) {
@@ -117,7 +128,7 @@ const BLOCK_BYTES: usize = 176;
     }
     if (tail) {
       const c = <usize>full << 4;
-      blockRow(r0 + c, r1 + c, r2 + c, o + c, weights + <usize>full * BLOCK_BYTES, m0, m1, m2, inW, outW, stride, padLeft, oxLo, oxHi, pixelBytes, mode, tail);
+      tailRow(r0 + c, r1 + c, r2 + c, o + c, weights + <usize>full * BLOCK_BYTES, m0, m1, m2, inW, outW, stride, padLeft, oxLo, oxHi, pixelBytes, mode, tail);
     }
   }
 }
