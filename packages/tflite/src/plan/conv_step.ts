@@ -8,7 +8,7 @@ import { planConvActivation } from '../ops/activation.js';
 import type { Conv2DOptions, DepthwiseConv2DOptions } from '../parser/schema.js';
 import { optionsOf, singleOutput, type ConstLayout } from '../ops/types.js';
 import { planOwnDepthwise, planOwnFullConv } from './own_depthwise_step.js';
-import { ACTIVATION_CODE, isRuntime, type PlanCompiled, type PlanContext } from './plan_step.js';
+import { ACTIVATION_CODE, isRuntime, type PlanCompiled, type PlanContext, type PlanStepSpec } from './plan_step.js';
 
 /** `layout`: the filter as tfjs wants it, from its TFLite shape and the input channels. */
 export function planConv(ctx: PlanContext, depthwise: boolean, layout: (filterShape: readonly number[], inChannels: number) => ConstLayout): PlanCompiled {
@@ -25,7 +25,10 @@ export function planConv(ctx: PlanContext, depthwise: boolean, layout: (filterSh
   const own = depthwise
     ? planOwnDepthwise(ctx, o as DepthwiseConv2DOptions, xShape, fShape, act)
     : planOwnFullConv(ctx, o as Conv2DOptions, xShape, fShape, act);
-  if (own) return own;
+  // Our kernels run on one thread: on the threaded binary the step keeps XNNPACK's too, for whenever
+  // the pool has more than one thread (the pool is resized while running: thread_pool.ts).
+  const threaded = typeof SharedArrayBuffer !== 'undefined' && ctx.wasm.memory()?.buffer instanceof SharedArrayBuffer;
+  if (own && !threaded) return own;
   const filter = ctx.constant(filterIndex, layout(fShape, inChannels));
   const biasIndex = ctx.op.inputs.length > 2 ? ctx.input(2) : -1;
   const bias = biasIndex >= 0 ? ctx.constant(biasIndex) : undefined;
@@ -38,7 +41,7 @@ export function planConv(ctx: PlanContext, depthwise: boolean, layout: (filterSh
   const biasId = bias ? ctx.wasm.idOf(bias) : 0;
   const preluId = act.alpha ? ctx.wasm.idOf(act.alpha) : 0;
   const p = info.padInfo;
-  return {
+  const xnnpack: PlanStepSpec = {
     kind: 'step', label: (depthwise ? 'DEPTHWISE_CONV_2D' : 'CONV_2D') + act.suffix, inputs: [x], output: act.output,
     bind: (buffer) => {
       const xId = buffer(x).id;
@@ -48,6 +51,21 @@ export function planConv(ctx: PlanContext, depthwise: boolean, layout: (filterSh
         p.top, p.right, p.bottom, p.left, p.type === 'SAME' ? 1 : 0, info.dilationHeight, info.dilationWidth,
         info.strideHeight, info.strideWidth, info.inChannels, info.outChannels, ACTIVATION_CODE[act.activation], preluId, 0, outId,
       );
+    },
+  };
+  return own ? onOneThread(own, xnnpack, ctx) : xnnpack;
+}
+
+/** `own` while the backend's thread pool has one thread, `xnnpack` (multi-threaded) when it has more. */
+function onOneThread(own: PlanStepSpec, xnnpack: PlanStepSpec, ctx: PlanContext): PlanStepSpec {
+  const threads = ctx.wasm.module.tfjs.getThreadsCount;
+  if (!threads) return own;
+  return {
+    ...own,
+    bind: (buffer) => {
+      const ownCall = own.bind(buffer);
+      const xnnpackCall = xnnpack.bind(buffer);
+      return () => (threads() > 1 ? xnnpackCall() : ownCall());
     },
   };
 }
