@@ -9,8 +9,9 @@
 // runs over them as one. Kernel rows outside the input are skipped (the row's range is computed once
 // per output row); output columns that reach outside take the one-pixel path with a narrower range.
 //
-// Weights, packed at plan compile time (own_depthwise_step.ts), per block of 8 output channels (the
-// last one zero-filled): bias (2 v128), PReLU slopes (2 v128), then for ky, kx, ic (the order the sum
+// Weights, packed at plan compile time (plan/conv_packing.ts), per block of 8 output channels (when the
+// count is not a multiple of 8, the last block is the last 8 channels, overlapping the one before, so
+// every store is whole; fewer than 8 in all: one block, zero-filled): bias (2 v128), PReLU slopes (2 v128), then for ky, kx, ic (the order the sum
 // runs, XNNPACK's: without relaxed SIMD our sums round exactly as theirs) the 8 weights (2 v128).
 import { madd } from './simd';
 import { NONE, RELU, RELU6, PRELU, activate, storePartial } from './epilogue';
@@ -78,17 +79,44 @@ function onePixel(
   storePartial(o + 3 * outPixel + 16, activate(a31, al1, mode), lanes1);
 }
 
+/** One output row of one block of 8 output channels (`lanes` of them real): border pixels, 4 at a time inside, the rest. */
+@inline function blockRow(
+  input: usize, w: usize, o: usize, inW: i32, inChannels: i32, outW: i32, kw: i32, stride: i32, padLeft: i32,
+  iy: i32, kyLo: i32, kyHi: i32, oxLo: i32, oxHi: i32, rowBytes: usize, outPixel: usize, lanes: i32, mode: i32,
+): void {
+  const rowTaps = kw * inChannels;
+  const step = <usize>stride * (<usize>inChannels << 2);
+  for (let ox = 0; ox < oxLo; ox++) {
+    const ix = ox * stride - padLeft;
+    onePixel(input, w, o + <usize>ox * outPixel, iy, kyLo, kyHi, ix, max(0, -ix), min(kw, inW - ix), kw, inChannels, rowBytes, lanes, mode);
+  }
+  let ox = oxLo;
+  for (; ox + 4 <= oxHi; ox += 4) {
+    fourPixels(input, w, o + <usize>ox * outPixel, outPixel, iy, kyLo, kyHi, ox * stride - padLeft, rowTaps, inChannels, rowBytes, step, lanes, mode);
+  }
+  for (; ox < outW; ox++) {
+    const ix = ox * stride - padLeft;
+    onePixel(input, w, o + <usize>ox * outPixel, iy, kyLo, kyHi, ix, max(0, -ix), min(kw, inW - ix), kw, inChannels, rowBytes, lanes, mode);
+  }
+}
+
+/** blockRow for fewer than 8 output channels in all (not inlined: one copy for every variant). */
+function narrowBlockRow(
+  input: usize, w: usize, o: usize, inW: i32, inChannels: i32, outW: i32, kw: i32, stride: i32, padLeft: i32,
+  iy: i32, kyLo: i32, kyHi: i32, oxLo: i32, oxHi: i32, rowBytes: usize, outPixel: usize, lanes: i32, mode: i32,
+): void {
+  blockRow(input, w, o, inW, inChannels, outW, kw, stride, padLeft, iy, kyLo, kyHi, oxLo, oxHi, rowBytes, outPixel, lanes, mode);
+}
+
 @inline function conv(
   input: usize, weights: usize, out: usize, inH: i32, inW: i32, inChannels: i32, outH: i32, outW: i32, outChannels: i32,
   kh: i32, kw: i32, stride: i32, padTop: i32, padLeft: i32, mode: i32,
 ): void {
-  const inPixel = <usize>inChannels << 2;
-  const rowBytes = <usize>inW * inPixel;
+  const rowBytes = <usize>inW * (<usize>inChannels << 2);
   const outPixel = <usize>outChannels << 2;
-  const rowTaps = kw * inChannels;
-  const blockBytes = <usize>(2 + kh * rowTaps) << 5;
-  const blocks = (outChannels + 7) >> 3;
-  const step = <usize>stride * inPixel;
+  const blockBytes = <usize>(2 + kh * kw * inChannels) << 5;
+  const full = outChannels >> 3;
+  const blocks = full + (outChannels & 7 ? 1 : 0);
   // Output columns whose kw input columns are all inside the input: [oxLo, oxHi).
   const oxLo = min((padLeft + stride - 1) / stride, outW);
   const lastStart = inW - kw + padLeft;
@@ -100,19 +128,12 @@ function onePixel(
     const orow = out + <usize>oy * <usize>outW * outPixel;
     for (let b = 0; b < blocks; b++) {
       const w = weights + <usize>b * blockBytes;
-      const o = orow + (<usize>b << 5);
-      const lanes = min(outChannels - (b << 3), 8);
-      for (let ox = 0; ox < oxLo; ox++) {
-        const ix = ox * stride - padLeft;
-        onePixel(input, w, o + <usize>ox * outPixel, iy, kyLo, kyHi, ix, max(0, -ix), min(kw, inW - ix), kw, inChannels, rowBytes, lanes, mode);
-      }
-      let ox = oxLo;
-      for (; ox + 4 <= oxHi; ox += 4) {
-        fourPixels(input, w, o + <usize>ox * outPixel, outPixel, iy, kyLo, kyHi, ox * stride - padLeft, rowTaps, inChannels, rowBytes, step, lanes, mode);
-      }
-      for (; ox < outW; ox++) {
-        const ix = ox * stride - padLeft;
-        onePixel(input, w, o + <usize>ox * outPixel, iy, kyLo, kyHi, ix, max(0, -ix), min(kw, inW - ix), kw, inChannels, rowBytes, lanes, mode);
+      if (outChannels >= 8) {
+        // When the count is not a multiple of 8, the last block is the last 8 channels, overlapping the one before.
+        const o = orow + (<usize>(b < full ? b << 3 : outChannels - 8) << 2);
+        blockRow(input, w, o, inW, inChannels, outW, kw, stride, padLeft, iy, kyLo, kyHi, oxLo, oxHi, rowBytes, outPixel, 8, mode);
+      } else {
+        narrowBlockRow(input, w, orow, inW, inChannels, outW, kw, stride, padLeft, iy, kyLo, kyHi, oxLo, oxHi, rowBytes, outPixel, outChannels, mode);
       }
     }
   }

@@ -9,8 +9,9 @@
 // weights and point at a row inside; only the 1-2 output columns at each side take the per-column
 // path, so the interior has no branch per pixel.
 //
-// Weights, packed at plan compile time (own_depthwise_step.ts), per block of 4 channels (the last one
-// zero-filled), 11 v128 = 176 bytes: bias, the 9 taps in the order the sum runs (kx outer, ky inner:
+// Weights, packed at plan compile time (plan/conv_packing.ts), per block of 4 channels (when the count
+// is not a multiple of 4, the last block is the last 4 channels, overlapping the one before: every
+// load and store is whole), 11 v128 = 176 bytes: bias, the 9 taps in the order the sum runs (kx outer, ky inner:
 // t = kx * 3 + ky, the order of XNNPACK's depthwise kernel, so without relaxed SIMD our sums round
 // exactly as theirs), then the PReLU slopes.
 import { madd } from './simd';
@@ -62,11 +63,8 @@ const BLOCK_BYTES: usize = 176;
   }
 }
 
-/**
- * An output pixel at the left or right border: a column outside the input reads column 0 with its
- * weights masked to zero. Not inlined (1-2 pixels per row and block): one copy for every variant.
- */
-function edgePixel(
+/** An output pixel at the left or right border: a column outside the input reads column 0 with its weights masked to zero. */
+@inline function edgePixel(
   r0: usize, r1: usize, r2: usize, o: usize, bias: v128, alpha: v128,
   w0: v128, w1: v128, w2: v128, w3: v128, w4: v128, w5: v128, w6: v128, w7: v128, w8: v128,
   ox: i32, inW: i32, stride: i32, padLeft: i32, pixelBytes: usize, mode: i32, lanes: i32,
@@ -92,8 +90,8 @@ function edgePixel(
   storePartial(o + <usize>ox * pixelBytes, activate(acc, alpha, mode), lanes);
 }
 
-/** The last 1-3 channels of an output row (not inlined: one copy for every variant, the activation chosen per pixel). */
-function tailRow(
+/** An output row of fewer than 4 channels in all (not inlined: one copy for every variant, the activation chosen per pixel). */
+function partialRow(
   r0: usize, r1: usize, r2: usize, o: usize, w: usize, m0: v128, m1: v128, m2: v128,
   inW: i32, outW: i32, stride: i32, padLeft: i32, oxLo: i32, oxHi: i32, pixelBytes: usize, mode: i32, lanes: i32,
 ): void {
@@ -126,9 +124,13 @@ function tailRow(
       const c = <usize>b << 4;
       blockRow(r0 + c, r1 + c, r2 + c, o + c, weights + <usize>b * BLOCK_BYTES, m0, m1, m2, inW, outW, stride, padLeft, oxLo, oxHi, pixelBytes, mode, 4);
     }
-    if (tail) {
+    if (tail && full > 0) {
+      // The last 4 channels, overlapping the block before (packed so by conv_packing.ts).
+      const c = <usize>(channels - 4) << 2;
+      blockRow(r0 + c, r1 + c, r2 + c, o + c, weights + <usize>full * BLOCK_BYTES, m0, m1, m2, inW, outW, stride, padLeft, oxLo, oxHi, pixelBytes, mode, 4);
+    } else if (tail) {
       const c = <usize>full << 4;
-      tailRow(r0 + c, r1 + c, r2 + c, o + c, weights + <usize>full * BLOCK_BYTES, m0, m1, m2, inW, outW, stride, padLeft, oxLo, oxHi, pixelBytes, mode, tail);
+      partialRow(r0 + c, r1 + c, r2 + c, o + c, weights + <usize>full * BLOCK_BYTES, m0, m1, m2, inW, outW, stride, padLeft, oxLo, oxHi, pixelBytes, mode, tail);
     }
   }
 }

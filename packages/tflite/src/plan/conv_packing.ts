@@ -8,39 +8,56 @@
 export const DEPTHWISE_BLOCK_FLOATS = 44;
 
 /**
- * A 3x3 depthwise filter, TFLite's [1,3,3,C] (multiplier 1), packed per block of 4 channels (zeros
- * past C): bias, then the taps with kx outer and ky inner (the order the kernel sums them), then the
- * PReLU slopes (zeros when there are none).
+ * The first channel of each block of `width` channels a kernel computes: blocks at 0, width, 2 width...,
+ * and, when `channels` is not a multiple of `width`, a last block ending at the last channel
+ * (overlapping the one before, whose values it writes again), so that every block is whole; only
+ * fewer than `width` channels in all leave a partial block (at 0).
+ */
+export function channelBlocks(channels: number, width: number): number[] {
+  const starts = Array.from({ length: Math.floor(channels / width) }, (_, b) => b * width);
+  if (channels % width) starts.push(Math.max(0, channels - width));
+  return starts;
+}
+
+/**
+ * A 3x3 depthwise filter, TFLite's [1,3,3,C] (multiplier 1), packed per block of 4 channels
+ * (channelBlocks; zeros past C): bias, then the taps with kx outer and ky inner (the order the kernel
+ * sums them), then the PReLU slopes (zeros when there are none).
  */
 export function packDepthwise3x3(filter: ArrayLike<number>, bias: ArrayLike<number> | null, alpha: ArrayLike<number> | null, channels: number): Float32Array {
-  const blocks = Math.ceil(channels / 4);
-  const out = new Float32Array(blocks * DEPTHWISE_BLOCK_FLOATS);
-  for (let c = 0; c < channels; c++) {
-    const at = (c >> 2) * DEPTHWISE_BLOCK_FLOATS + (c & 3);
-    out[at] = bias ? bias[c]! : 0;
-    for (let kx = 0; kx < 3; kx++) {
-      for (let ky = 0; ky < 3; ky++) out[at + 4 * (1 + kx * 3 + ky)] = filter[(ky * 3 + kx) * channels + c]!;
+  const blocks = channelBlocks(channels, 4);
+  const out = new Float32Array(blocks.length * DEPTHWISE_BLOCK_FLOATS);
+  blocks.forEach((start, b) => {
+    for (let c = start; c < Math.min(start + 4, channels); c++) {
+      const at = b * DEPTHWISE_BLOCK_FLOATS + c - start;
+      out[at] = bias ? bias[c]! : 0;
+      for (let kx = 0; kx < 3; kx++) {
+        for (let ky = 0; ky < 3; ky++) out[at + 4 * (1 + kx * 3 + ky)] = filter[(ky * 3 + kx) * channels + c]!;
+      }
+      out[at + 40] = alpha ? alpha[c]! : 0;
     }
-    out[at + 40] = alpha ? alpha[c]! : 0;
-  }
+  });
   return out;
 }
 
 /**
- * A full conv filter, TFLite's OHWI [O,kh,kw,I], packed per block of 8 output channels (zeros past O):
- * bias (8), PReLU slopes (8, zeros when none), then for ky, kx, ic the block's 8 weights.
+ * A full conv filter, TFLite's OHWI [O,kh,kw,I], packed per block of 8 output channels (channelBlocks;
+ * zeros past O): bias (8), PReLU slopes (8, zeros when none), then for ky, kx, ic the block's 8 weights.
  */
 export function packFullConv(filter: ArrayLike<number>, bias: ArrayLike<number> | null, alpha: ArrayLike<number> | null, shape: readonly number[]): Float32Array {
   const [outChannels, kh, kw, inChannels] = shape as [number, number, number, number];
   const taps = kh * kw * inChannels;
   const blockFloats = 16 + taps * 8;
-  const out = new Float32Array(Math.ceil(outChannels / 8) * blockFloats);
-  for (let oc = 0; oc < outChannels; oc++) {
-    const at = (oc >> 3) * blockFloats + (oc & 7);
-    out[at] = bias ? bias[oc]! : 0;
-    out[at + 8] = alpha ? alpha[oc]! : 0;
-    for (let t = 0; t < taps; t++) out[at + 16 + t * 8] = filter[oc * taps + t]!;
-  }
+  const blocks = channelBlocks(outChannels, 8);
+  const out = new Float32Array(blocks.length * blockFloats);
+  blocks.forEach((start, b) => {
+    for (let oc = start; oc < Math.min(start + 8, outChannels); oc++) {
+      const at = b * blockFloats + oc - start;
+      out[at] = bias ? bias[oc]! : 0;
+      out[at + 8] = alpha ? alpha[oc]! : 0;
+      for (let t = 0; t < taps; t++) out[at + 16 + t * 8] = filter[oc * taps + t]!;
+    }
+  });
   return out;
 }
 
