@@ -7,7 +7,7 @@
 // whole output row, so an output pixel costs 9 input loads, 9 multiply-adds and a store (XNNPACK's
 // kernel reloads the 9 weights and the bias for every pixel). Rows above/below the input get zero
 // weights and point at a row inside; only the 1-2 output columns at each side take the per-column
-// path, so the interior has no branch per pixel.
+// path (which leaves out the taps of columns outside), so the interior has no branch per pixel.
 //
 // Weights, packed at plan compile time (plan/conv_packing.ts), per block of 4 channels (when the count
 // is not a multiple of 4, the last block is the last 4 channels, overlapping the one before: every
@@ -63,30 +63,32 @@ const BLOCK_BYTES: usize = 176;
   }
 }
 
-/** An output pixel at the left or right border: a column outside the input reads column 0 with its weights masked to zero. */
+/** An output pixel at the left or right border: the taps of columns outside the input are left out. */
 @inline function edgePixel(
   r0: usize, r1: usize, r2: usize, o: usize, bias: v128, alpha: v128,
   w0: v128, w1: v128, w2: v128, w3: v128, w4: v128, w5: v128, w6: v128, w7: v128, w8: v128,
   ox: i32, inW: i32, stride: i32, padLeft: i32, pixelBytes: usize, mode: i32, lanes: i32,
 ): void {
   const ix = ox * stride - padLeft;
-  const in0 = ix >= 0 && ix < inW, in1 = ix + 1 >= 0 && ix + 1 < inW, in2 = ix + 2 >= 0 && ix + 2 < inW;
-  const x0 = in0 ? <usize>ix * pixelBytes : 0;
-  const x1 = in1 ? <usize>(ix + 1) * pixelBytes : 0;
-  const x2 = in2 ? <usize>(ix + 2) * pixelBytes : 0;
-  const ones = i32x4.splat(-1);
-  const zero = i32x4.splat(0);
-  const c0 = in0 ? ones : zero, c1 = in1 ? ones : zero, c2 = in2 ? ones : zero;
   let acc = bias;
-  acc = madd(loadPartial(r0 + x0, lanes), v128.and(w0, c0), acc);
-  acc = madd(loadPartial(r1 + x0, lanes), v128.and(w1, c0), acc);
-  acc = madd(loadPartial(r2 + x0, lanes), v128.and(w2, c0), acc);
-  acc = madd(loadPartial(r0 + x1, lanes), v128.and(w3, c1), acc);
-  acc = madd(loadPartial(r1 + x1, lanes), v128.and(w4, c1), acc);
-  acc = madd(loadPartial(r2 + x1, lanes), v128.and(w5, c1), acc);
-  acc = madd(loadPartial(r0 + x2, lanes), v128.and(w6, c2), acc);
-  acc = madd(loadPartial(r1 + x2, lanes), v128.and(w7, c2), acc);
-  acc = madd(loadPartial(r2 + x2, lanes), v128.and(w8, c2), acc);
+  if (ix >= 0 && ix < inW) {
+    const x = <usize>ix * pixelBytes;
+    acc = madd(loadPartial(r0 + x, lanes), w0, acc);
+    acc = madd(loadPartial(r1 + x, lanes), w1, acc);
+    acc = madd(loadPartial(r2 + x, lanes), w2, acc);
+  }
+  if (ix + 1 >= 0 && ix + 1 < inW) {
+    const x = <usize>(ix + 1) * pixelBytes;
+    acc = madd(loadPartial(r0 + x, lanes), w3, acc);
+    acc = madd(loadPartial(r1 + x, lanes), w4, acc);
+    acc = madd(loadPartial(r2 + x, lanes), w5, acc);
+  }
+  if (ix + 2 >= 0 && ix + 2 < inW) {
+    const x = <usize>(ix + 2) * pixelBytes;
+    acc = madd(loadPartial(r0 + x, lanes), w6, acc);
+    acc = madd(loadPartial(r1 + x, lanes), w7, acc);
+    acc = madd(loadPartial(r2 + x, lanes), w8, acc);
+  }
   storePartial(o + <usize>ox * pixelBytes, activate(acc, alpha, mode), lanes);
 }
 

@@ -66,13 +66,18 @@ export function planOwnDepthwise(ctx: PlanContext, o: DepthwiseConv2DOptions, xS
   return step(ctx, `DEPTHWISE_CONV_2D${act.suffix} (own SIMD)`, act, (x, out) => kernel(x, weights, out, H, W, channels, g.py.out, g.px.out, o.strideH, g.py.before, g.px.before));
 }
 
-/** CONV_2D with a kernel larger than 1x1, no dilation, on conv_full.ts; null otherwise (1x1 convs stay GEMMs). */
+/**
+ * CONV_2D with a kernel larger than 1x1, no dilation, and output rows of 4 pixels or more, on
+ * conv_full.ts; null otherwise. 1x1 convs are GEMMs; a conv with fewer output pixels per row (the models'
+ * last ones: 3x3 or 2x2 over the whole map, one output pixel) is a matrix-vector product, where our
+ * 4-pixel step does not apply and XNNPACK's GEMM was as fast or faster (docs/performance.md).
+ */
 export function planOwnFullConv(ctx: PlanContext, o: Conv2DOptions, xShape: readonly number[], fShape: readonly number[], act: ActivationPlan): PlanStepSpec | null {
   const kernels = ctx.kernels;
   const [outChannels, kh, kw, inChannels] = fShape as [number, number, number, number];
   if (!kernels || kh * kw === 1 || inChannels !== xShape[3]) return null;
   const g = geometry(ctx, o, xShape, kh, kw, outChannels, ctx.op.outputs[0]!);
-  if (!g) return null;
+  if (!g || g.px.out < 4) return null;
   const filter = ctx.constData(ctx.input(1))!;
   const bias = ctx.op.inputs.length > 2 && ctx.input(2) >= 0 ? ctx.constData(ctx.input(2)) : null;
   const weights = place(ctx, packFullConv(filter, bias, act.alpha ? act.alpha.dataSync() as Float32Array : null, fShape));

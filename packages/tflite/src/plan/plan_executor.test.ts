@@ -107,12 +107,14 @@ describe('plan executor', () => {
   }
 
   for (const [H, C, O, k, stride, padding, act] of [
-    [32, 3, 16, 3, 2, 'SAME', 'PRELU'], [32, 3, 24, 5, 2, 'SAME', 'RELU'], [3, 32, 1404, 3, 3, 'VALID', 'NONE'], [2, 32, 142, 2, 2, 'VALID', 'NONE'], [11, 5, 13, 3, 1, 'SAME', 'NONE'],
+    [32, 3, 16, 3, 2, 'SAME', 'PRELU'], [32, 3, 24, 5, 2, 'SAME', 'RELU'], [3, 32, 1404, 3, 3, 'VALID', 'NONE'], [2, 32, 142, 2, 2, 'VALID', 'NONE'], [11, 5, 13, 3, 1, 'SAME', 'NONE'], [8, 4, 20, 3, 2, 'SAME', 'NONE'],
   ] as const) {
-    it(`runs a full ${k}x${k} conv ${H}x${H}x${C} -> ${O} stride ${stride} ${padding} + ${act} on our kernel, equal to the reference`, () => {
+    // Output rows under 4 pixels (the models' last convs, one output pixel) stay on XNNPACK's GEMM.
+    const own = Math.ceil((padding === 'SAME' ? H : H - k + 1) / stride) >= 4;
+    it(`runs a full ${k}x${k} conv ${H}x${H}x${C} -> ${O} stride ${stride} ${padding} + ${act} on ${own ? 'our kernel' : 'XNNPACK'}, equal to the reference`, () => {
       const { graph, input } = convGraph('full', H, H, C, O, k, stride, padding, act, H * 100 + O);
       const suffix = act === 'NONE' ? '' : `+${act}`;
-      expect(compare(graph, input).labels).to.deep.equal([`CONV_2D${suffix} (own SIMD)`]);
+      expect(compare(graph, input).labels).to.deep.equal([`CONV_2D${suffix}${own ? ' (own SIMD)' : ''}`]);
       expect(compare(graph, input, { ownKernels: false }).labels).to.deep.equal([`CONV_2D${suffix}`]);
     });
   }
