@@ -14,7 +14,7 @@
 // every store is whole; fewer than 8 in all: one block, zero-filled): bias (2 v128), PReLU slopes (2 v128), then for ky, kx, ic (the order the sum
 // runs, XNNPACK's: without relaxed SIMD our sums round exactly as theirs) the 8 weights (2 v128).
 import { madd } from './simd';
-import { NONE, RELU, RELU6, PRELU, activate, storePartial } from './epilogue';
+import { PRELU, RELU, activate, storePartial } from './epilogue';
 
 /**
  * One output pixel of one block of 8 channels, kernel columns [kxLo, kxHi). Not inlined (the borders,
@@ -139,22 +139,20 @@ function narrowBlockRow(
   }
 }
 
-/** Full conv + bias, no activation. */
-export function convFull(input: usize, weights: usize, out: usize, inH: i32, inW: i32, inChannels: i32, outH: i32, outW: i32, outChannels: i32, kh: i32, kw: i32, stride: i32, padTop: i32, padLeft: i32): void {
-  conv(input, weights, out, inH, inW, inChannels, outH, outW, outChannels, kh, kw, stride, padTop, padLeft, NONE);
+/**
+ * Full conv + bias + activation `mode` (epilogue.ts: NONE, RELU, RELU6, PRELU with the slopes packed with
+ * the weights), chosen per stored vector.
+ */
+export function convFull(input: usize, weights: usize, out: usize, inH: i32, inW: i32, inChannels: i32, outH: i32, outW: i32, outChannels: i32, kh: i32, kw: i32, stride: i32, padTop: i32, padLeft: i32, mode: i32): void {
+  conv(input, weights, out, inH, inW, inChannels, outH, outW, outChannels, kh, kw, stride, padTop, padLeft, mode);
 }
 
-/** Full conv + bias, RELU. */
-export function convFullRelu(input: usize, weights: usize, out: usize, inH: i32, inW: i32, inChannels: i32, outH: i32, outW: i32, outChannels: i32, kh: i32, kw: i32, stride: i32, padTop: i32, padLeft: i32): void {
-  conv(input, weights, out, inH, inW, inChannels, outH, outW, outChannels, kh, kw, stride, padTop, padLeft, RELU);
-}
-
-/** Full conv + bias, RELU6. */
-export function convFullRelu6(input: usize, weights: usize, out: usize, inH: i32, inW: i32, inChannels: i32, outH: i32, outW: i32, outChannels: i32, kh: i32, kw: i32, stride: i32, padTop: i32, padLeft: i32): void {
-  conv(input, weights, out, inH, inW, inChannels, outH, outW, outChannels, kh, kw, stride, padTop, padLeft, RELU6);
-}
-
-/** Full conv + bias, PReLU (the slopes packed with the weights). */
+/** Full conv + bias + PRELU, specialized (the meshes' first conv: choosing per stored vector cost it ~15%). */
 export function convFullPrelu(input: usize, weights: usize, out: usize, inH: i32, inW: i32, inChannels: i32, outH: i32, outW: i32, outChannels: i32, kh: i32, kw: i32, stride: i32, padTop: i32, padLeft: i32): void {
   conv(input, weights, out, inH, inW, inChannels, outH, outW, outChannels, kh, kw, stride, padTop, padLeft, PRELU);
+}
+
+/** Full conv + bias + RELU, specialized (BlazeFace's first conv). */
+export function convFullRelu(input: usize, weights: usize, out: usize, inH: i32, inW: i32, inChannels: i32, outH: i32, outW: i32, outChannels: i32, kh: i32, kw: i32, stride: i32, padTop: i32, padLeft: i32): void {
+  conv(input, weights, out, inH, inW, inChannels, outH, outW, outChannels, kh, kw, stride, padTop, padLeft, RELU);
 }

@@ -4,8 +4,9 @@
 // tfjs wasm backend's memory.
 //
 // Channels go 4 at a time (one v128); the 9 weights of a block of 4 channels stay in registers over a
-// whole output row, so an output pixel costs 9 input loads, 9 multiply-adds and a store (XNNPACK's
-// kernel reloads the 9 weights and the bias for every pixel). Rows above/below the input get zero
+// whole output row, and two output pixels share the input columns they both read (stride 1: 12 loads
+// for 18 multiply-adds; stride 2: 15), where XNNPACK's kernel loads 9 inputs, 9 weights and the bias
+// for every pixel's 9. Rows above/below the input get zero
 // weights and point at a row inside; only the 1-2 output columns at each side take the per-column
 // path (which leaves out the taps of columns outside), so the interior has no branch per pixel.
 //
@@ -15,7 +16,7 @@
 // t = kx * 3 + ky, the order of XNNPACK's depthwise kernel, so without relaxed SIMD our sums round
 // exactly as theirs), then the PReLU slopes.
 import { madd } from './simd';
-import { NONE, RELU, RELU6, PRELU, activate, loadPartial, storePartial } from './epilogue';
+import { NONE, activate, loadPartial, storePartial } from './epilogue';
 
 const BLOCK_BYTES: usize = 176;
 
@@ -43,7 +44,48 @@ const BLOCK_BYTES: usize = 176;
   let x = <usize>(oxLo * stride - padLeft) * pixelBytes;
   const step = <usize>stride * pixelBytes;
   let op = o + <usize>oxLo * pixelBytes;
-  for (let ox = oxLo; ox < oxHi; ox++) {
+  let ox = oxLo;
+  if (stride == 1) {
+    // Two pixels at a time, columns 0-2 and 1-3: 4 columns loaded once for both.
+    for (; ox + 2 <= oxHi; ox += 2) {
+      let a0 = bias, a1 = bias;
+      let i0 = loadPartial(r0 + x, lanes), i1 = loadPartial(r1 + x, lanes), i2 = loadPartial(r2 + x, lanes);
+      a0 = madd(i0, w0, a0); a0 = madd(i1, w1, a0); a0 = madd(i2, w2, a0);
+      i0 = loadPartial(r0 + x + pixelBytes, lanes); i1 = loadPartial(r1 + x + pixelBytes, lanes); i2 = loadPartial(r2 + x + pixelBytes, lanes);
+      a0 = madd(i0, w3, a0); a0 = madd(i1, w4, a0); a0 = madd(i2, w5, a0);
+      a1 = madd(i0, w0, a1); a1 = madd(i1, w1, a1); a1 = madd(i2, w2, a1);
+      i0 = loadPartial(r0 + x + 2 * pixelBytes, lanes); i1 = loadPartial(r1 + x + 2 * pixelBytes, lanes); i2 = loadPartial(r2 + x + 2 * pixelBytes, lanes);
+      a0 = madd(i0, w6, a0); a0 = madd(i1, w7, a0); a0 = madd(i2, w8, a0);
+      a1 = madd(i0, w3, a1); a1 = madd(i1, w4, a1); a1 = madd(i2, w5, a1);
+      i0 = loadPartial(r0 + x + 3 * pixelBytes, lanes); i1 = loadPartial(r1 + x + 3 * pixelBytes, lanes); i2 = loadPartial(r2 + x + 3 * pixelBytes, lanes);
+      a1 = madd(i0, w6, a1); a1 = madd(i1, w7, a1); a1 = madd(i2, w8, a1);
+      storePartial(op, activate(a0, alpha, mode), lanes);
+      storePartial(op + pixelBytes, activate(a1, alpha, mode), lanes);
+      x += 2 * pixelBytes;
+      op += 2 * pixelBytes;
+    }
+  } else if (stride == 2) {
+    // Two pixels at a time, columns 0-2 and 2-4: the middle column loaded once for both.
+    for (; ox + 2 <= oxHi; ox += 2) {
+      let a0 = bias, a1 = bias;
+      let i0 = loadPartial(r0 + x, lanes), i1 = loadPartial(r1 + x, lanes), i2 = loadPartial(r2 + x, lanes);
+      a0 = madd(i0, w0, a0); a0 = madd(i1, w1, a0); a0 = madd(i2, w2, a0);
+      i0 = loadPartial(r0 + x + pixelBytes, lanes); i1 = loadPartial(r1 + x + pixelBytes, lanes); i2 = loadPartial(r2 + x + pixelBytes, lanes);
+      a0 = madd(i0, w3, a0); a0 = madd(i1, w4, a0); a0 = madd(i2, w5, a0);
+      i0 = loadPartial(r0 + x + 2 * pixelBytes, lanes); i1 = loadPartial(r1 + x + 2 * pixelBytes, lanes); i2 = loadPartial(r2 + x + 2 * pixelBytes, lanes);
+      a0 = madd(i0, w6, a0); a0 = madd(i1, w7, a0); a0 = madd(i2, w8, a0);
+      a1 = madd(i0, w0, a1); a1 = madd(i1, w1, a1); a1 = madd(i2, w2, a1);
+      i0 = loadPartial(r0 + x + 3 * pixelBytes, lanes); i1 = loadPartial(r1 + x + 3 * pixelBytes, lanes); i2 = loadPartial(r2 + x + 3 * pixelBytes, lanes);
+      a1 = madd(i0, w3, a1); a1 = madd(i1, w4, a1); a1 = madd(i2, w5, a1);
+      i0 = loadPartial(r0 + x + 4 * pixelBytes, lanes); i1 = loadPartial(r1 + x + 4 * pixelBytes, lanes); i2 = loadPartial(r2 + x + 4 * pixelBytes, lanes);
+      a1 = madd(i0, w6, a1); a1 = madd(i1, w7, a1); a1 = madd(i2, w8, a1);
+      storePartial(op, activate(a0, alpha, mode), lanes);
+      storePartial(op + pixelBytes, activate(a1, alpha, mode), lanes);
+      x += 4 * pixelBytes;
+      op += 2 * pixelBytes;
+    }
+  }
+  for (; ox < oxHi; ox++) {
     let acc = bias;
     acc = madd(loadPartial(r0 + x, lanes), w0, acc);
     acc = madd(loadPartial(r1 + x, lanes), w1, acc);
@@ -137,22 +179,17 @@ function partialRow(
   }
 }
 
-/** 3x3 depthwise conv + bias, no activation. */
+/** 3x3 depthwise conv + bias, no activation (every depthwise conv of the three models). */
 export function depthwiseConv3x3(input: usize, weights: usize, out: usize, inH: i32, inW: i32, channels: i32, outH: i32, outW: i32, stride: i32, padTop: i32, padLeft: i32): void {
   depthwise3x3(input, weights, out, inH, inW, channels, outH, outW, stride, padTop, padLeft, NONE);
 }
 
-/** 3x3 depthwise conv + bias + RELU. */
-export function depthwiseConv3x3Relu(input: usize, weights: usize, out: usize, inH: i32, inW: i32, channels: i32, outH: i32, outW: i32, stride: i32, padTop: i32, padLeft: i32): void {
-  depthwise3x3(input, weights, out, inH, inW, channels, outH, outW, stride, padTop, padLeft, RELU);
-}
-
-/** 3x3 depthwise conv + bias + RELU6. */
-export function depthwiseConv3x3Relu6(input: usize, weights: usize, out: usize, inH: i32, inW: i32, channels: i32, outH: i32, outW: i32, stride: i32, padTop: i32, padLeft: i32): void {
-  depthwise3x3(input, weights, out, inH, inW, channels, outH, outW, stride, padTop, padLeft, RELU6);
-}
-
-/** 3x3 depthwise conv + bias + PReLU (the slopes packed with the weights). */
-export function depthwiseConv3x3Prelu(input: usize, weights: usize, out: usize, inH: i32, inW: i32, channels: i32, outH: i32, outW: i32, stride: i32, padTop: i32, padLeft: i32): void {
-  depthwise3x3(input, weights, out, inH, inW, channels, outH, outW, stride, padTop, padLeft, PRELU);
+/**
+ * 3x3 depthwise conv + bias + activation `mode` (epilogue.ts: RELU, RELU6, PRELU with the slopes packed
+ * with the weights). The mode is an argument rather than a variant each: a predictable branch per
+ * stored vector (~10% slower than depthwiseConv3x3), for one copy of the code instead of three. (Each
+ * variant is its own export: one function choosing between inlined copies ran 2x slower in Chromium.)
+ */
+export function depthwiseConv3x3Activation(input: usize, weights: usize, out: usize, inH: i32, inW: i32, channels: i32, outH: i32, outW: i32, stride: i32, padTop: i32, padLeft: i32, mode: i32): void {
+  depthwise3x3(input, weights, out, inH, inW, channels, outH, outW, stride, padTop, padLeft, mode);
 }

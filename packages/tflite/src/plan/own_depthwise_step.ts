@@ -5,20 +5,12 @@
  * the kernel's order, into the backend's memory (freed with the plan). Null when the op is outside
  * what the kernels do (or they are not attached): conv_step.ts then calls XNNPACK.
  */
-import type { ActivationPlan, TfActivation } from '../ops/activation.js';
+import type { ActivationPlan } from '../ops/activation.js';
 import type { Conv2DOptions, DepthwiseConv2DOptions } from '../parser/schema.js';
 import { packDepthwise3x3, packFullConv, windowPadding } from './conv_packing.js';
-import type { OwnKernels } from './own_kernels.js';
+import { OWN_ACTIVATION } from './own_kernels.js';
 import type { PlanContext, PlanStepSpec } from './plan_step.js';
 
-type ConvKernel = (input: number, weights: number, out: number, ...shape: number[]) => void;
-
-const DEPTHWISE: Record<TfActivation, keyof OwnKernels> = {
-  linear: 'depthwiseConv3x3', relu: 'depthwiseConv3x3Relu', relu6: 'depthwiseConv3x3Relu6', prelu: 'depthwiseConv3x3Prelu',
-};
-const FULL: Record<TfActivation, keyof OwnKernels> = {
-  linear: 'convFull', relu: 'convFullRelu', relu6: 'convFullRelu6', prelu: 'convFullPrelu',
-};
 
 /** `data` copied into the backend's memory, freed with the plan: its byte offset. */
 function place(ctx: PlanContext, data: Float32Array): number {
@@ -61,9 +53,12 @@ export function planOwnDepthwise(ctx: PlanContext, o: DepthwiseConv2DOptions, xS
   const filter = ctx.constData(ctx.input(1))!;
   const bias = ctx.op.inputs.length > 2 && ctx.input(2) >= 0 ? ctx.constData(ctx.input(2)) : null;
   const weights = place(ctx, packDepthwise3x3(filter, bias, act.alpha ? act.alpha.dataSync() as Float32Array : null, channels));
-  const kernel = kernels[DEPTHWISE[act.activation]] as ConvKernel;
   const [, H, W] = xShape as [number, number, number, number];
-  return step(ctx, `DEPTHWISE_CONV_2D${act.suffix} (own SIMD)`, act, (x, out) => kernel(x, weights, out, H, W, channels, g.py.out, g.px.out, o.strideH, g.py.before, g.px.before));
+  const [outH, outW, stride, top, left] = [g.py.out, g.px.out, o.strideH, g.py.before, g.px.before];
+  const mode = OWN_ACTIVATION[act.activation];
+  return step(ctx, `DEPTHWISE_CONV_2D${act.suffix} (own SIMD)`, act, mode === OWN_ACTIVATION.linear
+    ? (x, out) => kernels.depthwiseConv3x3(x, weights, out, H, W, channels, outH, outW, stride, top, left)
+    : (x, out) => kernels.depthwiseConv3x3Activation(x, weights, out, H, W, channels, outH, outW, stride, top, left, mode));
 }
 
 /**
@@ -81,7 +76,11 @@ export function planOwnFullConv(ctx: PlanContext, o: Conv2DOptions, xShape: read
   const filter = ctx.constData(ctx.input(1))!;
   const bias = ctx.op.inputs.length > 2 && ctx.input(2) >= 0 ? ctx.constData(ctx.input(2)) : null;
   const weights = place(ctx, packFullConv(filter, bias, act.alpha ? act.alpha.dataSync() as Float32Array : null, fShape));
-  const kernel = kernels[FULL[act.activation]] as ConvKernel;
   const [, H, W] = xShape as [number, number, number, number];
-  return step(ctx, `CONV_2D${act.suffix} (own SIMD)`, act, (x, out) => kernel(x, weights, out, H, W, inChannels, g.py.out, g.px.out, outChannels, kh, kw, o.strideH, g.py.before, g.px.before));
+  const [outH, outW, stride, top, left] = [g.py.out, g.px.out, o.strideH, g.py.before, g.px.before];
+  const mode = OWN_ACTIVATION[act.activation];
+  const call = mode === OWN_ACTIVATION.prelu ? kernels.convFullPrelu
+    : mode === OWN_ACTIVATION.relu ? kernels.convFullRelu
+    : (...args: Parameters<typeof kernels.convFullRelu>) => kernels.convFull(...args, mode);
+  return step(ctx, `CONV_2D${act.suffix} (own SIMD)`, act, (x, out) => call(x, weights, out, H, W, inChannels, outH, outW, outChannels, kh, kw, stride, top, left));
 }

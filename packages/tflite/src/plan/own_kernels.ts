@@ -16,17 +16,19 @@ export interface OwnKernels {
   residualAdd(x: number, xChannels: number, y: number, out: number, pixels: number, channels: number): void;
   residualAddRelu(x: number, xChannels: number, y: number, out: number, pixels: number, channels: number): void;
   residualAddPrelu(x: number, xChannels: number, y: number, out: number, alpha: number, pixels: number, channels: number): void;
-  /** 3x3 depthwise conv, multiplier 1, NHWC; `weights` packed by conv_packing.ts packDepthwise3x3 (bias and PReLU slopes included). */
+  /** 3x3 depthwise conv, multiplier 1, NHWC, + bias; `weights` packed by conv_packing.ts packDepthwise3x3. */
   depthwiseConv3x3(input: number, weights: number, out: number, inH: number, inW: number, channels: number, outH: number, outW: number, stride: number, padTop: number, padLeft: number): void;
-  depthwiseConv3x3Relu(input: number, weights: number, out: number, inH: number, inW: number, channels: number, outH: number, outW: number, stride: number, padTop: number, padLeft: number): void;
-  depthwiseConv3x3Relu6(input: number, weights: number, out: number, inH: number, inW: number, channels: number, outH: number, outW: number, stride: number, padTop: number, padLeft: number): void;
-  depthwiseConv3x3Prelu(input: number, weights: number, out: number, inH: number, inW: number, channels: number, outH: number, outW: number, stride: number, padTop: number, padLeft: number): void;
-  /** Full conv, NHWC; `weights` packed by conv_packing.ts packFullConv (bias and PReLU slopes included). */
-  convFull(input: number, weights: number, out: number, inH: number, inW: number, inChannels: number, outH: number, outW: number, outChannels: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number): void;
-  convFullRelu(input: number, weights: number, out: number, inH: number, inW: number, inChannels: number, outH: number, outW: number, outChannels: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number): void;
-  convFullRelu6(input: number, weights: number, out: number, inH: number, inW: number, inChannels: number, outH: number, outW: number, outChannels: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number): void;
+  /** The same + activation `mode` (OWN_ACTIVATION; the PReLU slopes packed with the weights). */
+  depthwiseConv3x3Activation(input: number, weights: number, out: number, inH: number, inW: number, channels: number, outH: number, outW: number, stride: number, padTop: number, padLeft: number, mode: number): void;
+  /** Full conv, NHWC, + bias + activation `mode` (OWN_ACTIVATION); `weights` packed by conv_packing.ts packFullConv. */
+  convFull(input: number, weights: number, out: number, inH: number, inW: number, inChannels: number, outH: number, outW: number, outChannels: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number, mode: number): void;
+  /** convFull specialized for PRELU, and for RELU. */
   convFullPrelu(input: number, weights: number, out: number, inH: number, inW: number, inChannels: number, outH: number, outW: number, outChannels: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number): void;
+  convFullRelu(input: number, weights: number, out: number, inH: number, inW: number, inChannels: number, outH: number, outW: number, outChannels: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number): void;
 }
+
+/** The activation codes of our conv kernels (assembly/epilogue.ts). */
+export const OWN_ACTIVATION = { linear: 0, relu: 1, relu6: 2, prelu: 3 } as const;
 
 export type OwnKernelsResult = KernelModuleResult<OwnKernels>;
 

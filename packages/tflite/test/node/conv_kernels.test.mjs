@@ -94,7 +94,8 @@ function layout(arrays, outSize) {
   return { k, heap, offsets, out: at };
 }
 
-const suffix = { none: '', relu: 'Relu', relu6: 'Relu6', prelu: 'Prelu' };
+/** The kernels' activation codes (assembly/epilogue.ts). */
+const MODE = { none: 0, relu: 1, relu6: 2, prelu: 3 };
 const plain = (a) => Array.from(a, (v) => v + 0);
 
 for (const [H, W, C, stride, padding, act] of [
@@ -111,7 +112,14 @@ for (const [H, W, C, stride, padding, act] of [
     const packed = packDepthwise3x3(filter, bias, alpha, C);
     const outSize = want.out.length;
     const { k, heap, offsets, out } = layout([x, packed], outSize);
-    k[`depthwiseConv3x3${suffix[act]}`](offsets[0], offsets[1], out * 4, H, W, C, want.shape[0], want.shape[1], stride, want.py.before, want.px.before);
+    const args = [offsets[0], offsets[1], out * 4, H, W, C, want.shape[0], want.shape[1], stride, want.py.before, want.px.before];
+    if (act === 'none') k.depthwiseConv3x3(...args);
+    else k.depthwiseConv3x3Activation(...args, MODE[act]);
+    // The generic export gives the same for every activation.
+    const got = heap.slice(out, out + outSize);
+    heap.fill(NaN, out, out + outSize);
+    k.depthwiseConv3x3Activation(...args, MODE[act]);
+    assert.deepEqual(plain(heap.subarray(out, out + outSize)), plain(got));
     assert.deepEqual(plain(heap.subarray(out, out + outSize)), plain(want.out));
     assert.ok(Number.isNaN(heap[out + outSize]) && Number.isNaN(heap[out - 1]), 'wrote outside the output');
   });
@@ -131,7 +139,15 @@ for (const [H, W, I, O, kh, kw, stride, padding, act] of [
     const packed = packFullConv(filter, bias, alpha, [O, kh, kw, I]);
     const outSize = want.out.length;
     const { k, heap, offsets, out } = layout([x, packed], outSize);
-    k[`convFull${suffix[act]}`](offsets[0], offsets[1], out * 4, H, W, I, want.shape[0], want.shape[1], O, kh, kw, stride, want.py.before, want.px.before);
+    const args = [offsets[0], offsets[1], out * 4, H, W, I, want.shape[0], want.shape[1], O, kh, kw, stride, want.py.before, want.px.before];
+    k.convFull(...args, MODE[act]);
+    // The specialized exports give the same.
+    const specialized = { prelu: k.convFullPrelu, relu: k.convFullRelu }[act];
+    if (specialized) {
+      assert.deepEqual(plain(heap.subarray(out, out + outSize)), plain(want.out));
+      heap.fill(NaN, out, out + outSize);
+      specialized(...args);
+    }
     assert.deepEqual(plain(heap.subarray(out, out + outSize)), plain(want.out));
     assert.ok(Number.isNaN(heap[out + outSize]) && Number.isNaN(heap[out - 1]), 'wrote outside the output');
   });
