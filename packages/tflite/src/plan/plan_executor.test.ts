@@ -145,6 +145,22 @@ describe('plan executor', () => {
     expect(heap()).to.equal(heapBefore);
   });
 
+  it('frees the packed conv weights with the plan: the allocator hands the same address back after dispose()', () => {
+    const graphs = [convGraph('depthwise', 8, 8, 42, 42, 3, 1, 'SAME', 'PRELU', 5), convGraph('full', 16, 16, 3, 24, 5, 2, 'SAME', 'RELU', 6)];
+    const wasm = new WasmBackendAccess();
+    const probe = () => { const p = wasm.module._malloc(1 << 16); wasm.free(p); return p; };
+    for (const { graph, input } of graphs) {
+      new PlanExecutor(graph).dispose();
+      const before = probe();
+      for (let i = 0; i < 10; i++) {
+        const plan = new PlanExecutor(graph);
+        expect(plan.run(input)[0]!.length).to.be.greaterThan(0);
+        plan.dispose();
+        expect(probe()).to.equal(before);
+      }
+    }
+  });
+
   it('attaches our kernels to the backend memory; a module that cannot load gives a reason instead', () => {
     const memory = new WasmBackendAccess().memory();
     expect(memory).to.be.instanceOf(WebAssembly.Memory);
