@@ -56,7 +56,10 @@ export function planConv(ctx: PlanContext, depthwise: boolean, layout: (filterSh
   return own ? onOneThread(own, xnnpack, ctx) : xnnpack;
 }
 
-/** `own` while the backend's thread pool has one thread, `xnnpack` (multi-threaded) when it has more. */
+/**
+ * `own` while the backend's thread pool has one thread, `xnnpack` (multi-threaded) when it has more;
+ * the profile label stays own's.
+ */
 function onOneThread(own: PlanStepSpec, xnnpack: PlanStepSpec, ctx: PlanContext): PlanStepSpec {
   const threads = ctx.wasm.module.tfjs.getThreadsCount;
   if (!threads) return own;
