@@ -12,6 +12,7 @@ import { expectClose, makeGraph, rng, uniform, useWasmInPage, type OpSpec, type 
 import { PlanExecutor } from './plan_executor.js';
 import { attachOwnKernels } from './own_kernels.js';
 import { WasmBackendAccess } from './wasm_backend.js';
+import { poolThreads } from '../thread_pool.js';
 
 const conv1x1: Conv2DOptions = { type: 'Conv2DOptions', padding: 'VALID', strideW: 1, strideH: 1, activation: 'NONE', dilationW: 1, dilationH: 1 };
 
@@ -95,6 +96,9 @@ describe('plan executor', () => {
 
   // Our conv kernels sum in XNNPACK's order with a multiply and an add per term (plain SIMD), so the
   // plan equals the reference (tfjs' XNNPACK kernels) exactly; also with our kernels turned off.
+  it('runs on a pool of one thread (on more, the conv steps call XNNPACK: the cases below would not test ours)', () => {
+    expect(poolThreads()).to.equal(1);
+  });
   for (const [H, W, C, stride, padding, act] of [
     [24, 24, 16, 1, 'SAME', 'NONE'], [12, 12, 42, 2, 'SAME', 'NONE'], [9, 7, 5, 2, 'SAME', 'PRELU'], [7, 6, 6, 1, 'VALID', 'RELU'], [2, 2, 32, 1, 'SAME', 'NONE'],
   ] as const) {
