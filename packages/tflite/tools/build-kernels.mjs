@@ -20,7 +20,7 @@ import { checkKernelModule } from './kernel-module-check.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const args = process.argv.slice(2);
 const outAt = args.indexOf('--out');
-const SOURCES = outAt >= 0 ? args.filter((_, i) => i !== outAt && i !== outAt + 1) : ['packages/tflite/assembly/residual.ts', 'packages/tflite/assembly/peak.ts'];
+const SOURCES = outAt >= 0 ? args.filter((_, i) => i !== outAt && i !== outAt + 1) : ['packages/tflite/assembly/residual.ts', 'packages/tflite/assembly/depthwise.ts', 'packages/tflite/assembly/conv_full.ts', 'packages/tflite/assembly/peak.ts'];
 const OUT = path.resolve(root, outAt >= 0 ? args[outAt + 1] : 'packages/tflite/src/plan/kernels.generated.ts');
 
 const COMMON = ['-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort=', '--importMemory', '--initialMemory', '0'];

@@ -104,23 +104,28 @@ describe('whole models in the worker vs the NumPy reference', () => {
 });
 
 describe('the plan executor against the reference executor, whole models', () => {
-  it('gives exactly the reference executor\'s outputs for the three models (custom ops included)', async () => {
-    const fx = await loadFixtures();
-    const inputs = { mesh: await fixtureInput(fx.mesh.input), detector: await fixtureInput(fx.detector.input) };
-    const { api, worker } = spawnRuntime();
-    try {
-      await api.init({ wasmBase: WASM_BASE, binary: 'simd' });
-      for (const [url, input] of [[MESH_URL, inputs.mesh], [PLAIN_URL, inputs.mesh], [DETECTOR_URL, inputs.detector]] as const) {
-        const plan = await api.loadModel(url);
-        const reference = await api.loadModel(url, { executor: 'reference' });
-        const [a, b] = [await api.run(plan.id, input), await api.run(reference.id, input)];
-        expect(a.outputs.length).to.equal(b.outputs.length);
-        a.outputs.forEach((o, i) => expect(maxAbsDiff(o, b.outputs[i]!, `${url} output ${i}`), `${url} output ${i}`).to.equal(0));
+  // On the threaded binary with a pool of 2, the conv steps run XNNPACK's kernels (ours run on one thread).
+  const inits = [['simd binary', { binary: 'simd' }], ['threaded binary, 2 threads', { threads: 2 }]] as const;
+  for (const [what, init] of threadedBinaryTested ? inits : inits.slice(0, 1)) {
+    it(`gives exactly the reference executor's outputs for the three models (custom ops included), ${what}`, async () => {
+      const fx = await loadFixtures();
+      const inputs = { mesh: await fixtureInput(fx.mesh.input), detector: await fixtureInput(fx.detector.input) };
+      const { api, worker } = spawnRuntime();
+      try {
+        const mode = await api.init({ wasmBase: WASM_BASE, ...init });
+        if ('threads' in init) expect(mode).to.include({ binary: 'threaded-simd', threads: 2 });
+        for (const [url, input] of [[MESH_URL, inputs.mesh], [PLAIN_URL, inputs.mesh], [DETECTOR_URL, inputs.detector]] as const) {
+          const plan = await api.loadModel(url);
+          const reference = await api.loadModel(url, { executor: 'reference' });
+          const [a, b] = [await api.run(plan.id, input), await api.run(reference.id, input)];
+          expect(a.outputs.length).to.equal(b.outputs.length);
+          a.outputs.forEach((o, i) => expect(maxAbsDiff(o, b.outputs[i]!, `${url} output ${i}`), `${url} output ${i}`).to.equal(0));
+        }
+      } finally {
+        worker.terminate();
       }
-    } finally {
-      worker.terminate();
-    }
-  });
+    });
+  }
 });
 
 describe('ownKernels: false', () => {

@@ -7,11 +7,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
 import { Executor } from '../executor.js';
 import type { ModelGraph } from '../parser/model.js';
-import type { Conv2DOptions } from '../parser/schema.js';
+import type { Conv2DOptions, DepthwiseConv2DOptions, Padding } from '../parser/schema.js';
 import { expectClose, makeGraph, rng, uniform, useWasmInPage, type OpSpec, type TensorSpec } from '../../test/helpers.js';
 import { PlanExecutor } from './plan_executor.js';
 import { attachOwnKernels } from './own_kernels.js';
 import { WasmBackendAccess } from './wasm_backend.js';
+import { poolThreads } from '../thread_pool.js';
 
 const conv1x1: Conv2DOptions = { type: 'Conv2DOptions', padding: 'VALID', strideW: 1, strideH: 1, activation: 'NONE', dilationW: 1, dilationH: 1 };
 
@@ -41,14 +42,41 @@ function residualBlock(H: number, C: number, O: number, act: 'PRELU' | 'RELU', s
   return { graph: makeGraph(tensors, ops, [0], [8, ...extraOutputs]), input: uniform(rand, H * H * C, -2, 2) };
 }
 
-function compare(graph: ModelGraph, input: Float32Array) {
+/**
+ * x [1,H,W,C] -> a conv (3x3 depthwise, multiplier 1, or full KxK to O channels) -> PRELU or RELU as
+ * a separate op (fused into the conv's step) or nothing. The models' depthwise and first/last convs.
+ */
+function convGraph(kind: 'depthwise' | 'full', H: number, W: number, C: number, O: number, k: number, stride: number, padding: Padding, act: 'PRELU' | 'RELU' | 'NONE', seed: number) {
+  const rand = rng(seed);
+  const outSize = (n: number) => (padding === 'SAME' ? Math.ceil(n / stride) : Math.floor((n - k) / stride) + 1);
+  const out = [1, outSize(H), outSize(W), O];
+  const tensors: TensorSpec[] = [
+    { shape: [1, H, W, C] },
+    kind === 'depthwise' ? { shape: [1, 3, 3, C], data: uniform(rand, 9 * C) } : { shape: [O, k, k, C], data: uniform(rand, O * k * k * C, -0.5, 0.5) },
+    { shape: [O], data: uniform(rand, O, -0.5, 0.5) },
+    { shape: out },
+    { shape: [1, 1, O], data: uniform(rand, O, 0.05, 0.5) },
+    { shape: out },
+  ];
+  const options = kind === 'depthwise'
+    ? { type: 'DepthwiseConv2DOptions', padding, strideW: stride, strideH: stride, depthMultiplier: 1, activation: 'NONE', dilationW: 1, dilationH: 1 } satisfies DepthwiseConv2DOptions
+    : { type: 'Conv2DOptions', padding, strideW: stride, strideH: stride, activation: 'NONE', dilationW: 1, dilationH: 1 } satisfies Conv2DOptions;
+  const ops: OpSpec[] = [{ op: kind === 'depthwise' ? 'DEPTHWISE_CONV_2D' : 'CONV_2D', inputs: [0, 1, 2], outputs: [3], options }];
+  if (act === 'PRELU') ops.push({ op: 'PRELU', inputs: [3, 4], outputs: [5] });
+  if (act === 'RELU') ops.push({ op: 'RELU', inputs: [3], outputs: [5] });
+  return { graph: makeGraph(tensors, ops, [0], [act === 'NONE' ? 3 : 5]), input: uniform(rand, H * W * C, -2, 2) };
+}
+
+function compare(graph: ModelGraph, input: Float32Array, options: { ownKernels?: boolean } = {}) {
   const reference = new Executor(graph);
-  const plan = new PlanExecutor(graph);
+  const plan = new PlanExecutor(graph, options);
   try {
     const want = reference.run(input);
+    plan.startProfile();
     const got = plan.run(input);
+    const labels = plan.stopProfile().map((e) => e.label);
     want.forEach((w, i) => expectClose(got[i]!, w, 0, `output ${i}`));
-    return { planSteps: plan.stepCount, referenceSteps: reference.stepCount };
+    return { planSteps: plan.stepCount, referenceSteps: reference.stepCount, labels };
   } finally {
     reference.dispose();
     plan.dispose();
@@ -61,8 +89,37 @@ describe('plan executor', () => {
   for (const [C, O, act] of [[16, 32, 'PRELU'], [24, 28, 'RELU'], [36, 42, 'RELU'], [42, 48, 'PRELU'], [3, 5, 'PRELU']] as const) {
     it(`folds PAD ${C}->${O} channels + ADD + ${act} into one residual step, equal to the reference`, () => {
       const { graph, input } = residualBlock(5, C, O, act, C * 100 + O);
-      const steps = compare(graph, input);
-      expect(steps).to.deep.equal({ planSteps: 2, referenceSteps: 4 });
+      const { planSteps, referenceSteps } = compare(graph, input);
+      expect({ planSteps, referenceSteps }).to.deep.equal({ planSteps: 2, referenceSteps: 4 });
+    });
+  }
+
+  // Our conv kernels sum in XNNPACK's order with a multiply and an add per term (plain SIMD), so the
+  // plan equals the reference (tfjs' XNNPACK kernels) exactly; also with our kernels turned off.
+  it('runs on a pool of one thread (on more, the conv steps call XNNPACK: the cases below would not test ours)', () => {
+    expect(poolThreads()).to.equal(1);
+  });
+  for (const [H, W, C, stride, padding, act] of [
+    [24, 24, 16, 1, 'SAME', 'NONE'], [12, 12, 42, 2, 'SAME', 'NONE'], [9, 7, 5, 2, 'SAME', 'PRELU'], [7, 6, 6, 1, 'VALID', 'RELU'], [2, 2, 32, 1, 'SAME', 'NONE'],
+  ] as const) {
+    it(`runs a 3x3 depthwise conv ${H}x${W}x${C} stride ${stride} ${padding} + ${act} on our kernel, equal to the reference`, () => {
+      const { graph, input } = convGraph('depthwise', H, W, C, C, 3, stride, padding, act, H * 100 + C);
+      const suffix = act === 'NONE' ? '' : `+${act}`;
+      expect(compare(graph, input).labels).to.deep.equal([`DEPTHWISE_CONV_2D${suffix} (own SIMD)`]);
+      expect(compare(graph, input, { ownKernels: false }).labels).to.deep.equal([`DEPTHWISE_CONV_2D${suffix}`]);
+    });
+  }
+
+  for (const [H, C, O, k, stride, padding, act] of [
+    [32, 3, 16, 3, 2, 'SAME', 'PRELU'], [32, 3, 24, 5, 2, 'SAME', 'RELU'], [3, 32, 1404, 3, 3, 'VALID', 'NONE'], [2, 32, 142, 2, 2, 'VALID', 'NONE'], [11, 5, 13, 3, 1, 'SAME', 'NONE'], [8, 4, 20, 3, 2, 'SAME', 'NONE'],
+  ] as const) {
+    // Output rows under 4 pixels (the models' last convs, one output pixel) stay on XNNPACK's GEMM.
+    const own = Math.ceil((padding === 'SAME' ? H : H - k + 1) / stride) >= 4;
+    it(`runs a full ${k}x${k} conv ${H}x${H}x${C} -> ${O} stride ${stride} ${padding} + ${act} on ${own ? 'our kernel' : 'XNNPACK'}, equal to the reference`, () => {
+      const { graph, input } = convGraph('full', H, H, C, O, k, stride, padding, act, H * 100 + O);
+      const suffix = act === 'NONE' ? '' : `+${act}`;
+      expect(compare(graph, input).labels).to.deep.equal([`CONV_2D${suffix}${own ? ' (own SIMD)' : ''}`]);
+      expect(compare(graph, input, { ownKernels: false }).labels).to.deep.equal([`CONV_2D${suffix}`]);
     });
   }
 
@@ -90,6 +147,22 @@ describe('plan executor', () => {
     }
     expect(tf.memory().numTensors).to.equal(tensorsBefore);
     expect(heap()).to.equal(heapBefore);
+  });
+
+  it('frees the packed conv weights with the plan: the allocator hands the same address back after dispose()', () => {
+    const graphs = [convGraph('depthwise', 8, 8, 42, 42, 3, 1, 'SAME', 'PRELU', 5), convGraph('full', 16, 16, 3, 24, 5, 2, 'SAME', 'RELU', 6)];
+    const wasm = new WasmBackendAccess();
+    const probe = () => { const p = wasm.module._malloc(1 << 16); wasm.free(p); return p; };
+    for (const { graph, input } of graphs) {
+      new PlanExecutor(graph).dispose();
+      const before = probe();
+      for (let i = 0; i < 10; i++) {
+        const plan = new PlanExecutor(graph);
+        expect(plan.run(input)[0]!.length).to.be.greaterThan(0);
+        plan.dispose();
+        expect(probe()).to.equal(before);
+      }
+    }
   });
 
   it('attaches our kernels to the backend memory; a module that cannot load gives a reason instead', () => {

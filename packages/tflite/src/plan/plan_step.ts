@@ -36,7 +36,7 @@ export type PlanCompiled = { kind: 'alias'; of: number } | PlanStepSpec | null;
 
 export interface PlanContext extends CompileContext {
   readonly wasm: WasmBackendAccess;
-  /** Our residual kernels, or null (then ADD/PAD/PRELU run as tfjs kernels). */
+  /** Our own kernels, or null (then ADD/PAD/PRELU and the convs run as tfjs kernels). */
   readonly kernels: OwnKernels | null;
   /** Shape of the op's input `i` as the op sees it. */
   shapeIn(i: number): number[];

@@ -21,7 +21,7 @@ export interface WasmModule {
   HEAP32: Int32Array;
   _malloc(bytes: number): number;
   _free(pointer: number): void;
-  tfjs: { registerTensor(id: number, size: number, offset: number): void; disposeData(id: number): void };
+  tfjs: { registerTensor(id: number, size: number, offset: number): void; disposeData(id: number): void; getThreadsCount?(): number };
   /** The single-thread builds keep the memory among the instance's exports. */
   asm?: { memory?: WasmMemory };
   /** The threaded build creates a shared memory and keeps it here. */
