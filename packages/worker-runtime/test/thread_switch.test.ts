@@ -19,7 +19,7 @@ describe('threads="auto" moving between the threaded and the SIMD binary', funct
   // (the engines where the threaded binary is tested: engine.ts)
   if (!threadedBinaryTested) return;
 
-  it('restarts on the SIMD binary and back: the tracking goes on, with the same face id, and no tensor is left behind', async () => {
+  it('restarts on the SIMD binary and back, twice: the tracking goes on, with the same face id, and no tensor is left behind', async () => {
     const { api, worker } = spawnRuntime();
     try {
       const mode = await api.init({ wasmBase: WASM_BASE, cores: 4 });
@@ -28,9 +28,11 @@ describe('threads="auto" moving between the threaded and the SIMD binary', funct
       const first = await api.process(trackFrame(crop, 0).imageData);
       expect(first.faces).to.have.length(1);
       const id = first.faces[0]!.id;
-      const tensors = await api.numTensors();
+      // A plan keeps fewer tensors where our conv kernels run (one thread: packed weights, not
+      // XNNPACK's filter tensors), so each binary/threads pair is compared with its own first visit.
+      const tensors = new Map([[`${mode.binary}/${mode.threads}`, await api.numTensors()]]);
 
-      const steps: [binary: 'simd' | 'threaded-simd', threads: number][] = [['simd', 1], ['threaded-simd', 2], ['simd', 1]];
+      const steps: [binary: 'simd' | 'threaded-simd', threads: number][] = [['simd', 1], ['threaded-simd', 2], ['simd', 1], ['threaded-simd', 2]];
       for (const [i, [binary, threads]] of steps.entries()) {
         const t0 = performance.now();
         expect(await api.switchBinary(binary, threads)).to.deep.equal({ binary, threads });
@@ -38,7 +40,10 @@ describe('threads="auto" moving between the threaded and the SIMD binary', funct
         const next = await api.process(trackFrame(crop, i + 1).imageData);
         expect(next.detectorRan, `after the switch to ${binary}: tracked, not detected again`).to.equal(false);
         expect(next.faces.map((f) => f.id)).to.deep.equal([id]);
-        expect(await api.numTensors(), `tensors after the switch to ${binary}`).to.equal(tensors);
+        const count = await api.numTensors();
+        const key = `${binary}/${threads}`;
+        if (!tensors.has(key)) tensors.set(key, count);
+        expect(count, `tensors after the switch to ${binary} with ${threads} thread(s), as on its first visit`).to.equal(tensors.get(key));
       }
     } finally {
       worker.terminate();
