@@ -1,10 +1,12 @@
 /**
- * The plan step of CONV_2D and DEPTHWISE_CONV_2D: tfjs-backend-wasm's FusedConv2D /
- * FusedDepthwiseConv2D (XNNPACK) with bias and activation fused, every argument fixed once.
+ * The plan step of CONV_2D and DEPTHWISE_CONV_2D: our own kernel where one covers the op
+ * (own_conv_step.ts), else tfjs-backend-wasm's FusedConv2D / FusedDepthwiseConv2D (XNNPACK); bias and
+ * activation fused either way, every argument fixed once.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { planConvActivation } from '../ops/activation.js';
 import { optionsOf, singleOutput, type ConstLayout } from '../ops/types.js';
+import { ownConvStep } from './own_conv_step.js';
 import { ACTIVATION_CODE, isRuntime, type PlanCompiled, type PlanContext } from './plan_step.js';
 
 /** `layout`: the filter as tfjs wants it, from its TFLite shape and the input channels. */
@@ -17,11 +19,14 @@ export function planConv(ctx: PlanContext, depthwise: boolean, layout: (filterSh
   if (!isRuntime(ctx, x) || !ctx.constData(filterIndex) || fShape.length !== 4 || xShape.length !== 4) return null;
   const inChannels = xShape[3]!;
   if (depthwise && (fShape[0] !== 1 || fShape[3]! % inChannels !== 0)) return null;
+  const outChannels = depthwise ? fShape[3]! : fShape[0]!;
+  const act = planConvActivation(ctx, o.activation, singleOutput(ctx), outChannels);
+  const label = convLabel(depthwise, fShape, o.strideH, o.strideW) + act.suffix;
+  const own = ownConvStep(ctx, depthwise, act, label);
+  if (own) return own;
   const filter = ctx.constant(filterIndex, layout(fShape, inChannels));
   const biasIndex = ctx.op.inputs.length > 2 ? ctx.input(2) : -1;
   const bias = biasIndex >= 0 ? ctx.constant(biasIndex) : undefined;
-  const outChannels = depthwise ? fShape[3]! : fShape[0]!;
-  const act = planConvActivation(ctx, o.activation, singleOutput(ctx), outChannels);
   const info = tf.backend_util.computeConv2DInfo(
     xShape as [number, number, number, number], filter.shape as [number, number, number, number],
     [o.strideH, o.strideW], [o.dilationH, o.dilationW], o.padding === 'SAME' ? 'same' : 'valid', undefined, depthwise,
@@ -32,7 +37,7 @@ export function planConv(ctx: PlanContext, depthwise: boolean, layout: (filterSh
   const preluId = act.alpha ? ctx.wasm.idOf(act.alpha) : 0;
   const p = info.padInfo;
   return {
-    kind: 'step', label: (depthwise ? 'DEPTHWISE_CONV_2D' : 'CONV_2D') + act.suffix, inputs: [x], output: act.output,
+    kind: 'step', label, inputs: [x], output: act.output,
     bind: (buffer) => {
       const xId = buffer(x).id;
       const outId = buffer(act.output).id;
@@ -43,4 +48,10 @@ export function planConv(ctx: PlanContext, depthwise: boolean, layout: (filterSh
       );
     },
   };
+}
+
+/** The profile label: 1x1 stride-1 convs (a GEMM) apart from the rest, on either kernel. */
+export function convLabel(depthwise: boolean, filterShape: readonly number[], strideH: number, strideW: number): string {
+  if (depthwise) return 'DEPTHWISE_CONV_2D';
+  return filterShape[1] === 1 && filterShape[2] === 1 && strideH === 1 && strideW === 1 ? 'CONV_2D 1x1' : 'CONV_2D';
 }
