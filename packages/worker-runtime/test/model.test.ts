@@ -11,7 +11,7 @@ import { chooseThreadCount } from '../src/index.js';
 import { fixtureInput, loadFixtures, type ModelFixtures } from './fixtures.js';
 import { maxAbsDiff } from '../../tflite/test/helpers.js';
 import { spawnRuntime, WASM_BASE } from './spawn.js';
-import { threadedBinaryTested } from './engine.js';
+import { engine, threadedBinaryTested } from './engine.js';
 
 const TOL = 1e-3;
 const MESH_URL = '/models/dist/face_landmark_with_attention.tflite';
@@ -56,6 +56,9 @@ describe('whole models in the worker vs the NumPy reference', () => {
         const mesh = await api.loadModel(MESH_URL, variant.options);
         expect(mesh.operators).to.equal(712);
         expect(mesh.steps).to.equal(variant.meshSteps);
+        // Our kernels run in the family the engine validates (ready's kernelFamily), or not at all.
+        expect(mesh.kernelFamily).to.equal(variant.name === 'plan' ? mode.kernelFamily : null);
+        if (variant.name === 'plan') expect(mode.kernelFamily).to.be.oneOf(['relaxed-simd', 'simd']);
         expect(mesh.outputs.map((o) => o.name)).to.deep.equal([
           'output_mesh_identity', 'output_lips', 'output_left_eye', 'output_right_eye', 'output_left_iris', 'output_right_iris', 'conv_faceflag',
         ]);
@@ -95,7 +98,7 @@ describe('whole models in the worker vs the NumPy reference', () => {
 
         await api.disposeModel(plain.id);
         expect(await api.numTensors(), 'after disposing a model').to.be.lessThan(before);
-        console.log(`[${binary}, ${mode.threads} thread(s), ${variant.name}] max |diff| vs NumPy: ${report.join(', ')}; mesh ${meshOut.ms.toFixed(1)} ms (first run)`);
+        console.log(`[${binary}, ${mode.threads} thread(s), ${variant.name}${variant.name === 'plan' ? `, ${mode.kernelFamily}` : ''}] max |diff| vs NumPy: ${report.join(', ')}; mesh ${meshOut.ms.toFixed(1)} ms (first run)`);
       } finally {
         worker.terminate();
       }
@@ -104,14 +107,22 @@ describe('whole models in the worker vs the NumPy reference', () => {
 });
 
 describe('the plan executor against the reference executor, whole models', () => {
-  it('gives exactly the reference executor\'s outputs for the three models (custom ops included)', async () => {
+  // Our kernels' plain SIMD build sums as XNNPACK does (bias, then k in order, each product and sum
+  // rounded), so the plan equals the reference bit for bit. The relaxed build's fused multiply-adds
+  // change the last bits of each 1x1 conv (the per-op bound: tflite plan_executor.test.ts); that
+  // family is held to the NumPy reference at TOL above, like every executor.
+  it('on plain SIMD kernels, gives exactly the reference executor\'s outputs for the three models (custom ops included)', async () => {
     const fx = await loadFixtures();
     const inputs = { mesh: await fixtureInput(fx.mesh.input), detector: await fixtureInput(fx.detector.input) };
     const { api, worker } = spawnRuntime();
     try {
-      await api.init({ wasmBase: WASM_BASE, binary: 'simd' });
+      const mode = await api.init({ wasmBase: WASM_BASE, binary: 'simd' });
+      console.log(`[${engine}] our kernels: ${mode.kernelFamily ?? 'none'}`);
+      // Chromium has shipped relaxed SIMD since 114: the relaxed build must be the one it runs.
+      if (engine === 'Chromium') expect(mode.kernelFamily).to.equal('relaxed-simd');
       for (const [url, input] of [[MESH_URL, inputs.mesh], [PLAIN_URL, inputs.mesh], [DETECTOR_URL, inputs.detector]] as const) {
-        const plan = await api.loadModel(url);
+        const plan = await api.loadModel(url, { relaxedSimd: false });
+        expect(plan.kernelFamily).to.equal('simd');
         const reference = await api.loadModel(url, { executor: 'reference' });
         const [a, b] = [await api.run(plan.id, input), await api.run(reference.id, input)];
         expect(a.outputs.length).to.equal(b.outputs.length);

@@ -1,7 +1,9 @@
 /**
  * The plan executor's own transformations, against the reference executor on the same graphs:
  * channel PADs folded into the residual kernel (also with channel counts that are not a multiple of
- * 4), the fold refused when the padded tensor is needed elsewhere, memory freed by dispose().
+ * 4), the fold refused when the padded tensor is needed elsewhere, 1x1 convolutions on our GEMM
+ * kernel (plain SIMD: exactly the reference; relaxed SIMD: within a bound per output), memory freed
+ * by dispose().
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'chai';
@@ -41,9 +43,10 @@ function residualBlock(H: number, C: number, O: number, act: 'PRELU' | 'RELU', s
   return { graph: makeGraph(tensors, ops, [0], [8, ...extraOutputs]), input: uniform(rand, H * H * C, -2, 2) };
 }
 
+/** The plan on our plain SIMD kernels (XNNPACK's summation order) against the reference: equal. */
 function compare(graph: ModelGraph, input: Float32Array) {
   const reference = new Executor(graph);
-  const plan = new PlanExecutor(graph);
+  const plan = new PlanExecutor(graph, { relaxedSimd: false });
   try {
     const want = reference.run(input);
     const got = plan.run(input);
@@ -55,8 +58,84 @@ function compare(graph: ModelGraph, input: Float32Array) {
   }
 }
 
+type ConvAct = 'NONE' | 'RELU6' | 'RELU' | 'PRELU';
+
+/**
+ * x [1,H,H,C] -> CONV_2D 1x1 with O channels, its own activation (NONE or RELU6), or a RELU / PRELU
+ * op after it that the plan fuses into the conv's store.
+ */
+function conv1x1Graph(H: number, C: number, O: number, act: ConvAct, seed: number) {
+  const rand = rng(seed);
+  const filter = uniform(rand, O * C);
+  const bias = uniform(rand, O, -0.5, 0.5);
+  const alpha = uniform(rand, O, 0.05, 0.5);
+  const tensors: TensorSpec[] = [
+    { shape: [1, H, H, C] },
+    { shape: [O, 1, 1, C], data: filter },
+    { shape: [O], data: bias },
+    { shape: [1, H, H, O] }, // 3: conv
+    { shape: [1, 1, O], data: alpha },
+    { shape: [1, H, H, O] }, // 5: activation
+  ];
+  const ops: OpSpec[] = [{ op: 'CONV_2D', inputs: [0, 1, 2], outputs: [3], options: { ...conv1x1, activation: act === 'RELU6' ? 'RELU6' : 'NONE' } }];
+  if (act === 'PRELU') ops.push({ op: 'PRELU', inputs: [3, 4], outputs: [5] });
+  if (act === 'RELU') ops.push({ op: 'RELU', inputs: [3], outputs: [5] });
+  const out = act === 'PRELU' || act === 'RELU' ? 5 : 3;
+  return { graph: makeGraph(tensors, ops, [0], [out]), input: uniform(rand, H * H * C, -2, 2), filter, bias, alpha };
+}
+
+/**
+ * The largest difference fused multiply-add may make in each output of a 1x1 conv, from the data.
+ * Unfused (XNNPACK, our plain build) and fused (relaxed_madd) are both recursive float32 sums of the
+ * K + 1 terms bias, x[k] w[k]: each is within gamma(K + 1) (|bias| + sum |x[k] w[k]|) of the exact
+ * value, gamma(n) = n u / (1 - n u), u = 2^-24 (Higham, Accuracy and Stability of Numerical
+ * Algorithms, 3.1), so they differ by at most twice that. RELU and RELU6 do not increase a
+ * difference; PReLU scales it by at most max(1, |alpha|). Safe for the models: it is the order of
+ * float32 rounding itself, the size of the difference any other summation order (another runtime,
+ * another CPU) makes, far below the parity tolerance (tests under worker-runtime/test/parity).
+ */
+function fusedBound(x: Float32Array, c: ReturnType<typeof conv1x1Graph>, C: number, O: number, act: ConvAct): Float64Array {
+  const u = 2 ** -24;
+  const gamma = ((C + 1) * u) / (1 - (C + 1) * u);
+  const pixels = x.length / C;
+  const bound = new Float64Array(pixels * O);
+  for (let p = 0; p < pixels; p++) {
+    for (let n = 0; n < O; n++) {
+      let m = Math.abs(c.bias[n]!);
+      for (let k = 0; k < C; k++) m += Math.abs(x[p * C + k]! * c.filter[n * C + k]!);
+      bound[p * O + n] = 2 * gamma * m * (act === 'PRELU' ? Math.max(1, Math.abs(c.alpha[n]!)) : 1);
+    }
+  }
+  return bound;
+}
+
 describe('plan executor', () => {
   before(useWasmInPage);
+
+  for (const [H, C, O, act] of [[5, 3, 5, 'PRELU'], [7, 16, 32, 'RELU'], [4, 13, 21, 'RELU6'], [6, 8, 8, 'NONE'], [9, 24, 17, 'PRELU'], [3, 64, 128, 'PRELU']] as const) {
+    it(`CONV_2D 1x1 ${C}->${O} channels, ${H}x${H} pixels, ${act}: one step on our kernel; plain SIMD equals the reference, relaxed SIMD within its bound`, () => {
+      const c = conv1x1Graph(H, C, O, act, C * 1000 + O);
+      const steps = compare(c.graph, c.input);
+      expect(steps.planSteps).to.equal(1);
+      const reference = new Executor(c.graph);
+      const plan = new PlanExecutor(c.graph);
+      try {
+        // Chromium validates relaxed SIMD (shipped in 114): there the default plan runs that build.
+        if (/Chrome\//.test(navigator.userAgent)) expect(plan.kernelFamily).to.equal('relaxed-simd');
+        expect(plan.kernelFamily).to.be.oneOf(['relaxed-simd', 'simd']);
+        const want = reference.run(c.input)[0]!;
+        const got = plan.run(c.input)[0]!;
+        const bound = fusedBound(c.input, c, C, O, act);
+        for (let i = 0; i < want.length; i++) {
+          const d = Math.abs(got[i]! - want[i]!);
+          if (!(d <= bound[i]!)) expect.fail(`output ${i}: |${got[i]} - ${want[i]}| = ${d} > ${bound[i]}`);
+        }
+      } finally {
+        reference.dispose();
+        plan.dispose();
+      }
+    });
+  }
 
   for (const [C, O, act] of [[16, 32, 'PRELU'], [24, 28, 'RELU'], [36, 42, 'RELU'], [42, 48, 'PRELU'], [3, 5, 'PRELU']] as const) {
     it(`folds PAD ${C}->${O} channels + ADD + ${act} into one residual step, equal to the reference`, () => {

@@ -6,7 +6,7 @@
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs-core';
 import { liveFrameCounts } from './runtime_api.js';
-import type { ExecutorOptions, OpProfileEntry } from '@face-mesh/tflite/types';
+import type { ExecutorOptions, KernelFamily, OpProfileEntry } from '@face-mesh/tflite/types';
 import { fetchModel } from '../models/loader.js';
 import { createExecutor, PlanExecutor, type ModelExecutor } from '@face-mesh/tflite';
 
@@ -19,6 +19,8 @@ export interface ModelInfo {
   /** Operators in the file, and compute steps left after fusion and aliasing. */
   operators: number;
   steps: number;
+  /** The plan's own kernels: their build ('relaxed-simd' or 'simd'), null when they do not run (or the reference executor). */
+  kernelFamily: KernelFamily | null;
   loadMs: number;
 }
 
@@ -77,7 +79,8 @@ export const diagnosticsApi: DiagnosticsApi = {
     return {
       id, url, description: graph.description, inputShape: executor.inputShape,
       outputs: graph.outputs.map((t) => ({ name: graph.tensors[t]!.name, shape: graph.tensors[t]!.shape })),
-      operators: graph.operators.length, steps: executor.stepCount, loadMs: performance.now() - start,
+      operators: graph.operators.length, steps: executor.stepCount,
+      kernelFamily: executor instanceof PlanExecutor ? executor.kernelFamily : null, loadMs: performance.now() - start,
     };
   },
 
