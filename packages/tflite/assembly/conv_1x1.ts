@@ -5,8 +5,8 @@
 // The weights are packed once at plan compile time (plan/own_conv_step.ts packConv1x1) into blocks
 // of 8 output channels, zero-padded past outChannels:
 //   block b: bias[8] | alpha[8] | w[k][8] for k < inChannels      (8n + 16 + 8 * inChannels floats)
-// A tile is ROWS pixels x 8 channels held in 2 * ROWS v128 accumulators; per input channel k it loads
-// the block's 8 weights once and one input value per pixel (splat), and does 2 * ROWS multiply-adds.
+// A tile is 4 pixels x 8 channels held in 8 v128 accumulators; per input channel k it loads the
+// block's 8 weights once and one input value per pixel (splat), and does 8 multiply-adds.
 // The sum runs over k in order from the bias, as XNNPACK's wasm SIMD GEMM does, so the plain SIMD
 // build gives tfjs' results bit for bit (the relaxed build fuses each multiply-add: see simd.ts).
 import { madd } from './simd';
@@ -85,11 +85,11 @@ const HEAD: i32 = 16;
   store8(out + 3 * outStride, c30, c31, block, n, mode);
 }
 
-/** Six pixels x 8 channels: 12 accumulators + 2 weights + 1 input, within x86's 16 vector registers. */
-@inline function tile6(x: usize, xStride: usize, block: usize, out: usize, outStride: usize, inBytes: usize, n: i32, mode: i32): void {
+/** Two pixels x 8 channels (the pixel tail of 2 or 3). */
+@inline function tile2(x: usize, xStride: usize, block: usize, out: usize, outStride: usize, inBytes: usize, n: i32, mode: i32): void {
   const b0 = v128.load(block), b1 = v128.load(block, 16);
-  let c00 = b0, c01 = b1, c10 = b0, c11 = b1, c20 = b0, c21 = b1, c30 = b0, c31 = b1, c40 = b0, c41 = b1, c50 = b0, c51 = b1;
-  const x1 = x + xStride, x2 = x1 + xStride, x3 = x2 + xStride, x4 = x3 + xStride, x5 = x4 + xStride;
+  let c00 = b0, c01 = b1, c10 = b0, c11 = b1;
+  const x1 = x + xStride;
   let w = block + (<usize>HEAD << 2);
   for (let k: usize = 0; k < inBytes; k += 4) {
     const w0 = v128.load(w), w1 = v128.load(w, 16);
@@ -98,43 +98,23 @@ const HEAD: i32 = 16;
     c00 = madd(a, w0, c00); c01 = madd(a, w1, c01);
     a = v128.load32_splat(x1 + k);
     c10 = madd(a, w0, c10); c11 = madd(a, w1, c11);
-    a = v128.load32_splat(x2 + k);
-    c20 = madd(a, w0, c20); c21 = madd(a, w1, c21);
-    a = v128.load32_splat(x3 + k);
-    c30 = madd(a, w0, c30); c31 = madd(a, w1, c31);
-    a = v128.load32_splat(x4 + k);
-    c40 = madd(a, w0, c40); c41 = madd(a, w1, c41);
-    a = v128.load32_splat(x5 + k);
-    c50 = madd(a, w0, c50); c51 = madd(a, w1, c51);
   }
   store8(out, c00, c01, block, n, mode);
   store8(out + outStride, c10, c11, block, n, mode);
-  store8(out + 2 * outStride, c20, c21, block, n, mode);
-  store8(out + 3 * outStride, c30, c31, block, n, mode);
-  store8(out + 4 * outStride, c40, c41, block, n, mode);
-  store8(out + 5 * outStride, c50, c51, block, n, mode);
 }
 
 /**
- * The whole 1x1 convolution: `rows` (4 or 6, chosen per layer at plan compile time) pixels per tile,
- * then the remaining pixels one by one. For each tile, every 8-channel block of the packed weights.
- * `x`, `packed`, `out`: byte offsets; `mode`: 0 none, 1 RELU, 2 RELU6, 3 PReLU.
+ * The whole 1x1 convolution: tiles of 4 pixels, then a tile of 2 and one of 1 for the remaining
+ * pixels; for each tile, every 8-channel block of the packed weights. `x`, `packed`, `out`: byte
+ * offsets; `mode`: 0 none, 1 RELU, 2 RELU6, 3 PReLU.
+ * (A 6-pixel tile, XNNPACK's choice for 32-register CPUs, measured 1.6-2.7x slower than this on x86
+ * in V8: its 12 accumulators + 3 operands leave no spare of the 16 vector registers.)
  */
-export function conv1x1(x: usize, packed: usize, out: usize, pixels: i32, inChannels: i32, outChannels: i32, mode: i32, rows: i32): void {
+export function conv1x1(x: usize, packed: usize, out: usize, pixels: i32, inChannels: i32, outChannels: i32, mode: i32): void {
   const inBytes = <usize>inChannels << 2;
   const outStride = <usize>outChannels << 2;
   const blockBytes = <usize>(HEAD + 8 * inChannels) << 2;
   let p = 0;
-  if (rows == 6) {
-    for (; p + 6 <= pixels; p += 6) {
-      const xp = x + <usize>p * inBytes, op = out + <usize>p * outStride;
-      let block = packed;
-      for (let n = 0; n < outChannels; n += 8) {
-        tile6(xp, inBytes, block, op + (<usize>n << 2), outStride, inBytes, outChannels - n, mode);
-        block += blockBytes;
-      }
-    }
-  }
   for (; p + 4 <= pixels; p += 4) {
     const xp = x + <usize>p * inBytes, op = out + <usize>p * outStride;
     let block = packed;
@@ -143,7 +123,16 @@ export function conv1x1(x: usize, packed: usize, out: usize, pixels: i32, inChan
       block += blockBytes;
     }
   }
-  for (; p < pixels; p++) {
+  if (p + 2 <= pixels) {
+    const xp = x + <usize>p * inBytes, op = out + <usize>p * outStride;
+    let block = packed;
+    for (let n = 0; n < outChannels; n += 8) {
+      tile2(xp, inBytes, block, op + (<usize>n << 2), outStride, inBytes, outChannels - n, mode);
+      block += blockBytes;
+    }
+    p += 2;
+  }
+  if (p < pixels) {
     const xp = x + <usize>p * inBytes, op = out + <usize>p * outStride;
     let block = packed;
     for (let n = 0; n < outChannels; n += 8) {

@@ -11,9 +11,10 @@ import { spawnRuntime, WASM_BASE } from '../test/spawn.js';
 import { liteRtVersion, runAnchor, spawnLiteRt } from './litert/anchor.js';
 
 const RUNS = 100;
-/** The plan executor (default), the plan on tfjs' kernels only, and the reference executor with and without fused activations. */
+/** The plan executor (default: our kernels' relaxed-SIMD build where it validates), on their plain SIMD build, the plan on tfjs' kernels only, and the reference executor with and without fused activations. */
 const VARIANTS = [
   ['plan', {}],
+  ['plan, plain SIMD kernels', { relaxedSimd: false }],
   ['plan, tfjs kernels only', { ownKernels: false }],
   ['reference', { executor: 'reference' }],
   ['reference, ops separate', { executor: 'reference', fuse: false }],
@@ -49,7 +50,7 @@ describe('model inference benchmark', () => {
             const r = await api.bench(m.id, input(size), RUNS, WARMUP);
             const ms = [...r.ms].sort((a, b) => a - b);
             rows.push(`| ${binary} | ${mode.threads} | ${name} | ${variant} | ${m.steps} | ${ms[0]!.toFixed(2)} | ${quantile(ms, 0.5).toFixed(2)} | ${quantile(ms, 0.9).toFixed(2)} |`);
-            if (binary === 'simd' && variant !== 'reference, ops separate' && name !== 'mesh (plain)') {
+            if (binary === 'simd' && (variant === 'plan' || variant === 'plan, tfjs kernels only')) {
               const total = r.ops.reduce((a, o) => a + o.msPerRun, 0);
               profiles.push(`\n${binary} (${mode.threads} thread(s)), ${name}, ${variant}: per-op-type time (profiled runs, ${total.toFixed(2)} ms total)\n` +
                 '| op | count | ms/run | share |\n|---|---|---|---|\n' +
@@ -73,18 +74,23 @@ describe('model inference benchmark', () => {
 
 const median = (ms: number[]) => quantile([...ms].sort((a, b) => a - b), 0.5);
 
-/** LiteRT.js against our SIMD binary on one thread: a markdown table. */
+/** LiteRT.js against our SIMD binary on one thread (our kernels in each family, and tfjs' only): markdown tables. */
 async function liteRtRows(): Promise<string> {
   const theirs = await spawnLiteRt();
   const ours = spawnRuntime();
   try {
     const mode = await ours.api.init({ wasmBase: WASM_BASE, binary: 'simd' });
-    const results = await runAnchor(ours.api, theirs.api, { runs: RUNS, warmup: WARMUP, input });
-    return `\nLiteRT.js ${await liteRtVersion()} (${theirs.file}, wasm accelerator, 1 thread, classic worker) vs ours (${mode.binary}, ${mode.threads} thread, fused), same input, ${RUNS} runs each in alternating rounds\n` +
-      '| model | ours median | LiteRT.js median | ours / LiteRT.js | max abs difference of outputs |\n|---|---|---|---|---|\n' +
-      results.map((r) => r.liteRtMs
-        ? `| ${r.model} | ${median(r.oursMs).toFixed(2)} | ${median(r.liteRtMs).toFixed(2)} | ${(median(r.oursMs) / median(r.liteRtMs)).toFixed(2)} | ${r.maxAbsDiff!.toExponential(1)} |`
-        : `| ${r.model} | ${median(r.oursMs).toFixed(2)} | not runnable: ${r.reason} | - | - |`).join('\n');
+    const tables: string[] = [];
+    for (const [variant, options] of [[`our kernels, ${mode.kernelFamily}`, {}], ['our kernels, simd', { relaxedSimd: false }], ['tfjs kernels only (XNNPACK)', { ownKernels: false }]] as const) {
+      if (variant === `our kernels, ${mode.kernelFamily}` && mode.kernelFamily === 'simd') continue; // the next row
+      const results = await runAnchor(ours.api, theirs.api, { runs: RUNS, warmup: WARMUP, input, options });
+      tables.push(`\nLiteRT.js ${await liteRtVersion()} (${theirs.file}, wasm accelerator, 1 thread, classic worker) vs ours (${mode.binary}, ${mode.threads} thread, fused, ${variant}), same input, ${RUNS} runs each in alternating rounds\n` +
+        '| model | ours median | LiteRT.js median | ours / LiteRT.js | max abs difference of outputs |\n|---|---|---|---|---|\n' +
+        results.map((r) => r.liteRtMs
+          ? `| ${r.model} | ${median(r.oursMs).toFixed(2)} | ${median(r.liteRtMs).toFixed(2)} | ${(median(r.oursMs) / median(r.liteRtMs)).toFixed(2)} | ${r.maxAbsDiff!.toExponential(1)} |`
+          : `| ${r.model} | ${median(r.oursMs).toFixed(2)} | not runnable: ${r.reason} | - | - |`).join('\n'));
+    }
+    return tables.join('\n');
   } finally {
     ours.worker.terminate();
     theirs.worker.terminate();

@@ -38,14 +38,6 @@ export function packConv1x1(filter: ConstData, bias: ConstData | null, alpha: Ar
 }
 
 /**
- * Pixels per tile, chosen per layer: 6 (12 accumulators) where the pixel count leaves little to the
- * 4- and 1-pixel tails, else 4.
- */
-export function tileRows(pixels: number): 4 | 6 {
-  return pixels >= 24 ? 6 : 4;
-}
-
-/**
  * Our own kernel's step for this conv, or null when none covers it (the place to add more kernels).
  * `act` is the activation the caller planned (a following PRELU/RELU fused in), `label` the step's.
  */
@@ -73,13 +65,12 @@ export function ownConvStep(ctx: PlanContext, depthwise: boolean, act: Activatio
   module.HEAPF32.set(packed, pointer >> 2);
   const pixels = batch * h * w;
   const mode = MODE[act.activation];
-  const rows = tileRows(pixels);
   return {
     kind: 'step', label, inputs: [x], output: act.output,
     bind: (buffer) => {
       const xAt = buffer(x).offset * 4;
       const outAt = buffer(act.output).offset * 4;
-      return () => kernels.conv1x1(xAt, pointer, outAt, pixels, inChannels, outChannels, mode, rows);
+      return () => kernels.conv1x1(xAt, pointer, outAt, pixels, inChannels, outChannels, mode);
     },
   };
 }

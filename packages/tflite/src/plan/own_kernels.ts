@@ -18,10 +18,9 @@ export interface OwnKernels {
   residualAddPrelu(x: number, xChannels: number, y: number, out: number, alpha: number, pixels: number, channels: number): void;
   /**
    * out[p, n] = act(bias[n] + sum_k x[p, k] w[n, k]) (a 1x1 convolution, stride 1), weights packed
-   * by own_conv_step.ts packConv1x1; `mode` 0 none, 1 RELU, 2 RELU6, 3 PReLU; `rows` the pixels per
-   * tile, 4 or 6.
+   * by own_conv_step.ts packConv1x1; `mode` 0 none, 1 RELU, 2 RELU6, 3 PReLU.
    */
-  conv1x1(x: number, packed: number, out: number, pixels: number, inChannels: number, outChannels: number, mode: number, rows: number): void;
+  conv1x1(x: number, packed: number, out: number, pixels: number, inChannels: number, outChannels: number, mode: number): void;
 }
 
 export type OwnKernelsResult = KernelModuleResult<OwnKernels>;

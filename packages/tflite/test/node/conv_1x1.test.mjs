@@ -1,6 +1,6 @@
 // Node tests of our 1x1 convolution kernel (assembly/conv_1x1.ts, npm run build:kernels) against a
 // plain-JavaScript definition, on seeded random shapes with channel and pixel counts that are not
-// multiples of the tile (4 or 6 pixels x 8 channels), every activation, both tile heights.
+// multiples of the tile (4 pixels x 8 channels; tails of 2 and 1 pixels), every activation.
 // The plain SIMD build must equal the definition bit for bit: it sums in XNNPACK's order (bias, then
 // k = 0, 1, ..., each product and each sum rounded to float32). The relaxed-SIMD build (fused
 // multiply-add) is checked where this Node validates it: Node 21+ (V8 11.4+ ships relaxed SIMD);
@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { loadSources } from './load_sources.mjs';
 
-const { packConv1x1, tileRows } = await loadSources('conv-1x1', { packConv1x1: 'plan/own_conv_step', tileRows: 'plan/own_conv_step' });
+const { packConv1x1 } = await loadSources('conv-1x1', { packConv1x1: 'plan/own_conv_step' });
 const generated = readFileSync(new URL('../../src/plan/kernels.generated.ts', import.meta.url), 'utf8');
 const base64 = (name) => Buffer.from(generated.match(new RegExp(`${name} = '([^']+)'`))[1], 'base64');
 const plainBytes = base64('KERNELS_WASM_BASE64');
@@ -61,7 +61,7 @@ function reference(x, w, bias, alpha, pixels, K, N, mode) {
 }
 
 /** Runs the kernel build `bytes` on one case in a memory of its own; returns its output. */
-function runKernel(bytes, c, mode, rows) {
+function runKernel(bytes, c, mode) {
   const memory = new WebAssembly.Memory({ initial: 4 });
   const k = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
   const heap = new Float32Array(memory.buffer);
@@ -72,7 +72,7 @@ function runKernel(bytes, c, mode, rows) {
   heap.set(c.x, at.x);
   heap.set(packed, at.packed);
   heap.fill(NaN, at.out, at.out + c.pixels * c.N + 8);
-  k.conv1x1(at.x * 4, at.packed * 4, at.out * 4, c.pixels, c.K, c.N, MODES.indexOf(mode), rows);
+  k.conv1x1(at.x * 4, at.packed * 4, at.out * 4, c.pixels, c.K, c.N, MODES.indexOf(mode));
   assert.ok(Number.isNaN(heap[at.out + c.pixels * c.N]), 'wrote past the output');
   return heap.slice(at.out, at.out + c.pixels * c.N);
 }
@@ -92,13 +92,11 @@ const CASES = [];
 
 for (const c of CASES) {
   const name = `${c.pixels} pixels, ${c.K} -> ${c.N} channels`;
-  test(`conv1x1, plain SIMD build: ${name}, every activation and tile height, equals the definition bit for bit`, () => {
+  test(`conv1x1, plain SIMD build: ${name}, every activation, equals the definition bit for bit`, () => {
     for (const mode of MODES) {
       const want = reference(c.x, c.w, c.bias, c.alpha, c.pixels, c.K, c.N, mode).out;
-      for (const rows of [4, 6]) {
-        const got = runKernel(plainBytes, c, mode, rows);
-        assert.deepEqual(Array.from(got, (v) => v + 0), Array.from(want, (v) => v + 0), `${mode}, ${rows} rows`);
-      }
+      const got = runKernel(plainBytes, c, mode);
+      assert.deepEqual(Array.from(got, (v) => v + 0), Array.from(want, (v) => v + 0), mode);
     }
   });
 
@@ -113,7 +111,7 @@ for (const c of CASES) {
     const gamma = (n) => (n * u) / (1 - n * u);
     for (const mode of MODES) {
       const { out: plain, magnitude } = reference(c.x, c.w, c.bias, c.alpha, c.pixels, c.K, c.N, mode);
-      const got = runKernel(relaxedBytes, c, mode, tileRows(c.pixels));
+      const got = runKernel(relaxedBytes, c, mode);
       for (let i = 0; i < got.length; i++) {
         const slope = mode === 'prelu' ? Math.max(1, Math.abs(c.alpha[i % c.N])) : 1;
         const bound = 2 * gamma(c.K + 1) * magnitude[i] * slope;
@@ -122,8 +120,3 @@ for (const c of CASES) {
     }
   });
 }
-
-test('tile height per layer: 6 pixels where the tails stay small, else 4', () => {
-  assert.equal(tileRows(5), 4);
-  assert.equal(tileRows(24 * 24), 6);
-});

@@ -7,6 +7,7 @@
  */
 import * as Comlink from 'comlink';
 import type { ModelInfo, WorkerApi } from '../../src/index.js';
+import type { ExecutorOptions } from '@face-mesh/tflite/types';
 import { MODEL_URLS, PLAIN_MESH_URL } from '../../test/spawn.js';
 
 /** The package's wasm folder, served by the dev server like tfjs' (test/spawn.ts WASM_BASE). */
@@ -131,12 +132,12 @@ const ROUNDS = 4;
 export async function runAnchor(
   ours: Comlink.Remote<WorkerApi>,
   litert: Comlink.Remote<LiteRtWorkerApi>,
-  { runs, warmup, input, models = ANCHOR_MODELS }: { runs: number; warmup: number; input: (size: number) => Float32Array; models?: readonly AnchorModel[] },
+  { runs, warmup, input, models = ANCHOR_MODELS, options }: { runs: number; warmup: number; input: (size: number) => Float32Array; models?: readonly AnchorModel[]; options?: ExecutorOptions },
 ): Promise<AnchorResult[]> {
   const results: AnchorResult[] = [];
   for (const { name, url, size } of models) {
     const x = input(size);
-    const mine = await ours.loadModel(url);
+    const mine = await ours.loadModel(url, options);
     try {
       results.push(await compareOne(ours, mine, litert, x, { name, url, runs, warmup }));
     } finally {
