@@ -12,7 +12,9 @@ import type { ModelGraph } from '../parser/model.js';
 import type { Conv2DOptions } from '../parser/schema.js';
 import { expectClose, makeGraph, rng, uniform, useWasmInPage, type OpSpec, type TensorSpec } from '../../test/helpers.js';
 import { PlanExecutor } from './plan_executor.js';
-import { attachOwnKernels } from './own_kernels.js';
+import { attachKernelModule } from './kernel_module.js';
+import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels.generated.js';
+import { attachOwnKernels, type OwnKernels } from './own_kernels.js';
 import { WasmBackendAccess } from './wasm_backend.js';
 
 const conv1x1: Conv2DOptions = { type: 'Conv2DOptions', padding: 'VALID', strideW: 1, strideH: 1, activation: 'NONE', dilationW: 1, dilationH: 1 };
@@ -179,6 +181,17 @@ describe('plan executor', () => {
     expect(broken.kernels).to.equal(null);
     expect(broken.note).to.match(/^our SIMD kernels could not be attached \(.+\)$/);
     expect(attachOwnKernels(null).note).to.match(/does not expose its memory/);
+  });
+
+  it('takes the relaxed-SIMD build only where the engine validates it, else the plain SIMD one', () => {
+    const memory = new WasmBackendAccess().memory();
+    const relaxedValid = WebAssembly.validate(Uint8Array.from(atob(KERNELS_RELAXED_WASM_BASE64), (c) => c.charCodeAt(0)));
+    expect(attachOwnKernels(memory).family).to.equal(relaxedValid ? 'relaxed-simd' : 'simd');
+    expect(attachOwnKernels(memory, undefined, false).family).to.equal('simd');
+    // A relaxed build this engine refuses (here: not a module at all) falls back to the plain one.
+    const refused = attachKernelModule<OwnKernels>(memory, { simd: KERNELS_WASM_BASE64, relaxed: btoa('not wasm') });
+    expect(refused.family).to.equal('simd');
+    expect(refused.kernels?.conv1x1).to.be.a('function');
   });
 
   it('rejects an input of the wrong size with the expected shape', () => {
