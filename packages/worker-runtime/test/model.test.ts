@@ -132,6 +132,25 @@ describe('the plan executor against the reference executor, whole models', () =>
       worker.terminate();
     }
   });
+
+  // Our 1x1 kernel runs on one thread: on a pool of more, the plan calls XNNPACK's (parallel) for
+  // those convs, so even the relaxed build's plan equals the reference there.
+  (threadedBinaryTested ? it : it.skip)('threaded binary, pool of 2: the 1x1 convs run on XNNPACK, outputs exactly the reference\'s', async () => {
+    const fx = await loadFixtures();
+    const input = await fixtureInput(fx.mesh.input);
+    const { api, worker } = spawnRuntime();
+    try {
+      const mode = await api.init({ wasmBase: WASM_BASE, binary: 'threaded-simd', threads: 2 });
+      expect(mode.threads).to.equal(2);
+      const plan = await api.loadModel(MESH_URL);
+      expect(plan.kernelFamily).to.equal(mode.kernelFamily);
+      const reference = await api.loadModel(MESH_URL, { executor: 'reference' });
+      const [a, b] = [await api.run(plan.id, input), await api.run(reference.id, input)];
+      a.outputs.forEach((o, i) => expect(maxAbsDiff(o, b.outputs[i]!, `output ${i}`), `output ${i}`).to.equal(0));
+    } finally {
+      worker.terminate();
+    }
+  });
 });
 
 describe('ownKernels: false', () => {

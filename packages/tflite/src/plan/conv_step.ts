@@ -1,13 +1,14 @@
 /**
  * The plan step of CONV_2D and DEPTHWISE_CONV_2D: our own kernel where one covers the op
- * (own_conv_step.ts), else tfjs-backend-wasm's FusedConv2D / FusedDepthwiseConv2D (XNNPACK); bias and
- * activation fused either way, every argument fixed once.
+ * (own_conv_step.ts), else tfjs-backend-wasm's FusedConv2D / FusedDepthwiseConv2D (XNNPACK); on the
+ * threaded binary both, ours while the pool has one thread; bias and activation fused either way,
+ * every argument fixed once.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { planConvActivation } from '../ops/activation.js';
 import { optionsOf, singleOutput, type ConstLayout } from '../ops/types.js';
 import { ownConvStep } from './own_conv_step.js';
-import { ACTIVATION_CODE, isRuntime, type PlanCompiled, type PlanContext } from './plan_step.js';
+import { ACTIVATION_CODE, isRuntime, type PlanCompiled, type PlanContext, type PlanStepSpec } from './plan_step.js';
 
 /** `layout`: the filter as tfjs wants it, from its TFLite shape and the input channels. */
 export function planConv(ctx: PlanContext, depthwise: boolean, layout: (filterShape: readonly number[], inChannels: number) => ConstLayout): PlanCompiled {
@@ -23,7 +24,10 @@ export function planConv(ctx: PlanContext, depthwise: boolean, layout: (filterSh
   const act = planConvActivation(ctx, o.activation, singleOutput(ctx), outChannels);
   const label = convLabel(depthwise, fShape, o.strideH, o.strideW) + act.suffix;
   const own = ownConvStep(ctx, depthwise, act, label);
-  if (own) return own;
+  // Our kernels run on one thread; XNNPACK's spread over the threaded binary's pool. There the
+  // step is both, chosen per call by the pool's size (it can change while running: thread_pool.ts).
+  const poolSize = ctx.wasm.poolSizeReader();
+  if (own && !poolSize) return own;
   const filter = ctx.constant(filterIndex, layout(fShape, inChannels));
   const biasIndex = ctx.op.inputs.length > 2 ? ctx.input(2) : -1;
   const bias = biasIndex >= 0 ? ctx.constant(biasIndex) : undefined;
@@ -36,7 +40,7 @@ export function planConv(ctx: PlanContext, depthwise: boolean, layout: (filterSh
   const biasId = bias ? ctx.wasm.idOf(bias) : 0;
   const preluId = act.alpha ? ctx.wasm.idOf(act.alpha) : 0;
   const p = info.padInfo;
-  return {
+  const xnnpack: PlanStepSpec = {
     kind: 'step', label, inputs: [x], output: act.output,
     bind: (buffer) => {
       const xId = buffer(x).id;
@@ -46,6 +50,15 @@ export function planConv(ctx: PlanContext, depthwise: boolean, layout: (filterSh
         p.top, p.right, p.bottom, p.left, p.type === 'SAME' ? 1 : 0, info.dilationHeight, info.dilationWidth,
         info.strideHeight, info.strideWidth, info.inChannels, info.outChannels, ACTIVATION_CODE[act.activation], preluId, 0, outId,
       );
+    },
+  };
+  if (!own || own.kind !== 'step' || !poolSize) return xnnpack;
+  return {
+    ...own,
+    bind: (buffer) => {
+      const ours = own.bind(buffer);
+      const theirs = xnnpack.bind(buffer);
+      return () => (poolSize() > 1 ? theirs() : ours());
     },
   };
 }

@@ -21,7 +21,7 @@ export interface WasmModule {
   HEAP32: Int32Array;
   _malloc(bytes: number): number;
   _free(pointer: number): void;
-  tfjs: { registerTensor(id: number, size: number, offset: number): void; disposeData(id: number): void };
+  tfjs: { registerTensor(id: number, size: number, offset: number): void; disposeData(id: number): void; getThreadsCount?(): number };
   /** The single-thread builds keep the memory among the instance's exports. */
   asm?: { memory?: WasmMemory };
   /** The threaded build creates a shared memory and keeps it here. */
@@ -76,6 +76,17 @@ export class WasmBackendAccess {
     const f = this.module[`_${name}`];
     if (typeof f !== 'function') throw new Error(`the wasm backend exports no kernel ${name}`);
     return f as (...args: number[]) => void;
+  }
+
+  /**
+   * On the threaded binary (shared memory), a function giving its XNNPACK pool's thread count now
+   * (thread_pool.ts resizes it in place); null on the single-thread binaries.
+   */
+  poolSizeReader(): (() => number) | null {
+    const memory = this.memory();
+    const count = this.module.tfjs.getThreadsCount;
+    if (!count || !memory || typeof SharedArrayBuffer === 'undefined' || !(memory.buffer instanceof SharedArrayBuffer)) return null;
+    return () => count();
   }
 
   /** Copies `values` into the heap (malloc'd; free with `free`), for int arrays kernels read by pointer. */
