@@ -7,8 +7,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { planConvActivation } from '../ops/activation.js';
 import { optionsOf, singleOutput, type ConstLayout } from '../ops/types.js';
-import { ownConvStep } from './own_conv_step.js';
-import { ACTIVATION_CODE, isRuntime, type PlanCompiled, type PlanContext, type PlanStepSpec } from './plan_step.js';
+import { ownConvStep, type XnnpackConv } from './own_conv_step.js';
+import { ACTIVATION_CODE, isRuntime, type PlanCompiled, type PlanContext } from './plan_step.js';
 
 /** `layout`: the filter as tfjs wants it, from its TFLite shape and the input channels. */
 export function planConv(ctx: PlanContext, depthwise: boolean, layout: (filterShape: readonly number[], inChannels: number) => ConstLayout): PlanCompiled {
@@ -23,11 +23,14 @@ export function planConv(ctx: PlanContext, depthwise: boolean, layout: (filterSh
   const outChannels = depthwise ? fShape[3]! : fShape[0]!;
   const act = planConvActivation(ctx, o.activation, singleOutput(ctx), outChannels);
   const label = convLabel(depthwise, fShape, o.strideH, o.strideW) + act.suffix;
-  const own = ownConvStep(ctx, depthwise, act, label);
-  // Our kernels run on one thread; XNNPACK's spread over the threaded binary's pool. There the
-  // step is both, chosen per call by the pool's size (it can change while running: thread_pool.ts).
+  // Our kernels run on one thread; XNNPACK's spread over the threaded binary's pool. There our step
+  // also holds XNNPACK's call and picks per call by the pool's size (resized while running:
+  // thread_pool.ts); on the single-thread binaries ours comes alone.
   const poolSize = ctx.wasm.poolSizeReader();
-  if (own && !poolSize) return own;
+  if (!poolSize) {
+    const own = ownConvStep(ctx, depthwise, act, label, null);
+    if (own) return own;
+  }
   const filter = ctx.constant(filterIndex, layout(fShape, inChannels));
   const biasIndex = ctx.op.inputs.length > 2 ? ctx.input(2) : -1;
   const bias = biasIndex >= 0 ? ctx.constant(biasIndex) : undefined;
@@ -40,27 +43,21 @@ export function planConv(ctx: PlanContext, depthwise: boolean, layout: (filterSh
   const biasId = bias ? ctx.wasm.idOf(bias) : 0;
   const preluId = act.alpha ? ctx.wasm.idOf(act.alpha) : 0;
   const p = info.padInfo;
-  const xnnpack: PlanStepSpec = {
-    kind: 'step', label, inputs: [x], output: act.output,
-    bind: (buffer) => {
-      const xId = buffer(x).id;
-      const outId = buffer(act.output).id;
-      return () => kernel(
-        xId, info.batchSize, info.inHeight, info.inWidth, filterId, info.filterHeight, info.filterWidth, biasId,
-        p.top, p.right, p.bottom, p.left, p.type === 'SAME' ? 1 : 0, info.dilationHeight, info.dilationWidth,
-        info.strideHeight, info.strideWidth, info.inChannels, info.outChannels, ACTIVATION_CODE[act.activation], preluId, 0, outId,
-      );
-    },
+  /** XNNPACK's conv (with act) from x's buffer into `output`'s. */
+  const xnnpack: XnnpackConv = (buffer, output) => {
+    const xId = buffer(x).id;
+    const outId = buffer(output).id;
+    return () => kernel(
+      xId, info.batchSize, info.inHeight, info.inWidth, filterId, info.filterHeight, info.filterWidth, biasId,
+      p.top, p.right, p.bottom, p.left, p.type === 'SAME' ? 1 : 0, info.dilationHeight, info.dilationWidth,
+      info.strideHeight, info.strideWidth, info.inChannels, info.outChannels, ACTIVATION_CODE[act.activation], preluId, 0, outId,
+    );
   };
-  if (!own || own.kind !== 'step' || !poolSize) return xnnpack;
-  return {
-    ...own,
-    bind: (buffer) => {
-      const ours = own.bind(buffer);
-      const theirs = xnnpack.bind(buffer);
-      return () => (poolSize() > 1 ? theirs() : ours());
-    },
-  };
+  if (poolSize) {
+    const own = ownConvStep(ctx, depthwise, act, label, { poolSize, xnnpack });
+    if (own) return own;
+  }
+  return { kind: 'step', label, inputs: [x], output: act.output, bind: (buffer) => xnnpack(buffer, act.output) };
 }
 
 /** The profile label: 1x1 stride-1 convs (a GEMM) apart from the rest, on either kernel. */

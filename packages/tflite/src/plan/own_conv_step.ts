@@ -4,10 +4,16 @@
  * with a 1x1 filter, stride 1, no padding (SAME and VALID agree there): a GEMM with bias and activation
  * fused into the store. The weights are packed once here, into the backend's memory, in the layout the
  * kernel streams (packConv1x1); the plan frees them on dispose.
+ *
+ * A 1x1 conv whose only reader is a residual ADD (the models' blocks: conv, ADD of the shortcut, maybe
+ * through a channel PAD, then PRELU/RELU) takes the ADD and its activation into its store
+ * (residualAfter): one pass over the block's output instead of two, the conv's output never written.
+ * The sum is the one the residual kernel makes (conv result + shortcut, then the activation), so the
+ * results are the same bits.
  */
-import { type ActivationPlan } from '../ops/activation.js';
-import { optionsOf, type ConstData } from '../ops/types.js';
-import { isRuntime, type PlanCompiled, type PlanContext } from './plan_step.js';
+import { builtinActivation, type ActivationPlan } from '../ops/activation.js';
+import { optionsOf, type CompileContext, type ConstData } from '../ops/types.js';
+import { isRuntime, type BufferOf, type PlanCompiled, type PlanContext } from './plan_step.js';
 
 /** conv1x1's activation codes (assembly/conv_1x1.ts). */
 const MODE = { linear: 0, relu: 1, relu6: 2, prelu: 3 } as const;
@@ -37,11 +43,76 @@ export function packConv1x1(filter: ConstData, bias: ConstData | null, alpha: Ar
   return packed;
 }
 
+/** A residual ADD (and its activation) taken into a conv's store. */
+interface ResidualPlan {
+  /** The shortcut read (a folded PAD's input when the ADD read a padded one). */
+  shortcut: number;
+  shortcutChannels: number;
+  activation: 'linear' | 'relu' | 'prelu';
+  alpha: ConstData | null;
+  /** The tensor written: the ADD's output, or its activation's. */
+  output: number;
+  label: string;
+}
+
+/** Whether an op after the one being compiled writes `tensor` (then a step here cannot read it yet). */
+function writtenLater(ctx: CompileContext, tensor: number): boolean {
+  return ctx.graph.operators.some((op) => op.index > ctx.op.index && op.outputs.some((t) => ctx.resolve(t) === tensor));
+}
+
+/**
+ * The residual ADD reading the conv's output `out` (its only reader), with the other operand a
+ * runtime tensor of the same shape (or a folded channel PAD of one) written before this conv, and
+ * the PRELU/RELU that is the ADD's only reader; absorbed. Null (nothing absorbed) otherwise.
+ */
+function residualAfter(ctx: PlanContext, out: number, channels: number): ResidualPlan | null {
+  const add = ctx.fuse ? ctx.soleConsumer(out) : null;
+  if (!add || add.opName !== 'ADD' || add.inputs.length !== 2 || add.outputs.length !== 1) return null;
+  const others = add.inputs.filter((t) => t !== out);
+  const addOut = add.outputs[0]!;
+  const shape = ctx.info(out).shape.join();
+  if (others.length !== 1 || ctx.info(others[0]!).shape.join() !== shape || ctx.info(addOut).shape.join() !== shape) return null;
+  const other = ctx.resolve(others[0]!);
+  if (!isRuntime(ctx, other)) return null;
+  const own = add.options?.type === 'AddOptions' ? builtinActivation(ctx, add.options.activation) : 'linear';
+  if (own === 'relu6') return null;
+  const padded = ctx.paddedFrom(other);
+  const shortcut = padded ?? other;
+  if (writtenLater(ctx, shortcut)) return null;
+  const shortcutChannels = padded !== undefined ? ctx.info(shortcut).shape.at(-1)! : channels;
+  ctx.absorb(add);
+  const plan: ResidualPlan = { shortcut, shortcutChannels, activation: own, alpha: null, output: addOut, label: `ADD${padded !== undefined ? '(PAD)' : ''}` };
+  const next = own === 'linear' ? ctx.soleConsumer(addOut) : null;
+  if (next?.opName === 'RELU' && next.inputs[0] === addOut && next.outputs.length === 1) {
+    ctx.absorb(next);
+    Object.assign(plan, { activation: 'relu', output: next.outputs[0]! });
+  } else if (next?.opName === 'PRELU' && next.inputs[0] === addOut && next.outputs.length === 1) {
+    const slopes = ctx.constData(ctx.resolve(next.inputs[1]!));
+    if (slopes && slopes.length === channels) {
+      ctx.absorb(next);
+      Object.assign(plan, { activation: 'prelu', output: next.outputs[0]!, alpha: slopes });
+    }
+  }
+  if (plan.activation !== 'linear') plan.label += `+${plan.activation.toUpperCase()}`;
+  return plan;
+}
+
+/** Binds XNNPACK's call of this conv (with the planned activation), writing `output`'s buffer. */
+export type XnnpackConv = (buffer: BufferOf, output: number) => () => void;
+
+/** On the threaded binary: the pool's size now, and XNNPACK's call of the same conv. */
+export interface ThreadedFallback {
+  poolSize: () => number;
+  xnnpack: XnnpackConv;
+}
+
 /**
  * Our own kernel's step for this conv, or null when none covers it (the place to add more kernels).
  * `act` is the activation the caller planned (a following PRELU/RELU fused in), `label` the step's.
+ * With `threaded`, the step runs XNNPACK's conv instead while the pool has more than one thread
+ * (then a residual ADD taken in runs after it, on the residual kernel, in place).
  */
-export function ownConvStep(ctx: PlanContext, depthwise: boolean, act: ActivationPlan, label: string): PlanCompiled {
+export function ownConvStep(ctx: PlanContext, depthwise: boolean, act: ActivationPlan, label: string, threaded: ThreadedFallback | null): PlanCompiled {
   const kernels = ctx.kernels;
   if (!kernels || depthwise) return null;
   const o = optionsOf(ctx, 'Conv2DOptions');
@@ -57,20 +128,47 @@ export function ownConvStep(ctx: PlanContext, depthwise: boolean, act: Activatio
   const biasIndex = ctx.op.inputs.length > 2 ? ctx.input(2) : -1;
   const bias = biasIndex >= 0 ? ctx.constData(biasIndex) : null;
   if (biasIndex >= 0 && !bias) return null;
-  const alpha = act.alpha ? (act.alpha.dataSync() as Float32Array) : null;
+  const res = act.activation === 'linear' ? residualAfter(ctx, act.output, outChannels) : null;
+  const alpha = res ? res.alpha : act.alpha ? (act.alpha.dataSync() as Float32Array) : null;
   const packed = packConv1x1(filter, bias, alpha, inChannels, outChannels);
-  const module = ctx.wasm.module;
-  const pointer = ctx.own(module._malloc(packed.byteLength));
-  if (!pointer) throw new Error(`could not allocate ${packed.byteLength} bytes for a convolution's weights`);
-  module.HEAPF32.set(packed, pointer >> 2);
+  const pointer = copyToHeap(ctx, packed, 'a convolution\'s weights');
+  // The residual kernel's slopes (contiguous), for the threaded binary's XNNPACK path.
+  const slopes = threaded && res?.alpha ? copyToHeap(ctx, Float32Array.from(res.alpha), 'PReLU slopes') : 0;
   const pixels = batch * h * w;
-  const mode = MODE[act.activation];
+  const mode = MODE[res ? res.activation : act.activation];
+  const output = res ? res.output : act.output;
   return {
-    kind: 'step', label, inputs: [x], output: act.output,
+    kind: 'step', label: res ? `${label}+${res.label}` : label, inputs: res ? [x, res.shortcut] : [x], output,
     bind: (buffer) => {
       const xAt = buffer(x).offset * 4;
-      const outAt = buffer(act.output).offset * 4;
-      return () => kernels.conv1x1(xAt, pointer, outAt, pixels, inChannels, outChannels, mode);
+      const outAt = buffer(output).offset * 4;
+      const shortcutAt = res ? buffer(res.shortcut).offset * 4 : 0;
+      const shortcutChannels = res ? res.shortcutChannels : 0;
+      const ours = () => kernels.conv1x1(xAt, pointer, outAt, pixels, inChannels, outChannels, mode, shortcutAt, shortcutChannels);
+      if (!threaded) return ours;
+      const conv = threaded.xnnpack(buffer, output);
+      const epilogue = !res ? null
+        : res.activation === 'prelu' ? () => kernels.residualAddPrelu(shortcutAt, shortcutChannels, outAt, outAt, slopes, pixels, outChannels)
+        : res.activation === 'relu' ? () => kernels.residualAddRelu(shortcutAt, shortcutChannels, outAt, outAt, pixels, outChannels)
+        : () => kernels.residualAdd(shortcutAt, shortcutChannels, outAt, outAt, pixels, outChannels);
+      const { poolSize } = threaded;
+      return () => {
+        if (poolSize() > 1) {
+          conv();
+          epilogue?.();
+        } else {
+          ours();
+        }
+      };
     },
   };
+}
+
+/** `data` copied into the backend's memory, freed with the plan; its byte offset. */
+function copyToHeap(ctx: PlanContext, data: Float32Array, what: string): number {
+  const module = ctx.wasm.module;
+  const pointer = ctx.own(module._malloc(data.byteLength));
+  if (!pointer) throw new Error(`could not allocate ${data.byteLength} bytes for ${what}`);
+  module.HEAPF32.set(data, pointer >> 2);
+  return pointer;
 }

@@ -17,10 +17,11 @@ export interface OwnKernels {
   residualAddRelu(x: number, xChannels: number, y: number, out: number, pixels: number, channels: number): void;
   residualAddPrelu(x: number, xChannels: number, y: number, out: number, alpha: number, pixels: number, channels: number): void;
   /**
-   * out[p, n] = act(bias[n] + sum_k x[p, k] w[n, k]) (a 1x1 convolution, stride 1), weights packed
-   * by own_conv_step.ts packConv1x1; `mode` 0 none, 1 RELU, 2 RELU6, 3 PReLU.
+   * out[p, n] = act(bias[n] + sum_k x[p, k] w[n, k] (+ shortcut[p, n] for n < shortcutChannels)):
+   * a 1x1 convolution, stride 1, weights packed by own_conv_step.ts packConv1x1, with a residual
+   * shortcut added when shortcutChannels > 0; `mode` 0 none, 1 RELU, 2 RELU6, 3 PReLU.
    */
-  conv1x1(x: number, packed: number, out: number, pixels: number, inChannels: number, outChannels: number, mode: number): void;
+  conv1x1(x: number, packed: number, out: number, pixels: number, inChannels: number, outChannels: number, mode: number, shortcut: number, shortcutChannels: number): void;
 }
 
 export type OwnKernelsResult = KernelModuleResult<OwnKernels>;

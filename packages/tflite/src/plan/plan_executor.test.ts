@@ -20,29 +20,35 @@ import { WasmBackendAccess } from './wasm_backend.js';
 const conv1x1: Conv2DOptions = { type: 'Conv2DOptions', padding: 'VALID', strideW: 1, strideH: 1, activation: 'NONE', dilationW: 1, dilationH: 1 };
 
 /**
- * x [1,H,W,C] -> y = CONV_2D 1x1 (x) with O channels; s = PAD(x) to O channels; ADD(s, y); activation.
- * The mesh and detector blocks' shape, with the activation as a separate op (PRELU or RELU).
+ * x [1,H,W,C] -> y = CONV_2D k x k (x) with O channels; s = PAD(x) to O channels; ADD(s, y); activation.
+ * The mesh and detector blocks' shape (k = 1), with the activation as a separate op (PRELU or RELU);
+ * with C = O the ADD reads x itself.
+ * k = 3 (SAME) keeps the conv on XNNPACK, so the ADD runs on the residual kernel.
  */
-function residualBlock(H: number, C: number, O: number, act: 'PRELU' | 'RELU', seed: number, extraOutputs: number[] = []) {
+function residualBlock(H: number, C: number, O: number, act: 'PRELU' | 'RELU', seed: number, extraOutputs: number[] = [], k: 1 | 3 = 1) {
   const rand = rng(seed);
+  const filter = uniform(rand, O * k * k * C);
+  const bias = uniform(rand, O, -0.5, 0.5);
+  const alpha = uniform(rand, O, 0.05, 0.5);
   const tensors: TensorSpec[] = [
     { shape: [1, H, H, C] },
-    { shape: [O, 1, 1, C], data: uniform(rand, O * C) },
-    { shape: [O], data: uniform(rand, O, -0.5, 0.5) },
+    { shape: [O, k, k, C], data: filter },
+    { shape: [O], data: bias },
     { shape: [1, H, H, O] }, // 3: conv
     { shape: [4, 2], data: Int32Array.from([0, 0, 0, 0, 0, 0, 0, O - C]) },
     { shape: [1, H, H, O] }, // 5: padded shortcut
     { shape: [1, H, H, O] }, // 6: sum
-    { shape: [1, 1, O], data: uniform(rand, O, 0.05, 0.5) },
+    { shape: [1, 1, O], data: alpha },
     { shape: [1, H, H, O] }, // 8: activation
   ];
+  // As many channels: the shortcut is x itself, no PAD.
   const ops: OpSpec[] = [
-    { op: 'CONV_2D', inputs: [0, 1, 2], outputs: [3], options: conv1x1 },
-    { op: 'PAD', inputs: [0, 4], outputs: [5] },
-    { op: 'ADD', inputs: [5, 3], outputs: [6], options: { type: 'AddOptions', activation: 'NONE' } },
+    { op: 'CONV_2D', inputs: [0, 1, 2], outputs: [3], options: { ...conv1x1, padding: k === 1 ? 'VALID' : 'SAME' } },
+    ...(C < O ? [{ op: 'PAD', inputs: [0, 4], outputs: [5] }] : []),
+    { op: 'ADD', inputs: [C < O ? 5 : 0, 3], outputs: [6], options: { type: 'AddOptions', activation: 'NONE' } },
     act === 'PRELU' ? { op: 'PRELU', inputs: [6, 7], outputs: [8] } : { op: 'RELU', inputs: [6], outputs: [8] },
   ];
-  return { graph: makeGraph(tensors, ops, [0], [8, ...extraOutputs]), input: uniform(rand, H * H * C, -2, 2) };
+  return { graph: makeGraph(tensors, ops, [0], [8, ...extraOutputs]), input: uniform(rand, H * H * C, -2, 2), filter, bias, alpha };
 }
 
 /** The plan on our plain SIMD kernels (XNNPACK's summation order) against the reference: equal. */
@@ -111,6 +117,26 @@ function fusedBound(x: Float32Array, c: ReturnType<typeof conv1x1Graph>, C: numb
   return bound;
 }
 
+/** The default plan (relaxed SIMD where this engine validates it: Chromium does) against the reference, output by output. */
+function expectWithin(graph: ModelGraph, input: Float32Array, bound: ArrayLike<number>): void {
+  const reference = new Executor(graph);
+  const plan = new PlanExecutor(graph);
+  try {
+    if (/Chrome\//.test(navigator.userAgent)) expect(plan.kernelFamily).to.equal('relaxed-simd');
+    expect(plan.kernelFamily).to.be.oneOf(['relaxed-simd', 'simd']);
+    const want = reference.run(input)[0]!;
+    const got = plan.run(input)[0]!;
+    expect(got.length).to.equal(bound.length);
+    for (let i = 0; i < want.length; i++) {
+      const d = Math.abs(got[i]! - want[i]!);
+      if (!(d <= bound[i]!)) expect.fail(`output ${i}: |${got[i]} - ${want[i]}| = ${d} > ${bound[i]}`);
+    }
+  } finally {
+    reference.dispose();
+    plan.dispose();
+  }
+}
+
 describe('plan executor', () => {
   before(useWasmInPage);
 
@@ -119,31 +145,36 @@ describe('plan executor', () => {
       const c = conv1x1Graph(H, C, O, act, C * 1000 + O);
       const steps = compare(c.graph, c.input);
       expect(steps.planSteps).to.equal(1);
-      const reference = new Executor(c.graph);
-      const plan = new PlanExecutor(c.graph);
-      try {
-        // Chromium validates relaxed SIMD (shipped in 114): there the default plan runs that build.
-        if (/Chrome\//.test(navigator.userAgent)) expect(plan.kernelFamily).to.equal('relaxed-simd');
-        expect(plan.kernelFamily).to.be.oneOf(['relaxed-simd', 'simd']);
-        const want = reference.run(c.input)[0]!;
-        const got = plan.run(c.input)[0]!;
-        const bound = fusedBound(c.input, c, C, O, act);
-        for (let i = 0; i < want.length; i++) {
-          const d = Math.abs(got[i]! - want[i]!);
-          if (!(d <= bound[i]!)) expect.fail(`output ${i}: |${got[i]} - ${want[i]}| = ${d} > ${bound[i]}`);
-        }
-      } finally {
-        reference.dispose();
-        plan.dispose();
-      }
+      expectWithin(c.graph, c.input, fusedBound(c.input, c, C, O, act));
     });
   }
 
-  for (const [C, O, act] of [[16, 32, 'PRELU'], [24, 28, 'RELU'], [36, 42, 'RELU'], [42, 48, 'PRELU'], [3, 5, 'PRELU']] as const) {
-    it(`folds PAD ${C}->${O} channels + ADD + ${act} into one residual step, equal to the reference`, () => {
-      const { graph, input } = residualBlock(5, C, O, act, C * 100 + O);
+  for (const [C, O, act] of [[16, 32, 'PRELU'], [24, 28, 'RELU'], [36, 42, 'RELU'], [42, 48, 'PRELU'], [3, 5, 'PRELU'], [16, 16, 'RELU']] as const) {
+    it(`folds PAD ${C}->${O} channels + ADD + ${act} into one residual step after a 3x3 conv, equal to the reference`, () => {
+      const { graph, input } = residualBlock(5, C, O, act, C * 100 + O, [], 3);
       const steps = compare(graph, input);
-      expect(steps).to.deep.equal({ planSteps: 2, referenceSteps: 4 });
+      expect(steps).to.deep.equal({ planSteps: 2, referenceSteps: C < O ? 4 : 3 });
+    });
+
+    it(`takes PAD ${C}->${O} channels + ADD + ${act} into the 1x1 conv's step: plain SIMD equals the reference, relaxed SIMD within its bound`, () => {
+      const block = residualBlock(5, C, O, act, C * 100 + O);
+      const steps = compare(block.graph, block.input);
+      expect(steps).to.deep.equal({ planSteps: 1, referenceSteps: C < O ? 4 : 3 });
+      // The conv's own bound B (fusedBound), plus the shortcut's add, rounded on both sides:
+      // |fl(a + s) - fl(b + s)| <= |a - b| + u (|a + s| + |b + s|) <= B + u (2 |b + s| + B), where
+      // |b + s| <= |exact conv + s| + B / 2 (b, the plain build's conv, is within B / 2 of exact);
+      // then the PReLU's slope.
+      const u = 2 ** -24;
+      const B = fusedBound(block.input, block, C, O, 'NONE');
+      const bound = B.map((b, i) => {
+        const p = Math.floor(i / O), n = i % O;
+        let exact = block.bias[n]!;
+        for (let k = 0; k < C; k++) exact += block.input[p * C + k]! * block.filter[n * C + k]!;
+        if (n < C) exact += block.input[p * C + n]!;
+        const withShortcut = b + u * (2 * (Math.abs(exact) + b / 2) * (1 + u) + b);
+        return withShortcut * (act === 'PRELU' ? Math.max(1, Math.abs(block.alpha[n]!)) : 1);
+      });
+      expectWithin(block.graph, block.input, bound);
     });
   }
 

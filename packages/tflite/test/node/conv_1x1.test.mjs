@@ -1,6 +1,7 @@
 // Node tests of our 1x1 convolution kernel (assembly/conv_1x1.ts, npm run build:kernels) against a
 // plain-JavaScript definition, on seeded random shapes with channel and pixel counts that are not
-// multiples of the tile (4 pixels x 8 channels; tails of 2 and 1 pixels), every activation.
+// multiples of the tile (4 pixels x 8 channels; tails of 2 and 1 pixels), every activation, without
+// and with a residual shortcut (as wide as the output, or narrower: a folded channel PAD).
 // The plain SIMD build must equal the definition bit for bit: it sums in XNNPACK's order (bias, then
 // k = 0, 1, ..., each product and each sum rounded to float32). The relaxed-SIMD build (fused
 // multiply-add) is checked where this Node validates it: Node 21+ (V8 11.4+ ships relaxed SIMD);
@@ -40,11 +41,15 @@ function activate(v, mode, alpha) {
 
 /**
  * TFLite's CONV_2D 1x1 in float32, summed as XNNPACK does: acc = bias, then acc += x[k] * w[k] in k
- * order, each product and sum rounded. Also |bias| + sum |x[k] w[k]| per output (for the bound).
+ * order, each product and sum rounded; then TFLite's ADD of the shortcut s (zero-padded from sc
+ * channels: nothing added past them) when sc > 0, then the activation. Also, per output, |bias| +
+ * sum |x[k] w[k]| and the sum before the activation (for the relaxed build's bound).
  */
-function reference(x, w, bias, alpha, pixels, K, N, mode) {
+function reference(c, mode, sc) {
+  const { x, w, bias, alpha, pixels, K, N, s } = c;
   const out = new Float32Array(pixels * N);
   const magnitude = new Float64Array(pixels * N);
+  const sum = new Float64Array(pixels * N);
   for (let p = 0; p < pixels; p++) {
     for (let n = 0; n < N; n++) {
       let acc = bias[n];
@@ -53,26 +58,30 @@ function reference(x, w, bias, alpha, pixels, K, N, mode) {
         acc = f(acc + f(x[p * K + k] * w[n * K + k]));
         m += Math.abs(x[p * K + k] * w[n * K + k]);
       }
+      if (n < sc) acc = f(s[p * sc + n] + acc);
       out[p * N + n] = activate(acc, mode, alpha[n]);
       magnitude[p * N + n] = m;
+      sum[p * N + n] = acc;
     }
   }
-  return { out, magnitude };
+  return { out, magnitude, sum };
 }
 
 /** Runs the kernel build `bytes` on one case in a memory of its own; returns its output. */
-function runKernel(bytes, c, mode) {
+function runKernel(bytes, c, mode, sc) {
   const memory = new WebAssembly.Memory({ initial: 4 });
   const k = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
   const heap = new Float32Array(memory.buffer);
   const packed = packConv1x1(c.w, c.bias, c.alpha, c.K, c.N);
   // Unaligned offsets (in floats) on purpose: the kernel must not assume 16-byte alignment.
-  const at = { x: 3, packed: 3 + c.x.length + 1, out: 0 };
-  at.out = at.packed + packed.length + 5;
+  const at = { x: 3, packed: 3 + c.x.length + 1, s: 0, out: 0 };
+  at.s = at.packed + packed.length + 2;
+  at.out = at.s + c.pixels * sc + 5;
   heap.set(c.x, at.x);
   heap.set(packed, at.packed);
+  heap.set(c.s.subarray(0, c.pixels * sc), at.s);
   heap.fill(NaN, at.out, at.out + c.pixels * c.N + 8);
-  k.conv1x1(at.x * 4, at.packed * 4, at.out * 4, c.pixels, c.K, c.N, MODES.indexOf(mode));
+  k.conv1x1(at.x * 4, at.packed * 4, at.out * 4, c.pixels, c.K, c.N, MODES.indexOf(mode), sc ? at.s * 4 : 0, sc);
   assert.ok(Number.isNaN(heap[at.out + c.pixels * c.N]), 'wrote past the output');
   return heap.slice(at.out, at.out + c.pixels * c.N);
 }
@@ -86,36 +95,48 @@ const CASES = [];
   for (let i = 0; i < 10; i++) shapes.push([pick([1, 2, 3, 5, 11, 23, 29, 48]), pick([1, 3, 4, 7, 12, 24, 40]), pick([1, 3, 5, 7, 8, 15, 17, 36])]);
   for (const [pixels, K, N] of shapes) {
     const fill = (n, lo, hi) => Float32Array.from({ length: n }, () => r(lo, hi));
-    CASES.push({ pixels, K, N, x: fill(pixels * K, -2, 2), w: fill(N * K, -1, 1), bias: fill(N, -0.5, 0.5), alpha: fill(N, 0.05, 0.5) });
+    // Shortcut widths: none, the output's, and narrower ones (a folded PAD: tails inside a block).
+    const widths = [...new Set([0, N, Math.max(1, N - 3), Math.max(1, N >> 1)])];
+    CASES.push({ pixels, K, N, widths, x: fill(pixels * K, -2, 2), w: fill(N * K, -1, 1), bias: fill(N, -0.5, 0.5), alpha: fill(N, 0.05, 0.5), s: fill(pixels * N, -2, 2) });
   }
 }
 
+const u = 2 ** -24;
+const gamma = (n) => (n * u) / (1 - n * u);
+
 for (const c of CASES) {
-  const name = `${c.pixels} pixels, ${c.K} -> ${c.N} channels`;
+  const name = `${c.pixels} pixels, ${c.K} -> ${c.N} channels, shortcut ${c.widths.join('/')} channels`;
   test(`conv1x1, plain SIMD build: ${name}, every activation, equals the definition bit for bit`, () => {
-    for (const mode of MODES) {
-      const want = reference(c.x, c.w, c.bias, c.alpha, c.pixels, c.K, c.N, mode).out;
-      const got = runKernel(plainBytes, c, mode);
-      assert.deepEqual(Array.from(got, (v) => v + 0), Array.from(want, (v) => v + 0), mode);
+    for (const sc of c.widths) {
+      for (const mode of MODES) {
+        const want = reference(c, mode, sc).out;
+        const got = runKernel(plainBytes, c, mode, sc);
+        assert.deepEqual(Array.from(got, (v) => v + 0), Array.from(want, (v) => v + 0), `${mode}, shortcut ${sc}`);
+      }
     }
   });
 
   // Fused multiply-add rounds once per step where the plain build rounds twice. Both are a recursive
   // float32 dot product of K + 1 terms (the bias first), so each is within gamma(K + 1) *
   // (|bias| + sum |x w|) of the exact value, gamma(n) = n u / (1 - n u), u = 2^-24 (Higham, Accuracy
-  // and Stability of Numerical Algorithms, 3.1); they differ by at most twice that. The activations
-  // are monotone with slope 1 (RELU, RELU6) or max(1, |alpha|) (PReLU), so the bound carries through
-  // the store. It is computed from each output's own terms, not a constant.
+  // and Stability of Numerical Algorithms, 3.1); they differ by at most B, twice that. Adding the
+  // shortcut s rounds once more on each side: |fl(a + s) - fl(b + s)| <= |a - b| + u (|a + s| + |b + s|)
+  // <= B + u (2 |b + s| + B). The activations are monotone with slope 1 (RELU, RELU6) or at most
+  // max(1, |alpha|) (PReLU), so the bound carries through the store. Computed from each output's own
+  // terms, not a constant.
   test(`conv1x1, relaxed-SIMD build: ${name}, within the fused-vs-unfused bound of the plain build`, { skip: relaxedHere ? false : 'this Node does not validate relaxed SIMD' }, () => {
-    const u = 2 ** -24;
-    const gamma = (n) => (n * u) / (1 - n * u);
-    for (const mode of MODES) {
-      const { out: plain, magnitude } = reference(c.x, c.w, c.bias, c.alpha, c.pixels, c.K, c.N, mode);
-      const got = runKernel(relaxedBytes, c, mode);
-      for (let i = 0; i < got.length; i++) {
-        const slope = mode === 'prelu' ? Math.max(1, Math.abs(c.alpha[i % c.N])) : 1;
-        const bound = 2 * gamma(c.K + 1) * magnitude[i] * slope;
-        assert.ok(Math.abs(got[i] - plain[i]) <= bound, `${mode}, output ${i}: |${got[i]} - ${plain[i]}| > ${bound}`);
+    for (const sc of c.widths) {
+      for (const mode of MODES) {
+        const { out: plain, magnitude, sum } = reference(c, mode, sc);
+        const got = runKernel(relaxedBytes, c, mode, sc);
+        for (let i = 0; i < got.length; i++) {
+          const n = i % c.N;
+          const slope = mode === 'prelu' ? Math.max(1, Math.abs(c.alpha[n])) : 1;
+          let bound = 2 * gamma(c.K + 1) * magnitude[i];
+          if (n < sc) bound += u * (2 * Math.abs(sum[i]) * (1 + u) + bound); // |b + s| <= |fl(b + s)| (1 + u)
+          bound *= slope;
+          assert.ok(Math.abs(got[i] - plain[i]) <= bound, `${mode}, shortcut ${sc}, output ${i}: |${got[i]} - ${plain[i]}| > ${bound}`);
+        }
       }
     }
   });
