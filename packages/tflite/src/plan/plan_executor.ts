@@ -3,8 +3,9 @@
  * allocated once (one arena in the wasm backend's memory, shared by tensors whose lifetimes do not
  * overlap), so a run creates no tensor, shape array or allocation: it copies the input in, calls
  * each step, and copies the outputs out. Kernels are the backend's own C kernels (XNNPACK convs,
- * pooling, PAD...) called directly, our SIMD kernels (1x1 convolutions as a GEMM, own_conv_step.ts;
- * the residual ADD + channel PAD + PRELU/RELU in one pass), and, for the few ops with neither (the attention model's custom ops), the reference
+ * pooling, PAD...) called directly, our SIMD kernels (1x1 convolutions as a GEMM, own_conv_step.ts,
+ * with the block's residual ADD taken into the store; the residual ADD + channel PAD + PRELU/RELU
+ * in one pass elsewhere), and, for the few ops with neither (the attention model's custom ops), the reference
  * executor's kernels with their inputs copied out of the arena.
  *
  * The reference executor (../executor.ts) stays the definition of what each op computes: tests run
