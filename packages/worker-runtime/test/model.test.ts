@@ -162,6 +162,7 @@ describe('ownKernels: false', () => {
     try {
       const mode = await api.init({ wasmBase: WASM_BASE, binary: 'simd', ownKernels: false });
       expect(mode.ownKernels).to.equal(false);
+      expect(mode.kernelFamily).to.equal(null);
       expect(mode.kernelsNote).to.match(/tfjs' kernels only: turned off/);
       const mesh = await api.loadModel(MESH_URL);
       expect(mesh.steps).to.equal(320);
