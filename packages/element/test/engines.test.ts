@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import { ASSETS, engine, expectNoWorkersLeft, faceBitmap, nextEvent, removalSettled } from './helpers.js';
 import { MP4, SAMPLE6, CLIP, create, eventsDuring, expectFaceArrays, nextError, shownStream, useBuiltWorkerAndCleanUp, withFace } from './engine_support.js';
 import { liveWorkers } from '../src/runtime_client.js';
+import { KERNELS_RELAXED_WASM_BASE64 } from '../../tflite/src/plan/kernels.generated.js';
 import { FaceMeshElement, type LandmarksEvent, type ReadyEvent } from '../src/index.js';
 import '../src/define.js';
 
@@ -28,7 +29,10 @@ describe(`<face-mesh> in ${engine}`, function () {
       document.body.append(el);
       const mode = (await ready).detail;
       console.log(`${engine}: ${JSON.stringify(mode)}`);
-      expect(mode).to.include({ backend: 'wasm', simd: true, crossOriginIsolated: true, overlay: 'on' });
+      expect(mode).to.include({ backend: 'wasm', simd: true, crossOriginIsolated: true, overlay: 'on', ownKernels: true });
+      // Our kernels' relaxed-SIMD build runs exactly where this engine validates it (detected in the worker).
+      const relaxed = WebAssembly.validate(Uint8Array.from(atob(KERNELS_RELAXED_WASM_BASE64), (c) => c.charCodeAt(0)));
+      expect(mode.kernelFamily).to.equal(relaxed ? 'relaxed-simd' : 'simd');
       const { detail } = await landmarks;
       expect([detail.width, detail.height]).to.deep.equal([1920, 1537]);
       expect(detail.faces).to.have.length(4);

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { WasmStartError } from './errors.js';
-import { turnOffOwnKernels } from './plan/kernel_module.js';
+import { turnOffOwnKernels, type KernelFamily } from './plan/kernel_module.js';
 import { attachOwnKernels } from './plan/own_kernels.js';
 import { WasmBackendAccess } from './plan/wasm_backend.js';
 import type { WasmBinary } from './types.js';
@@ -54,6 +54,8 @@ export interface WasmStarted {
   oneThread: boolean;
   /** Whether our own kernels run; when not, `kernelsNote` says why. */
   ownKernels: boolean;
+  /** Which build of them: relaxed SIMD where the engine validates it, else plain SIMD; null when they do not run. */
+  kernelFamily: KernelFamily | null;
   kernelsNote: string | undefined;
 }
 
@@ -139,6 +141,7 @@ async function start(options: WasmStartOptions): Promise<WasmStarted> {
     canThreads,
     oneThread,
     ownKernels: kernels.kernels !== null,
+    kernelFamily: kernels.family,
     kernelsNote: kernels.note,
   };
 }

@@ -12,7 +12,7 @@ export * from './limits.js';
 export { createExecutor, type ModelExecutor } from './model_executor.js';
 export { parseModel, type ModelGraph, type OperatorInfo, type TensorInfo } from './parser/model.js';
 export { PlanExecutor } from './plan/plan_executor.js';
-export { attachKernelModule, type KernelModuleResult } from './plan/kernel_module.js';
+export { attachKernelModule, type KernelFamily, type KernelModuleResult } from './plan/kernel_module.js';
 export { measurePeakMacs, type PeakMacs } from './plan/kernel_peak.js';
 export { WasmBackendAccess } from './plan/wasm_backend.js';
 export { poolThreads, resizePool } from './thread_pool.js';

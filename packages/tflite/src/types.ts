@@ -15,8 +15,16 @@ export interface ExecutorOptions {
    * each op computes; tests compare the two.
    */
   executor?: 'plan' | 'reference';
-  /** The plan's own SIMD residual kernels (default true); false runs tfjs' ADD/PAD/PRELU instead. */
+  /**
+   * The plan's own SIMD kernels (default true): the residual epilogue and 1x1 convolutions; false
+   * runs tfjs' kernels (XNNPACK convs, ADD/PAD/PRELU) instead.
+   */
   ownKernels?: boolean;
+  /**
+   * Our kernels' relaxed-SIMD build (fused multiply-add) where the engine validates it (default
+   * true); false takes the plain SIMD build, whose results equal tfjs' kernels bit for bit.
+   */
+  relaxedSimd?: boolean;
 }
 
 /** Time per op type over the profiled runs, largest first. */
@@ -27,4 +35,4 @@ export type { ModelGraph, OperatorInfo, TensorInfo } from './parser/model.js';
 
 /** The wasm backend's module and our kernel modules on its memory, as far as callers' typings see them. */
 export type { WasmBackendAccess, WasmMemory } from './plan/wasm_backend.js';
-export type { KernelModuleResult } from './plan/kernel_module.js';
+export type { KernelFamily, KernelModuleResult } from './plan/kernel_module.js';

@@ -2,15 +2,20 @@
 // kernel module from its AssemblyScript source with the npm-installed compiler, checks that it is
 // safe to attach to the tfjs wasm backend's memory (kernel-module-check.mjs), and writes it
 // base64-encoded into a generated, gitignored TypeScript module that the worker imports (no extra
-// asset to serve; src/plan/kernel_module.ts attaches it). The source is built twice, for the
-// single-thread binaries (plain memory) and for the threaded binary (shared memory); only the plain
-// build ships, after checking that the shared one is exactly it with its memory import made shared
-// (kernel_module.ts's sharedMemoryVariant, which makes it at attach time).
+// asset to serve; src/plan/kernel_module.ts attaches it). Two families ship: relaxed SIMD
+// (`--enable simd,relaxed-simd`: assembly/simd.ts's madd is a fused `f32x4.relaxed_madd`) and plain
+// SIMD; the attach takes the relaxed one where the engine validates it. Each family is built twice,
+// for the single-thread binaries (plain memory) and for the threaded binary (shared memory); only the
+// plain-memory builds ship, after checking that each shared one is exactly it with its memory import
+// made shared (kernel_module.ts's sharedMemoryVariant, which makes it at attach time).
+// Node before 22 validates relaxed SIMD only with --experimental-wasm-relaxed-simd: this script
+// runs itself again with that flag when its Node needs it.
 //
 //   node packages/tflite/tools/build-kernels.mjs                       this package's residual kernels
 //   node packages/tflite/tools/build-kernels.mjs SOURCE.ts... --out OUT.generated.ts   another module
 import asc from 'assemblyscript/asc';
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,14 +25,19 @@ import { checkKernelModule } from './kernel-module-check.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const args = process.argv.slice(2);
 const outAt = args.indexOf('--out');
-const SOURCES = outAt >= 0 ? args.filter((_, i) => i !== outAt && i !== outAt + 1) : ['packages/tflite/assembly/residual.ts', 'packages/tflite/assembly/depthwise.ts', 'packages/tflite/assembly/conv_full.ts', 'packages/tflite/assembly/peak.ts'];
+const SOURCES = outAt >= 0 ? args.filter((_, i) => i !== outAt && i !== outAt + 1) : ['packages/tflite/assembly/residual.ts', 'packages/tflite/assembly/conv_1x1.ts', 'packages/tflite/assembly/depthwise.ts', 'packages/tflite/assembly/conv_full.ts', 'packages/tflite/assembly/peak.ts'];
 const OUT = path.resolve(root, outAt >= 0 ? args[outAt + 1] : 'packages/tflite/src/plan/kernels.generated.ts');
 
 const COMMON = ['-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort=', '--importMemory', '--initialMemory', '0'];
+const SHARED = ['--sharedMemory', '--maximumMemory', '65536'];
 const VARIANTS = {
   plain: [...COMMON, '--enable', 'simd'],
-  shared: [...COMMON, '--sharedMemory', '--maximumMemory', '65536', '--enable', 'simd,threads'],
+  shared: [...COMMON, ...SHARED, '--enable', 'simd,threads'],
+  relaxed: [...COMMON, '--enable', 'simd,relaxed-simd'],
+  relaxedShared: [...COMMON, ...SHARED, '--enable', 'simd,relaxed-simd,threads'],
 };
+
+const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
 
 /** kernel_module.ts's sharedMemoryVariant, from its TypeScript source. */
 async function loadSharedMemoryVariant() {
@@ -36,6 +46,7 @@ async function loadSharedMemoryVariant() {
 }
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'face-mesh-kernels-'));
+let again = false;
 try {
   const built = {};
   for (const [name, flags] of Object.entries(VARIANTS)) {
@@ -45,22 +56,35 @@ try {
       console.error(stderr.toString());
       throw new Error(`build-kernels: ${SOURCES.join(', ')} (${name}) failed to compile: ${error.message}`);
     }
-    const bytes = readFileSync(outFile);
-    checkKernelModule(bytes, name === 'shared');
-    built[name] = bytes;
+    built[name] = readFileSync(outFile);
   }
-  const sharedMemoryVariant = await loadSharedMemoryVariant();
-  if (!Buffer.from(sharedMemoryVariant(built.plain)).equals(built.shared)) {
-    throw new Error(`build-kernels: the shared-memory build of ${SOURCES.join(', ')} differs from the plain build in more than its memory import; kernel_module.ts's sharedMemoryVariant cannot make it`);
+  if (!WebAssembly.validate(built.relaxed) && !process.execArgv.includes(RELAXED_FLAG)) {
+    again = true; // this Node checks relaxed SIMD only with the flag (Node 20); the finally cleans up first
+  } else {
+    for (const name of Object.keys(VARIANTS)) checkKernelModule(built[name], name.endsWith('hared'));
+    const sharedMemoryVariant = await loadSharedMemoryVariant();
+    for (const [plain, shared] of [['plain', 'shared'], ['relaxed', 'relaxedShared']]) {
+      if (!Buffer.from(sharedMemoryVariant(built[plain])).equals(built[shared])) {
+        throw new Error(`build-kernels: the shared-memory build of ${SOURCES.join(', ')} (${plain}) differs from the plain-memory build in more than its memory import; kernel_module.ts's sharedMemoryVariant cannot make it`);
+      }
+    }
+    // A module without relaxed instructions (no madd in it) builds the same bytes both ways: ship it once.
+    const same = built.relaxed.equals(built.plain);
+    mkdirSync(path.dirname(OUT), { recursive: true });
+    writeFileSync(OUT, [
+      `// Generated by packages/tflite/tools/build-kernels.mjs from ${SOURCES.join(', ')}: do not edit, not committed.`,
+      `/** The kernels, plain SIMD, importing a plain memory (the threaded binary's shared memory: sharedMemoryVariant in kernel_module.ts). */`,
+      `export const KERNELS_WASM_BASE64 = '${built.plain.toString('base64')}';`,
+      `/** The same with relaxed SIMD (\`--enable simd,relaxed-simd\`), for engines that validate it${same ? ': here the same bytes' : ''}. */`,
+      same ? 'export const KERNELS_RELAXED_WASM_BASE64 = KERNELS_WASM_BASE64;' : `export const KERNELS_RELAXED_WASM_BASE64 = '${built.relaxed.toString('base64')}';`,
+      '',
+    ].join('\n'));
+    console.log(`build-kernels: ${path.relative(root, OUT)} (${built.plain.length} bytes of wasm, ${same ? 'no relaxed SIMD' : `${built.relaxed.length} relaxed`})`);
   }
-  mkdirSync(path.dirname(OUT), { recursive: true });
-  writeFileSync(OUT, [
-    `// Generated by packages/tflite/tools/build-kernels.mjs from ${SOURCES.join(', ')}: do not edit, not committed.`,
-    `/** The kernels, importing a plain memory (the threaded binary's shared memory: sharedMemoryVariant in kernel_module.ts). */`,
-    `export const KERNELS_WASM_BASE64 = '${built.plain.toString('base64')}';`,
-    '',
-  ].join('\n'));
-  console.log(`build-kernels: ${path.relative(root, OUT)} (${built.plain.length} bytes of wasm)`);
 } finally {
   rmSync(tmp, { recursive: true, force: true });
+}
+if (again) {
+  const { status } = spawnSync(process.execPath, [RELAXED_FLAG, ...process.execArgv, fileURLToPath(import.meta.url), ...args], { stdio: 'inherit' });
+  process.exitCode = status ?? 1;
 }

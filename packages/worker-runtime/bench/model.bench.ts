@@ -11,9 +11,10 @@ import { spawnRuntime, WASM_BASE } from '../test/spawn.js';
 import { liteRtVersion, runAnchor, spawnLiteRt } from './litert/anchor.js';
 
 const RUNS = 100;
-/** The plan executor (default), the plan on tfjs' kernels only, and the reference executor with and without fused activations. */
+/** The plan executor (default: our kernels' relaxed-SIMD build where it validates), on their plain SIMD build, the plan on tfjs' kernels only, and the reference executor with and without fused activations. */
 const VARIANTS = [
   ['plan', {}],
+  ['plan, plain SIMD kernels', { relaxedSimd: false }],
   ['plan, tfjs kernels only', { ownKernels: false }],
   ['reference', { executor: 'reference' }],
   ['reference, ops separate', { executor: 'reference', fuse: false }],
@@ -56,7 +57,7 @@ describe('model inference benchmark', () => {
               const gmacs = m.macs.total / (quantile(ms, 0.5) * 1e6);
               work.push(`| ${name} | ${variant} | ${(m.macs.total / 1e6).toFixed(1)} | ${Object.entries(m.macs.byOp).map(([op, n]) => `${op} ${(n / 1e6).toFixed(1)}`).join(', ')} | ${quantile(ms, 0.5).toFixed(2)} | ${gmacs.toFixed(1)} | %PEAK${gmacs}% |`);
             }
-            if (binary === 'simd' && variant !== 'reference, ops separate' && name !== 'mesh (plain)') {
+            if (binary === 'simd' && (variant === 'plan' || variant === 'plan, tfjs kernels only')) {
               const total = r.ops.reduce((a, o) => a + o.msPerRun, 0);
               profiles.push(`\n${binary} (${mode.threads} thread(s)), ${name}, ${variant}: per-op-type time (profiled runs, ${total.toFixed(2)} ms total)\n` +
                 '| op | count | ms/run | share |\n|---|---|---|---|\n' +
@@ -88,21 +89,22 @@ describe('model inference benchmark', () => {
 
 const median = (ms: number[]) => quantile([...ms].sort((a, b) => a - b), 0.5);
 
-/** LiteRT.js against our SIMD binary on one thread: a markdown table. */
+/** LiteRT.js against our SIMD binary on one thread (our kernels in each family, and tfjs' only): markdown tables. */
 async function liteRtRows(): Promise<string> {
   const theirs = await spawnLiteRt();
   const ours = spawnRuntime();
   try {
     const mode = await ours.api.init({ wasmBase: WASM_BASE, binary: 'simd' });
-    // Ours twice in the same run: our own kernels (the default) and tfjs' XNNPACK kernels only (before them).
+    // Ours in the same run on each kernel family and on tfjs' XNNPACK kernels only (before ours).
     const table: string[] = [];
-    for (const [executor, options] of [['plan', {}], ['plan, tfjs kernels only', { ownKernels: false }]] as const) {
+    for (const [executor, options] of [[`our kernels, ${mode.kernelFamily}`, {}], ['our kernels, simd', { relaxedSimd: false }], ['tfjs kernels only (XNNPACK)', { ownKernels: false }]] as const) {
+      if (executor === `our kernels, ${mode.kernelFamily}` && mode.kernelFamily === 'simd') continue; // the next row
       const results = await runAnchor(ours.api, theirs.api, { runs: RUNS, warmup: WARMUP, input, options });
       table.push(...results.map((r) => r.liteRtMs
         ? `| ${r.model} | ${executor} | ${median(r.oursMs).toFixed(2)} | ${median(r.liteRtMs).toFixed(2)} | ${(median(r.oursMs) / median(r.liteRtMs)).toFixed(2)} | ${r.maxAbsDiff!.toExponential(1)} |`
         : `| ${r.model} | ${executor} | ${median(r.oursMs).toFixed(2)} | not runnable: ${(r.reason ?? '').slice(0, 80)} | - | - |`));
     }
-    return `\nLiteRT.js ${await liteRtVersion()} (${theirs.file}, wasm accelerator, 1 thread, classic worker) vs ours (${mode.binary}, ${mode.threads} thread, fused; own kernels: ${mode.ownKernels ? 'yes' : 'no'}), same input, ${RUNS} runs each in alternating rounds\n` +
+    return `\nLiteRT.js ${await liteRtVersion()} (${theirs.file}, wasm accelerator, 1 thread, classic worker) vs ours (${mode.binary}, ${mode.threads} thread, fused), same input, ${RUNS} runs each in alternating rounds\n` +
       '| model | ours | ours median | LiteRT.js median | ours / LiteRT.js | max abs difference of outputs |\n|---|---|---|---|---|---|\n' +
       table.join('\n');
   } finally {

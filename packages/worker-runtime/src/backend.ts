@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { abandonRestart, restartWasmBackend, startWasmBackend, type WasmStarted } from '@face-mesh/tflite';
-import type { WasmBinary } from '@face-mesh/tflite/types';
+import type { KernelFamily, WasmBinary } from '@face-mesh/tflite/types';
 import { RuntimeError, wasmStartFailure } from './errors.js';
 import { chooseThreadCount, type WasmFileName } from './defaults.js';
 import { assetPolicy, fetchAsset } from './assets/fetch_asset.js';
@@ -35,8 +35,9 @@ export interface BackendOptions {
    */
   cores?: number;
   /**
-   * Our own SIMD kernels for the models' residual blocks (default true). False runs tfjs' kernels
-   * for that work too (same results; an escape hatch, and the benchmarks' comparison).
+   * Our own SIMD kernels for the models' 1x1 convolutions and residual blocks (default true). False
+   * runs tfjs' kernels for that work too (the same landmarks; an escape hatch, and the benchmarks'
+   * comparison).
    */
   ownKernels?: boolean;
   /** Force a binary (tests and benchmarks); by default the best the browser supports. */
@@ -58,10 +59,16 @@ export interface RuntimeMode {
   threads: number;
   crossOriginIsolated: boolean;
   /**
-   * Whether the models run with our own SIMD kernels (the residual ADD + PAD + PRELU/RELU epilogue)
-   * beside tfjs' kernels; when false, `kernelsNote` says why, and tfjs' kernels do that work.
+   * Whether the models run with our own SIMD kernels (1x1 convolutions, the residual ADD + PAD +
+   * PRELU/RELU epilogue) beside tfjs' kernels; when false, `kernelsNote` says why, and tfjs' kernels
+   * do that work.
    */
   ownKernels: boolean;
+  /**
+   * Which build of our kernels runs: 'relaxed-simd' (fused multiply-add) where the engine validates
+   * relaxed SIMD, else 'simd'; null when they do not run.
+   */
+  kernelFamily: KernelFamily | null;
   kernelsNote?: string;
   /** Why threads are off, when they are. */
   note?: string;
@@ -184,6 +191,7 @@ function runtimeMode(started: WasmStarted, options: BackendOptions, initMs: numb
     threads: started.threads,
     crossOriginIsolated: isolated,
     ownKernels: started.ownKernels,
+    kernelFamily: started.kernelFamily,
     initMs,
   };
   if (started.kernelsNote) mode.kernelsNote = `The models run on tfjs' kernels only: ${started.kernelsNote}.`;

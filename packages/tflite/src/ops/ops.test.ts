@@ -16,14 +16,17 @@ const TOL = 1e-5;
 
 /**
  * Runs the graph on the reference executor, and on the plan executor with and without our own
- * SIMD kernels: the plan must give exactly the reference's values (same kernels or exact
- * element-wise arithmetic), and no executor may leave a tensor behind after a run.
+ * SIMD kernels: the plan must give exactly the reference's values (same kernels, exact element-wise
+ * arithmetic, or our plain SIMD build, which sums as XNNPACK does), and no executor may leave a
+ * tensor behind after a run. Our relaxed-SIMD build (fused multiply-add, where the engine has it)
+ * is held to TOL here; its per-output bound is in plan/plan_executor.test.ts.
  */
 function runOnce(tensors: TensorSpec[], ops: OpSpec[], input: Float32Array, outputs: number[], fuse = true): { out: Float32Array[]; steps: number } {
   const executors = [
     ['reference', (g: ModelGraph) => new Executor(g, { fuse })],
-    ['plan', (g: ModelGraph) => new PlanExecutor(g, { fuse })],
+    ['plan', (g: ModelGraph) => new PlanExecutor(g, { fuse, relaxedSimd: false })],
     ['plan on tfjs kernels', (g: ModelGraph) => new PlanExecutor(g, { fuse, ownKernels: false })],
+    ['plan, relaxed SIMD where validated', (g: ModelGraph) => new PlanExecutor(g, { fuse })],
   ] as const;
   const results = executors.map(([name, make]) => {
     const ex = make(makeGraph(tensors, ops, [0], outputs));
@@ -40,7 +43,7 @@ function runOnce(tensors: TensorSpec[], ops: OpSpec[], input: Float32Array, outp
   // Unfused, the reference adds the bias in its own kernel (a benchmark baseline) where the plan
   // keeps it in the conv, as TFLite's op does: float32 rounding apart there, identical otherwise.
   const tol = fuse ? 0 : TOL;
-  plans.forEach((p, k) => p.out.forEach((o, i) => expectClose(o, reference!.out[i]!, tol, `${executors[k + 1]![0]} output ${i} vs the reference executor`)));
+  plans.forEach((p, k) => p.out.forEach((o, i) => expectClose(o, reference!.out[i]!, k === 2 ? TOL : tol, `${executors[k + 1]![0]} output ${i} vs the reference executor`)));
   return reference!;
 }
 

@@ -1,14 +1,14 @@
 /**
- * The plan step of CONV_2D and DEPTHWISE_CONV_2D: our own kernel where there is one for the op
- * (own_depthwise_step.ts), else tfjs-backend-wasm's FusedConv2D / FusedDepthwiseConv2D (XNNPACK), with
- * bias and activation fused, every argument fixed once.
+ * The plan step of CONV_2D and DEPTHWISE_CONV_2D: our own kernel where one covers the op
+ * (own_conv_step.ts), else tfjs-backend-wasm's FusedConv2D / FusedDepthwiseConv2D (XNNPACK); on the
+ * threaded binary both, ours while the pool has one thread; bias and activation fused either way,
+ * every argument fixed once.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { planConvActivation } from '../ops/activation.js';
-import type { Conv2DOptions, DepthwiseConv2DOptions } from '../parser/schema.js';
 import { optionsOf, singleOutput, type ConstLayout } from '../ops/types.js';
-import { planOwnDepthwise, planOwnFullConv } from './own_depthwise_step.js';
-import { ACTIVATION_CODE, isRuntime, type PlanCompiled, type PlanContext, type PlanStepSpec } from './plan_step.js';
+import { ownConvStep, type XnnpackConv } from './own_conv_step.js';
+import { ACTIVATION_CODE, isRuntime, type PlanCompiled, type PlanContext } from './plan_step.js';
 
 /** `layout`: the filter as tfjs wants it, from its TFLite shape and the input channels. */
 export function planConv(ctx: PlanContext, depthwise: boolean, layout: (filterShape: readonly number[], inChannels: number) => ConstLayout): PlanCompiled {
@@ -22,13 +22,15 @@ export function planConv(ctx: PlanContext, depthwise: boolean, layout: (filterSh
   if (depthwise && (fShape[0] !== 1 || fShape[3]! % inChannels !== 0)) return null;
   const outChannels = depthwise ? fShape[3]! : fShape[0]!;
   const act = planConvActivation(ctx, o.activation, singleOutput(ctx), outChannels);
-  const own = depthwise
-    ? planOwnDepthwise(ctx, o as DepthwiseConv2DOptions, xShape, fShape, act)
-    : planOwnFullConv(ctx, o as Conv2DOptions, xShape, fShape, act);
-  // Our kernels run on one thread: on the threaded binary the step keeps XNNPACK's too, for whenever
-  // the pool has more than one thread (the pool is resized while running: thread_pool.ts).
-  const threaded = typeof SharedArrayBuffer !== 'undefined' && ctx.wasm.memory()?.buffer instanceof SharedArrayBuffer;
-  if (own && !threaded) return own;
+  const label = convLabel(depthwise, fShape, o.strideH, o.strideW) + act.suffix;
+  // Our kernels run on one thread; XNNPACK's spread over the threaded binary's pool. There our step
+  // also holds XNNPACK's call and picks per call by the pool's size (resized while running:
+  // thread_pool.ts); on the single-thread binaries ours comes alone.
+  const poolSize = ctx.wasm.poolSizeReader();
+  if (!poolSize) {
+    const own = ownConvStep(ctx, depthwise, act, label, null);
+    if (own) return own;
+  }
   const filter = ctx.constant(filterIndex, layout(fShape, inChannels));
   const biasIndex = ctx.op.inputs.length > 2 ? ctx.input(2) : -1;
   const bias = biasIndex >= 0 ? ctx.constant(biasIndex) : undefined;
@@ -41,34 +43,25 @@ export function planConv(ctx: PlanContext, depthwise: boolean, layout: (filterSh
   const biasId = bias ? ctx.wasm.idOf(bias) : 0;
   const preluId = act.alpha ? ctx.wasm.idOf(act.alpha) : 0;
   const p = info.padInfo;
-  const xnnpack: PlanStepSpec = {
-    kind: 'step', label: (depthwise ? 'DEPTHWISE_CONV_2D' : 'CONV_2D') + act.suffix, inputs: [x], output: act.output,
-    bind: (buffer) => {
-      const xId = buffer(x).id;
-      const outId = buffer(act.output).id;
-      return () => kernel(
-        xId, info.batchSize, info.inHeight, info.inWidth, filterId, info.filterHeight, info.filterWidth, biasId,
-        p.top, p.right, p.bottom, p.left, p.type === 'SAME' ? 1 : 0, info.dilationHeight, info.dilationWidth,
-        info.strideHeight, info.strideWidth, info.inChannels, info.outChannels, ACTIVATION_CODE[act.activation], preluId, 0, outId,
-      );
-    },
+  /** XNNPACK's conv (with act) from x's buffer into `output`'s. */
+  const xnnpack: XnnpackConv = (buffer, output) => {
+    const xId = buffer(x).id;
+    const outId = buffer(output).id;
+    return () => kernel(
+      xId, info.batchSize, info.inHeight, info.inWidth, filterId, info.filterHeight, info.filterWidth, biasId,
+      p.top, p.right, p.bottom, p.left, p.type === 'SAME' ? 1 : 0, info.dilationHeight, info.dilationWidth,
+      info.strideHeight, info.strideWidth, info.inChannels, info.outChannels, ACTIVATION_CODE[act.activation], preluId, 0, outId,
+    );
   };
-  return own ? onOneThread(own, xnnpack, ctx) : xnnpack;
+  if (poolSize) {
+    const own = ownConvStep(ctx, depthwise, act, label, { poolSize, xnnpack });
+    if (own) return own;
+  }
+  return { kind: 'step', label, inputs: [x], output: act.output, bind: (buffer) => xnnpack(buffer, act.output) };
 }
 
-/**
- * `own` while the backend's thread pool has one thread, `xnnpack` (multi-threaded) when it has more;
- * the profile label stays own's.
- */
-function onOneThread(own: PlanStepSpec, xnnpack: PlanStepSpec, ctx: PlanContext): PlanStepSpec {
-  const threads = ctx.wasm.module.tfjs.getThreadsCount;
-  if (!threads) return own;
-  return {
-    ...own,
-    bind: (buffer) => {
-      const ownCall = own.bind(buffer);
-      const xnnpackCall = xnnpack.bind(buffer);
-      return () => (threads() > 1 ? xnnpackCall() : ownCall());
-    },
-  };
+/** The profile label: 1x1 stride-1 convs (a GEMM) apart from the rest, on either kernel. */
+export function convLabel(depthwise: boolean, filterShape: readonly number[], strideH: number, strideW: number): string {
+  if (depthwise) return 'DEPTHWISE_CONV_2D';
+  return filterShape[1] === 1 && filterShape[2] === 1 && strideH === 1 && strideW === 1 ? 'CONV_2D 1x1' : 'CONV_2D';
 }

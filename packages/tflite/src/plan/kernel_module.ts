@@ -4,14 +4,26 @@
  * packages/tflite/tools/build-kernels.mjs, which checks that it imports that memory and nothing else
  * and writes nothing at instantiation) and shipped base64-encoded in a generated module: the build
  * for the single-thread binaries' plain memory; the threaded binary's shared memory takes the same
- * module with its memory import made shared (sharedMemoryVariant). When it cannot
- * be attached (no memory exposed, a browser refusing the module, turned off) the result says why,
+ * module with its memory import made shared (sharedMemoryVariant). A module ships in two families,
+ * relaxed SIMD and plain SIMD (build-kernels.mjs): the relaxed one is attached where the engine
+ * validates it (WebAssembly.validate: detected, never guessed from the browser's name), else the
+ * plain one. When it cannot be attached (no memory exposed, a browser refusing the module, turned off) the result says why,
  * and the caller runs its TypeScript or tfjs path instead.
  */
 
 import type { WasmMemory } from './wasm_backend.js';
 
-export type KernelModuleResult<T> = { kernels: T; note?: undefined } | { kernels: null; note: string };
+/** Which build of a kernel module runs: with relaxed SIMD (fused multiply-add) or plain SIMD. */
+export type KernelFamily = 'relaxed-simd' | 'simd';
+
+export type KernelModuleResult<T> = { kernels: T; family: KernelFamily; note?: undefined } | { kernels: null; family: null; note: string };
+
+/** A kernel module's builds, base64 (a generated module's two exports). */
+export interface KernelModuleBuilds {
+  simd: string;
+  /** The relaxed-SIMD build (may be the same string, when the module has no relaxed instruction). */
+  relaxed: string;
+}
 
 /** Reads the unsigned LEB128 at `at`: its value and the index after it. */
 function leb(bytes: Uint8Array, at: number): [number, number] {
@@ -66,14 +78,39 @@ function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
 }
 
 const attached = new WeakMap<WasmMemory, Map<string, KernelModuleResult<unknown>>>();
+const validates = new Map<string, boolean>();
+
+/** Whether this engine validates the relaxed build (decoded and asked once per module). */
+function relaxedValidates(base64: string): boolean {
+  let ok = validates.get(base64);
+  if (ok === undefined) {
+    try {
+      ok = WebAssembly.validate(decodeBase64(base64));
+    } catch {
+      ok = false;
+    }
+    validates.set(base64, ok);
+  }
+  return ok;
+}
+
+/** The family and build that would be attached: relaxed SIMD where the engine validates it (and `relaxed` allows it). */
+export function chooseKernelBuild(builds: string | KernelModuleBuilds, relaxed = true): { family: KernelFamily; base64: string } {
+  if (typeof builds === 'string') return { family: 'simd', base64: builds };
+  if (relaxed && relaxedValidates(builds.relaxed)) return { family: builds.relaxed === builds.simd ? 'simd' : 'relaxed-simd', base64: builds.relaxed };
+  return { family: 'simd', base64: builds.simd };
+}
 
 /**
- * Instantiates the module (`base64`: its plain build) on `memory` and gives its exports, once per
- * memory and module. `bytes` replaces the built module, as it is and not kept (tests of the fallback).
+ * Instantiates the module (`builds`: its plain-memory builds, or one build) on `memory` and gives its
+ * exports, once per memory and build: the relaxed-SIMD build where the engine validates it and
+ * `relaxed` is not false, else the plain SIMD one. `bytes` replaces the built module, as it is and
+ * not kept (tests of the fallback).
  */
-export function attachKernelModule<T>(memory: WasmMemory | null, base64: string, bytes?: Uint8Array<ArrayBuffer>): KernelModuleResult<T> {
-  if (turnedOff) return { kernels: null, note: 'turned off (ownKernels: false)' };
-  if (!memory) return { kernels: null, note: 'the wasm backend does not expose its memory' };
+export function attachKernelModule<T>(memory: WasmMemory | null, builds: string | KernelModuleBuilds, bytes?: Uint8Array<ArrayBuffer>, relaxed = true): KernelModuleResult<T> {
+  if (turnedOff) return { kernels: null, family: null, note: 'turned off (ownKernels: false)' };
+  if (!memory) return { kernels: null, family: null, note: 'the wasm backend does not expose its memory' };
+  const { family, base64 } = chooseKernelBuild(builds, relaxed);
   const modules = attached.get(memory) ?? new Map<string, KernelModuleResult<unknown>>();
   attached.set(memory, modules);
   let result = bytes ? undefined : modules.get(base64);
@@ -82,9 +119,9 @@ export function attachKernelModule<T>(memory: WasmMemory | null, base64: string,
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     const plain = bytes ?? decodeBase64(base64);
     const module = new WebAssembly.Module(shared && !bytes ? sharedMemoryVariant(plain) : plain);
-    result = { kernels: new WebAssembly.Instance(module, { env: { memory: memory as WebAssembly.Memory } }).exports as T };
+    result = { kernels: new WebAssembly.Instance(module, { env: { memory: memory as WebAssembly.Memory } }).exports as T, family: bytes ? 'simd' : family };
   } catch (err) {
-    result = { kernels: null, note: `our SIMD kernels could not be attached (${err instanceof Error ? err.message : String(err)})` };
+    result = { kernels: null, family: null, note: `our SIMD kernels could not be attached (${err instanceof Error ? err.message : String(err)})` };
   }
   if (!bytes) modules.set(base64, result);
   return result as KernelModuleResult<T>;

@@ -3,8 +3,9 @@
  * allocated once (one arena in the wasm backend's memory, shared by tensors whose lifetimes do not
  * overlap), so a run creates no tensor, shape array or allocation: it copies the input in, calls
  * each step, and copies the outputs out. Kernels are the backend's own C kernels (XNNPACK convs,
- * pooling, PAD...) called directly, our SIMD residual kernels (ADD + channel PAD + PRELU/RELU in one
- * pass), and, for the few ops with neither (the attention model's custom ops), the reference
+ * pooling, PAD...) called directly, our SIMD kernels (1x1 convolutions as a GEMM, own_conv_step.ts,
+ * with the block's residual ADD taken into the store; the residual ADD + channel PAD + PRELU/RELU
+ * in one pass elsewhere), and, for the few ops with neither (the attention model's custom ops), the reference
  * executor's kernels with their inputs copied out of the arena.
  *
  * The reference executor (../executor.ts) stays the definition of what each op computes: tests run
@@ -21,6 +22,7 @@ import type { ExecutorOptions, OpProfileEntry } from '../types.js';
 import { elementCount as elements } from '../limits.js';
 import { planArena } from './arena.js';
 import type { PlanBuffer, PlanContext, PlanStepSpec } from './plan_step.js';
+import type { KernelFamily } from './kernel_module.js';
 import { attachOwnKernels, type OwnKernels } from './own_kernels.js';
 import { newPlanTensorId, WasmBackendAccess } from './wasm_backend.js';
 
@@ -34,6 +36,8 @@ export class PlanExecutor {
   readonly inputShape: number[];
   /** Why our own SIMD kernels are not used, when they are not. */
   readonly kernelNote: string | undefined;
+  /** Which build of our kernels runs (relaxed SIMD or plain SIMD), null when they do not. */
+  readonly kernelFamily: KernelFamily | null;
   private readonly wasm: WasmBackendAccess;
   private readonly steps: Step[];
   private readonly compilation: GraphCompilation;
@@ -49,8 +53,11 @@ export class PlanExecutor {
     this.graph = graph;
     this.wasm = new WasmBackendAccess();
     const fuse = options.fuse ?? true;
-    const attached = options.ownKernels === false ? { kernels: null, note: 'turned off' } : attachOwnKernels(this.wasm.memory());
+    const attached = options.ownKernels === false
+      ? { kernels: null, family: null, note: 'turned off' }
+      : attachOwnKernels(this.wasm.memory(), undefined, options.relaxedSimd !== false);
     this.kernelNote = attached.note;
+    this.kernelFamily = attached.family;
     this.compilation = new GraphCompilation(graph, fuse);
     try {
       const inputTensor = graph.inputs[0]!;

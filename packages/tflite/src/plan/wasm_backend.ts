@@ -78,6 +78,17 @@ export class WasmBackendAccess {
     return f as (...args: number[]) => void;
   }
 
+  /**
+   * On the threaded binary (shared memory), a function giving its XNNPACK pool's thread count now
+   * (thread_pool.ts resizes it in place); null on the single-thread binaries.
+   */
+  poolSizeReader(): (() => number) | null {
+    const memory = this.memory();
+    const count = this.module.tfjs.getThreadsCount;
+    if (!count || !memory || typeof SharedArrayBuffer === 'undefined' || !(memory.buffer instanceof SharedArrayBuffer)) return null;
+    return () => count();
+  }
+
   /** Copies `values` into the heap (malloc'd; free with `free`), for int arrays kernels read by pointer. */
   int32s(values: readonly number[]): number {
     const p = this.module._malloc(Math.max(4, values.length * 4));

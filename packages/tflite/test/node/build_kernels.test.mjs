@@ -9,13 +9,18 @@ import { loadSources } from './load_sources.mjs';
 
 const { sharedMemoryVariant } = await loadSources('kernel-module', { sharedMemoryVariant: 'plan/kernel_module' });
 
-/** A generated kernel module (build-kernels.mjs): its plain build, and the shared-memory one made from it at attach time. */
+/**
+ * A generated kernel module (build-kernels.mjs): its plain-SIMD build, the shared-memory one made
+ * from it at attach time, and its relaxed-SIMD build (null when the same bytes).
+ */
 function builtModule(url) {
   const generated = readFileSync(url, 'utf8');
   const plain = Buffer.from(generated.match(/KERNELS_WASM_BASE64 = '([^']+)'/)[1], 'base64');
-  return { plain, shared: sharedMemoryVariant(plain) };
+  const relaxed = generated.match(/KERNELS_RELAXED_WASM_BASE64 = '([^']+)'/);
+  return { plain, shared: sharedMemoryVariant(plain), relaxed: relaxed ? Buffer.from(relaxed[1], 'base64') : null };
 }
-const { plain: plainBytes, shared: sharedBytes } = builtModule(new URL('../../src/plan/kernels.generated.ts', import.meta.url));
+const tflite = builtModule(new URL('../../src/plan/kernels.generated.ts', import.meta.url));
+const { plain: plainBytes, shared: sharedBytes } = tflite;
 /** The face worker's crop sampler, built by the same tool (packages/worker-runtime/assembly/crop_sampler.ts). */
 const crop = builtModule(new URL('../../../worker-runtime/src/pipeline/crop_kernel.generated.ts', import.meta.url));
 
@@ -32,6 +37,16 @@ test('the built kernel modules pass the checks; a module with a data segment or 
   const importTwo = [0x02, 0x18, 0x02, 0x03, 0x65, 0x6e, 0x76, 0x06, 0x6d, 0x65, 0x6d, 0x6f, 0x72, 0x79, 0x02, 0x00, 0x00,
     0x03, 0x65, 0x6e, 0x76, 0x01, 0x67, 0x03, 0x7f, 0x00]; // + an immutable i32 global env.g
   assert.throws(() => checkKernelModule(new Uint8Array([...header, ...importTwo]), false), /expected one import/);
+});
+
+test('the relaxed-SIMD builds: the tflite kernels have one (its madd differs), the crop sampler ships its plain build for both', () => {
+  assert.ok(tflite.relaxed && !tflite.relaxed.equals(plainBytes));
+  assert.match(readFileSync(new URL('../../../worker-runtime/src/pipeline/crop_kernel.generated.ts', import.meta.url), 'utf8'), /KERNELS_RELAXED_WASM_BASE64 = KERNELS_WASM_BASE64;/);
+});
+
+test('the relaxed-SIMD build passes the checks in both memories', { skip: tflite.relaxed && WebAssembly.validate(tflite.relaxed) ? false : 'this Node does not validate relaxed SIMD (Node 20 without --experimental-wasm-relaxed-simd)' }, () => {
+  checkKernelModule(tflite.relaxed, false);
+  checkKernelModule(sharedMemoryVariant(tflite.relaxed), true);
 });
 
 /** Seeded uniform values in [-1, 1), with exact zeros and negative zeros mixed in. */

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { liveFrameCounts, tuningHost } from './runtime_api.js';
 import { poolThreads } from '@face-mesh/tflite';
 import { runningBinary } from '../backend.js';
-import type { ExecutorOptions, OpProfileEntry } from '@face-mesh/tflite/types';
+import type { ExecutorOptions, KernelFamily, OpProfileEntry } from '@face-mesh/tflite/types';
 import { fetchModel } from '../models/loader.js';
 import { countMacs, createExecutor, measurePeakMacs, PlanExecutor, WasmBackendAccess, type ModelExecutor, type ModelMacs, type PeakMacs } from '@face-mesh/tflite';
 
@@ -23,6 +23,8 @@ export interface ModelInfo {
   steps: number;
   /** Multiply-accumulates of one run, from the graph (convolutions and fully connected layers). */
   macs: ModelMacs;
+  /** The plan's own kernels: their build ('relaxed-simd' or 'simd'), null when they do not run (or the reference executor). */
+  kernelFamily: KernelFamily | null;
   loadMs: number;
 }
 
@@ -93,7 +95,8 @@ export const diagnosticsApi: DiagnosticsApi = {
     return {
       id, url, description: graph.description, inputShape: executor.inputShape,
       outputs: graph.outputs.map((t) => ({ name: graph.tensors[t]!.name, shape: graph.tensors[t]!.shape })),
-      operators: graph.operators.length, steps: executor.stepCount, macs: countMacs(graph), loadMs: performance.now() - start,
+      operators: graph.operators.length, steps: executor.stepCount, macs: countMacs(graph),
+      kernelFamily: executor instanceof PlanExecutor ? executor.kernelFamily : null, loadMs: performance.now() - start,
     };
   },
 
