@@ -5,9 +5,12 @@
  * make a round slower, so the best round is the closest to what the core can do.
  */
 import { attachOwnKernels } from './own_kernels.js';
+import type { KernelFamily } from './kernel_module.js';
 import type { WasmMemory } from './wasm_backend.js';
 
 export interface PeakMacs {
+  /** The kernel build measured: a fused multiply-add per lane (relaxed SIMD) or a multiply and an add. */
+  family: KernelFamily;
   /** Billions of multiply-accumulates a second, best round. */
   gmacs: number;
   /** Median round, for a sense of the noise. */
@@ -21,9 +24,12 @@ interface PeakKernel {
 /** 48 MACs per loop iteration (12 vector multiply-adds of 4 lanes). */
 const MACS_PER_ITERATION = 48;
 
-/** Null when our kernel module cannot be attached to `memory` (then there is no kernel to measure). */
-export function measurePeakMacs(memory: WasmMemory | null, rounds = 15, iterations = 2_000_000): PeakMacs | null {
-  const attached = attachOwnKernels(memory);
+/**
+ * Null when our kernel module cannot be attached to `memory` (then there is no kernel to measure).
+ * `relaxed: false` measures the plain SIMD build where the relaxed one would be taken.
+ */
+export function measurePeakMacs(memory: WasmMemory | null, relaxed = true, rounds = 15, iterations = 2_000_000): PeakMacs | null {
+  const attached = attachOwnKernels(memory, undefined, relaxed);
   if (!attached.kernels) return null;
   const kernel = attached.kernels as unknown as PeakKernel;
   kernel.peakMacLoop(iterations >> 2, 1e-3); // warm-up: the engine's optimizing tier
@@ -35,5 +41,5 @@ export function measurePeakMacs(memory: WasmMemory | null, rounds = 15, iteratio
     rates.push((iterations * MACS_PER_ITERATION) / (ms * 1e6));
   }
   rates.sort((a, b) => a - b);
-  return { gmacs: rates[rates.length - 1]!, medianGmacs: rates[rates.length >> 1]! };
+  return { family: attached.family, gmacs: rates[rates.length - 1]!, medianGmacs: rates[rates.length >> 1]! };
 }

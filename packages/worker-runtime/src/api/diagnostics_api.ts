@@ -62,8 +62,11 @@ export interface DiagnosticsApi {
   numTensors(): Promise<number>;
   /** Tensor count and bytes (tf.memory()) and the wasm heap's size, for leak checks and benchmarks. */
   memoryInfo(): Promise<MemoryInfo>;
-  /** This core's multiply-accumulate peak in our kernel module (null when it cannot be attached). */
-  peakMacs(): Promise<PeakMacs | null>;
+  /**
+   * This core's multiply-accumulate peak in our kernel module, in the build the plan takes (relaxed
+   * SIMD where it validates) and in the plain SIMD build; null when it cannot be attached.
+   */
+  peakMacs(): Promise<PeakMacs[] | null>;
   /**
    * What threads="auto" does to change binaries, on demand: restart the backend on `binary` with
    * `threads`, the pipeline's models built again there, its tracking kept. Resolves with what runs.
@@ -143,6 +146,9 @@ export const diagnosticsApi: DiagnosticsApi = {
     return { numTensors, numBytes, wasmHeapBytes: heap ? heap.buffer.byteLength : null, framesHeld: liveFrameCounts().held, framesDropped: liveFrameCounts().dropped };
   },
   async peakMacs() {
-    return measurePeakMacs(new WasmBackendAccess().memory());
+    const memory = new WasmBackendAccess().memory();
+    const taken = measurePeakMacs(memory);
+    if (!taken) return null;
+    return taken.family === 'simd' ? [taken] : [taken, measurePeakMacs(memory, false)!];
   },
 };
