@@ -36,3 +36,5 @@ export type { ModelGraph, OperatorInfo, TensorInfo } from './parser/model.js';
 /** The wasm backend's module and our kernel modules on its memory, as far as callers' typings see them. */
 export type { WasmBackendAccess, WasmMemory } from './plan/wasm_backend.js';
 export type { KernelFamily, KernelModuleResult } from './plan/kernel_module.js';
+export type { ModelMacs } from './graph_macs.js';
+export type { PeakMacs } from './plan/kernel_peak.js';

@@ -8,9 +8,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { liveFrameCounts, tuningHost } from './runtime_api.js';
 import { poolThreads } from '@face-mesh/tflite';
 import { runningBinary } from '../backend.js';
-import type { ExecutorOptions, KernelFamily, OpProfileEntry } from '@face-mesh/tflite/types';
+import type { ExecutorOptions, KernelFamily, ModelMacs, OpProfileEntry, PeakMacs } from '@face-mesh/tflite/types';
 import { fetchModel } from '../models/loader.js';
-import { countMacs, createExecutor, measurePeakMacs, PlanExecutor, WasmBackendAccess, type ModelExecutor, type ModelMacs, type PeakMacs } from '@face-mesh/tflite';
+import { countMacs, createExecutor, measurePeakMacs, PlanExecutor, WasmBackendAccess, type ModelExecutor } from '@face-mesh/tflite';
 
 export interface ModelInfo {
   id: number;
