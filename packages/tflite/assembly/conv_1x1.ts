@@ -11,29 +11,11 @@
 // block's 8 weights once and one input value per pixel (splat), and does 8 multiply-adds.
 // The sum runs over k in order from the bias, as XNNPACK's wasm SIMD GEMM does, so the plain SIMD
 // build gives tfjs' results bit for bit (the relaxed build fuses each multiply-add: see simd.ts).
+import { activate, storePartial } from './epilogue';
 import { madd } from './simd';
-
-const NONE: i32 = 0;
-const RELU: i32 = 1;
-const RELU6: i32 = 2;
-const PRELU: i32 = 3;
 
 /** Floats in a packed block before its weights: the bias and the PReLU slopes, 8 each. */
 const HEAD: i32 = 16;
-
-@inline function activate(v: v128, alpha: v128, mode: i32): v128 {
-  if (mode == RELU) return f32x4.max(v, f32x4.splat(0));
-  if (mode == RELU6) return f32x4.min(f32x4.max(v, f32x4.splat(0)), f32x4.splat(6));
-  if (mode == PRELU) return v128.bitselect(v, f32x4.mul(v, alpha), f32x4.ge(v, f32x4.splat(0)));
-  return v;
-}
-
-/** Stores the first `n` lanes of v (n < 4). */
-@inline function storePartial(at: usize, v: v128, n: i32): void {
-  if (n > 0) store<f32>(at, f32x4.extract_lane(v, 0));
-  if (n > 1) store<f32>(at, f32x4.extract_lane(v, 1), 4);
-  if (n > 2) store<f32>(at, f32x4.extract_lane(v, 2), 8);
-}
 
 /** v + s[0 .. k) on the first k lanes (k < 4), the others unchanged. */
 @inline function addPartial(v: v128, s: usize, k: i32): v128 {

@@ -7,6 +7,7 @@
  * totals. Run with
  *   npx web-test-runner --config web-test-runner.bench.config.mjs --files packages/worker-runtime/bench/own_kernels.bench.ts
  */
+import { benchInput as input } from '../../../bench/stats.js';
 import { spawnRuntime, WASM_BASE } from '../test/spawn.js';
 
 const MODELS = [
@@ -18,12 +19,6 @@ const ROUNDS = 12;
 const RUNS = 20;
 
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1]!;
-
-function input(size: number): Float32Array {
-  const x = new Float32Array(size * size * 3);
-  for (let i = 0; i < x.length; i++) x[i] = ((i * 2654435761) % 1000) / 1000;
-  return x;
-}
 
 describe('own conv kernels vs XNNPACK', () => {
   it('prints ms per op type', async () => {

@@ -16,10 +16,9 @@ import { builtinActivation, type ActivationPlan } from '../ops/activation.js';
 import { optionsOf, type CompileContext, type ConstData } from '../ops/types.js';
 import type { Conv2DOptions, DepthwiseConv2DOptions } from '../parser/schema.js';
 import { planOwnDepthwise, planOwnFullConv } from './own_depthwise_step.js';
+import { OWN_ACTIVATION } from './own_kernels.js';
 import { isRuntime, type BufferOf, type PlanCompiled, type PlanContext, type PlanStepSpec } from './plan_step.js';
 
-/** conv1x1's activation codes (assembly/conv_1x1.ts). */
-const MODE = { linear: 0, relu: 1, relu6: 2, prelu: 3 } as const;
 
 /** Output channels per packed block; floats before a block's weights (bias, PReLU slopes). */
 export const BLOCK = 8;
@@ -139,11 +138,11 @@ export function ownConvStep(ctx: PlanContext, depthwise: boolean, act: Activatio
   const res = act.activation === 'linear' ? residualAfter(ctx, act.output, outChannels) : null;
   const alpha = res ? res.alpha : act.alpha ? (act.alpha.dataSync() as Float32Array) : null;
   const packed = packConv1x1(filter, bias, alpha, inChannels, outChannels);
-  const pointer = copyToHeap(ctx, packed, 'a convolution\'s weights');
+  const pointer = ctx.own(ctx.wasm.float32s(packed, 'a convolution\'s weights'));
   // The residual kernel's slopes (contiguous), for the threaded binary's XNNPACK path.
-  const slopes = threaded && res?.alpha ? copyToHeap(ctx, Float32Array.from(res.alpha), 'PReLU slopes') : 0;
+  const slopes = threaded && res?.alpha ? ctx.own(ctx.wasm.float32s(res.alpha, 'PReLU slopes')) : 0;
   const pixels = batch * h * w;
-  const mode = MODE[res ? res.activation : act.activation];
+  const mode = OWN_ACTIVATION[res ? res.activation : act.activation];
   const output = res ? res.output : act.output;
   return {
     kind: 'step', label: res ? `${label}+${res.label}` : label, inputs: res ? [x, res.shortcut] : [x], output,
@@ -184,13 +183,4 @@ function orXnnpack(own: PlanStepSpec | null, act: ActivationPlan, threaded: Thre
       return () => (poolSize() > 1 ? conv() : ours());
     },
   };
-}
-
-/** `data` copied into the backend's memory, freed with the plan; its byte offset. */
-function copyToHeap(ctx: PlanContext, data: Float32Array, what: string): number {
-  const module = ctx.wasm.module;
-  const pointer = ctx.own(module._malloc(data.byteLength));
-  if (!pointer) throw new Error(`could not allocate ${data.byteLength} bytes for ${what}`);
-  module.HEAPF32.set(data, pointer >> 2);
-  return pointer;
 }

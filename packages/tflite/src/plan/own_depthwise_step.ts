@@ -12,14 +12,6 @@ import { OWN_ACTIVATION } from './own_kernels.js';
 import type { PlanContext, PlanStepSpec } from './plan_step.js';
 
 
-/** `data` copied into the backend's memory, freed with the plan: its byte offset. */
-function place(ctx: PlanContext, data: Float32Array): number {
-  const p = ctx.own(ctx.wasm.module._malloc(data.length * 4));
-  if (!p) throw new Error(`could not allocate ${data.length * 4} bytes for packed conv weights`);
-  ctx.wasm.module.HEAPF32.set(data, p >> 2);
-  return p;
-}
-
 /** The op's padding and output size, when the output tensor has them (else null: leave it to XNNPACK). */
 function geometry(ctx: PlanContext, o: Conv2DOptions | DepthwiseConv2DOptions, xShape: readonly number[], kh: number, kw: number, outChannels: number, output: number) {
   if (o.strideH !== o.strideW || o.strideH < 1 || o.dilationH !== 1 || o.dilationW !== 1 || xShape[0] !== 1) return null;
@@ -52,7 +44,7 @@ export function planOwnDepthwise(ctx: PlanContext, o: DepthwiseConv2DOptions, xS
   if (!g) return null;
   const filter = ctx.constData(ctx.input(1))!;
   const bias = ctx.op.inputs.length > 2 && ctx.input(2) >= 0 ? ctx.constData(ctx.input(2)) : null;
-  const weights = place(ctx, packDepthwise3x3(filter, bias, act.alpha ? act.alpha.dataSync() as Float32Array : null, channels));
+  const weights = ctx.own(ctx.wasm.float32s(packDepthwise3x3(filter, bias, act.alpha ? act.alpha.dataSync() as Float32Array : null, channels), 'packed conv weights'));
   const [, H, W] = xShape as [number, number, number, number];
   const [outH, outW, stride, top, left] = [g.py.out, g.px.out, o.strideH, g.py.before, g.px.before];
   const mode = OWN_ACTIVATION[act.activation];
@@ -75,7 +67,7 @@ export function planOwnFullConv(ctx: PlanContext, o: Conv2DOptions, xShape: read
   if (!g || g.px.out < 4) return null;
   const filter = ctx.constData(ctx.input(1))!;
   const bias = ctx.op.inputs.length > 2 && ctx.input(2) >= 0 ? ctx.constData(ctx.input(2)) : null;
-  const weights = place(ctx, packFullConv(filter, bias, act.alpha ? act.alpha.dataSync() as Float32Array : null, fShape));
+  const weights = ctx.own(ctx.wasm.float32s(packFullConv(filter, bias, act.alpha ? act.alpha.dataSync() as Float32Array : null, fShape), 'packed conv weights'));
   const [, H, W] = xShape as [number, number, number, number];
   const [outH, outW, stride, top, left] = [g.py.out, g.px.out, o.strideH, g.py.before, g.px.before];
   const mode = OWN_ACTIVATION[act.activation];

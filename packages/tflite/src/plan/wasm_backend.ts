@@ -96,6 +96,14 @@ export class WasmBackendAccess {
     return p;
   }
 
+  /** Copies `values` into the heap (malloc'd; free with `free`): packed weights our kernels stream. */
+  float32s(values: ArrayLike<number>, what: string): number {
+    const p = this.module._malloc(Math.max(4, values.length * 4));
+    if (!p) throw new Error(`could not allocate ${values.length * 4} bytes for ${what}`);
+    this.module.HEAPF32.set(values, p >> 2);
+    return p;
+  }
+
   free(pointer: number): void {
     this.module._free(pointer);
   }
