@@ -16,6 +16,7 @@ import { MODEL_URLS, WASM_BASE } from '../test/spawn.js';
 import { stats, type Stats } from '../../../bench/stats.js';
 import type { ProbeApi, RawProbe, WorkerMarks } from './round_trip.worker.js';
 import type { StreamFrameResult } from '../src/stream/frame_loop.js';
+import type { FrameResult } from '../src/pipeline/types.js';
 
 const FRAMES = 300;
 const WARMUP = 30;
@@ -48,6 +49,13 @@ describe('page round trip benchmark', () => {
       const mode = await api.init({ wasmBase: WASM_BASE, binary: 'simd' });
       await api.createPipeline(MODEL_URLS, { maxFaces: 1 });
       await api.rawEcho(Comlink.transfer(port2, [port2]));
+      const portApi = Comlink.wrap<ProbeApi>(await api[Comlink.createEndpoint]());
+      const lane = new MessageChannel();
+      await api.rawProcess(Comlink.transfer(lane.port2, [lane.port2]));
+      const rawProcess = (frame: ImageBitmap, oneBuffer: boolean) => new Promise<FrameResult>((resolve) => {
+        lane.port1.onmessage = (e) => resolve(e.data as FrameResult);
+        lane.port1.postMessage({ frame, oneBuffer }, [frame]);
+      });
       const echo = (probe: RawProbe, bitmap?: ImageBitmap) => new Promise<unknown>((resolve) => {
         raw.onmessage = (e) => resolve(e.data);
         raw.postMessage({ probe, bitmap }, bitmap ? [bitmap] : []);
@@ -75,21 +83,40 @@ describe('page round trip benchmark', () => {
           await timed('Comlink call, empty (ping)', () => api.ping());
           const b2 = await bitmapOf(i);
           await timed('Comlink call, transferred bitmap', () => api.take(Comlink.transfer(b2, [b2])));
+          await timed('Comlink call, empty in, result-like out (7 buffers transferred)', () => api.resultLike());
         }
-        // 2. Tracking frames through api.process, with marks.
+        for (const m of await api.takeMarks()) {
+          if (m.call && m.postEnd !== undefined) add(`Comlink: worker postMessage of the reply to ${m.call}()`, m.postEnd - m.postStart!);
+        }
+        // 2. Tracking frames through api.process, with marks; beside it (frame by frame, alternating)
+        // the old close-first order, and the same call on a raw port (results as they are, or in one buffer).
         await api.resetPipeline();
         await api.takeMarks();
         const pages: Partial<PageMarks>[] = [];
         const timings: { readMs: number; totalMs: number }[] = [];
+        const lanes = ['process', 'processCloseFirst', 'Comlink on a MessageChannel', 'raw', 'raw, one buffer'] as const;
         for (let i = 0; i < WARMUP + FRAMES / ROUNDS; i++) {
-          const bitmap = await bitmapOf(frameNo++);
-          page = { call: at() };
-          const r = await api.process(Comlink.transfer(bitmap, [bitmap]));
-          page.done = at();
-          if (i >= WARMUP && !r.detectorRan && r.faces.length === 1) {
-            pages.push(page);
-            timings.push({ readMs: r.timings.readMs ?? 0, totalMs: r.timings.totalMs });
-          } else pages.push({});
+          for (const lane of lanes) {
+            const bitmap = await bitmapOf(frameNo++);
+            const call = at();
+            page = { call };
+            const r = lane === 'process' ? await api.process(Comlink.transfer(bitmap, [bitmap]))
+              : lane === 'processCloseFirst' ? await api.processCloseFirst(Comlink.transfer(bitmap, [bitmap]))
+                : lane === 'Comlink on a MessageChannel' ? await portApi.process(Comlink.transfer(bitmap, [bitmap]))
+                  : await rawProcess(bitmap, lane === 'raw, one buffer');
+            page.done = at();
+            const tracked = i >= WARMUP && !r.detectorRan && r.faces.length === 1;
+            if (tracked) {
+              const ms = page.done - call;
+              add(`lane ${lane}: round trip`, ms);
+              add(`lane ${lane}: frame in - readFrame`, ms - r.timings.totalMs - (r.timings.readMs ?? 0));
+            }
+            if (lane !== 'process' && lane !== 'processCloseFirst') continue;
+            if (lane === 'process' && tracked) {
+              pages.push(page);
+              timings.push({ readMs: r.timings.readMs ?? 0, totalMs: r.timings.totalMs });
+            } else pages.push({});
+          }
         }
         const workers = (await api.takeMarks()).filter((m) => m.apiIn !== undefined);
         pages.forEach((p, i) => {
@@ -107,9 +134,8 @@ describe('page round trip benchmark', () => {
             '. worker: process() outside readFrame + pipeline (queue, awaits, transfer list)': w.apiOut - w.apiIn - t.readMs - t.totalMs,
             '. . process() entered -> session.process()': w.sessionIn - w.apiIn,
             '. . session.process() outside readFrame + pipeline': w.sessionOut - w.sessionIn - t.readMs - t.totalMs,
-            '. . session settled -> frame.close()': w.closeStart - w.sessionOut,
-            '. . frame.close() (ImageBitmap)': w.closeEnd - w.closeStart,
-            '. . frame closed -> process() settled': w.apiOut - w.closeEnd,
+            '. . session settled -> process() settled': w.apiOut - w.sessionOut,
+            '. . frame.close() (ImageBitmap; after the reply is posted)': w.closeEnd - w.closeStart,
             '. worker: process() settled -> postMessage (Comlink)': w.postStart - w.apiOut,
             '. worker: postMessage (result, buffers transferred)': w.postEnd - w.postStart,
             '. to the page (worker postMessage returned -> message event)': p.arrived! - w.postEnd,

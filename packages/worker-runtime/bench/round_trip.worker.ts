@@ -9,11 +9,14 @@ import * as Comlink from 'comlink';
 import { workerApi } from '../src/api/worker_api.js';
 import { errorCodesAcrossComlink } from '../src/api/comlink_errors.js';
 import type { FrameInput } from '../src/pipeline/frame.js';
-import { PipelineSession } from '../src/pipeline/session.js';
+import { PipelineSession, resultBuffers } from '../src/pipeline/session.js';
+import type { FrameResult } from '../src/pipeline/types.js';
 
 const at = () => performance.timeOrigin + performance.now();
 
 export interface WorkerMarks {
+  /** The API method called. */
+  call?: string;
   /** The message event reached the worker (before Comlink's listener reads `data`). */
   arrived: number;
   /** `process` entered, after Comlink's dispatch. */
@@ -35,8 +38,9 @@ let marks: Partial<WorkerMarks>[] = [];
 let current: Partial<WorkerMarks> = {};
 
 // (added before Comlink.expose's listener, so it runs first)
-self.addEventListener('message', () => {
+self.addEventListener('message', (e) => {
   current = { arrived: at() };
+  current.call = (e.data as { path?: string[] } | null)?.path?.[0];
   marks.push(current);
 });
 const post = self.postMessage.bind(self) as (message: unknown, transfer: Transferable[]) => void;
@@ -82,17 +86,60 @@ function resultLike(oneBuffer: boolean): { value: unknown; transfer: Transferabl
   return { value, transfer };
 }
 
+/** Replaces the result's arrays by views of one new buffer (a copy), which it returns. */
+function packResult(result: FrameResult): ArrayBuffer {
+  const arrays: [object, string, Float32Array][] = [];
+  for (const face of result.faces) {
+    arrays.push([face, 'landmarks', face.landmarks], [face, 'normalized', face.normalized]);
+    for (const [k, v] of Object.entries(face.regions)) arrays.push([face.regions, k, v]);
+  }
+  const one = new Float32Array(arrays.reduce((n, [, , a]) => n + a.length, 0));
+  let offset = 0;
+  for (const [owner, key, a] of arrays) {
+    one.set(a, offset);
+    (owner as Record<string, Float32Array>)[key] = one.subarray(offset, offset + a.length);
+    offset += a.length;
+  }
+  return one.buffer;
+}
+
 export type RawProbe = 'empty' | 'bitmap' | 'result-7-buffers' | 'result-1-buffer' | 'result-copied';
 
 const probeApi = {
   ...workerApi,
   async process(frame: FrameInput, options?: { stillImage?: boolean; timestampMs?: number }) {
-    current.apiIn = at();
-    try {
-      return await workerApi.process(frame, options);
-    } finally {
-      current.apiOut = at();
-    }
+    const mark = current;
+    mark.apiIn = at();
+    const result = await workerApi.process(frame, options);
+    mark.apiOut = at();
+    return result;
+  },
+  /** process() as before closeAfterReply: the frame closed before the reply is posted. */
+  async processCloseFirst(frame: ImageBitmap, options?: { stillImage?: boolean; timestampMs?: number }) {
+    const mark = current;
+    mark.apiIn = at();
+    const result = await workerApi.process(frame, options);
+    frame.close();
+    mark.apiOut = at();
+    return result;
+  },
+  /**
+   * The per-frame path on a raw port instead of Comlink: `{ frame, oneBuffer }` in, the result out
+   * with its buffers transferred (with `oneBuffer`, its arrays copied into one buffer first).
+   */
+  async rawProcess(port: MessagePort) {
+    port.onmessage = async (e: MessageEvent<{ frame: ImageBitmap; oneBuffer: boolean }>) => {
+      const result = await workerApi.process(e.data.frame);
+      if (e.data.oneBuffer) {
+        const buffer = packResult(result);
+        port.postMessage(result, [buffer]);
+      } else port.postMessage(result, resultBuffers(result));
+    };
+  },
+  /** A result-shaped reply, its 7 buffers transferred, through Comlink. */
+  async resultLike() {
+    const { value, transfer } = resultLike(false);
+    return Comlink.transfer(value, transfer);
   },
   /** An empty call carrying a transferred bitmap (closed at once). */
   async take(bitmap: ImageBitmap) {
