@@ -10,7 +10,6 @@ import { workerApi } from '../src/api/worker_api.js';
 import { errorCodesAcrossComlink } from '../src/api/comlink_errors.js';
 import type { FrameInput } from '../src/pipeline/frame.js';
 import { PipelineSession, resultBuffers } from '../src/pipeline/session.js';
-import type { FrameResult } from '../src/pipeline/types.js';
 
 const at = () => performance.timeOrigin + performance.now();
 
@@ -37,18 +36,21 @@ export interface WorkerMarks {
 let marks: Partial<WorkerMarks>[] = [];
 let current: Partial<WorkerMarks> = {};
 
-// (added before Comlink.expose's listener, so it runs first)
-self.addEventListener('message', (e) => {
-  current = { arrived: at() };
-  current.call = (e.data as { path?: string[] } | null)?.path?.[0];
-  marks.push(current);
-});
-const post = self.postMessage.bind(self) as (message: unknown, transfer: Transferable[]) => void;
-(self as unknown as { postMessage: typeof post }).postMessage = (message, transfer) => {
-  current.postStart = at();
-  post(message, transfer ?? []);
-  current.postEnd = at();
-};
+/** Marks the messages `port` receives and the replies it posts (called before Comlink.expose on it). */
+function marked(port: MessagePort | typeof self): void {
+  port.addEventListener('message', (e: Event) => {
+    current = { arrived: at() };
+    current.call = ((e as MessageEvent).data as { path?: string[] } | null)?.path?.[0];
+    marks.push(current);
+  });
+  const post = port.postMessage.bind(port) as (message: unknown, transfer: Transferable[]) => void;
+  (port as unknown as { postMessage: typeof post }).postMessage = (message, transfer) => {
+    current.postStart = at();
+    post(message, transfer ?? []);
+    current.postEnd = at();
+  };
+}
+marked(self);
 
 const sessionProcess = PipelineSession.prototype.process;
 PipelineSession.prototype.process = function (this: PipelineSession, ...args: Parameters<typeof sessionProcess>) {
@@ -86,23 +88,6 @@ function resultLike(oneBuffer: boolean): { value: unknown; transfer: Transferabl
   return { value, transfer };
 }
 
-/** Replaces the result's arrays by views of one new buffer (a copy), which it returns. */
-function packResult(result: FrameResult): ArrayBuffer {
-  const arrays: [object, string, Float32Array][] = [];
-  for (const face of result.faces) {
-    arrays.push([face, 'landmarks', face.landmarks], [face, 'normalized', face.normalized]);
-    for (const [k, v] of Object.entries(face.regions)) arrays.push([face.regions, k, v]);
-  }
-  const one = new Float32Array(arrays.reduce((n, [, , a]) => n + a.length, 0));
-  let offset = 0;
-  for (const [owner, key, a] of arrays) {
-    one.set(a, offset);
-    (owner as Record<string, Float32Array>)[key] = one.subarray(offset, offset + a.length);
-    offset += a.length;
-  }
-  return one.buffer;
-}
-
 export type RawProbe = 'empty' | 'bitmap' | 'result-7-buffers' | 'result-1-buffer' | 'result-copied';
 
 const probeApi = {
@@ -123,17 +108,11 @@ const probeApi = {
     mark.apiOut = at();
     return result;
   },
-  /**
-   * The per-frame path on a raw port instead of Comlink: `{ frame, oneBuffer }` in, the result out
-   * with its buffers transferred (with `oneBuffer`, its arrays copied into one buffer first).
-   */
+  /** The per-frame path on a raw port instead of Comlink: a frame in, the result out with its buffers transferred. */
   async rawProcess(port: MessagePort) {
-    port.onmessage = async (e: MessageEvent<{ frame: ImageBitmap; oneBuffer: boolean }>) => {
-      const result = await workerApi.process(e.data.frame);
-      if (e.data.oneBuffer) {
-        const buffer = packResult(result);
-        port.postMessage(result, [buffer]);
-      } else port.postMessage(result, resultBuffers(result));
+    port.onmessage = async (e: MessageEvent<ImageBitmap>) => {
+      const result = await workerApi.process(e.data);
+      port.postMessage(result, resultBuffers(result));
     };
   },
   /** A result-shaped reply, its 7 buffers transferred, through Comlink. */
@@ -154,6 +133,11 @@ const probeApi = {
     const out = rawPostMs;
     rawPostMs = [];
     return out;
+  },
+  /** Comlink on a port of the page's (a MessageChannel instead of the worker's global port). */
+  async exposeOn(port: MessagePort) {
+    marked(port);
+    Comlink.expose(probeApi, port);
   },
   /** A raw echo on a port of the page's: `{ probe, bitmap? }` in, the probe's reply out. */
   async rawEcho(port: MessagePort) {
