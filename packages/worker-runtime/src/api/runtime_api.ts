@@ -231,7 +231,7 @@ export const runtimeApi: RuntimeApi = {
       painter?.draw(result);
       return Comlink.transfer(result, resultBuffers(result));
     } finally {
-      bitmap.close();
+      closeAfterReply(bitmap);
     }
   },
 
