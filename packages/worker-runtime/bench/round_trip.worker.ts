@@ -54,9 +54,13 @@ marked(self);
 
 const sessionProcess = PipelineSession.prototype.process;
 PipelineSession.prototype.process = function (this: PipelineSession, ...args: Parameters<typeof sessionProcess>) {
-  current.sessionIn = at();
   const run = sessionProcess.apply(this, args);
-  void run.then(() => { current.sessionOut = at(); }, () => {});
+  // (only under the probe's process(): the raw lane's calls have no mark of their own)
+  const mark = current;
+  if (mark.apiIn !== undefined && mark.sessionIn === undefined) {
+    mark.sessionIn = at();
+    void run.then(() => { mark.sessionOut = at(); }, () => {});
+  }
   return run;
 };
 const closeBitmap = ImageBitmap.prototype.close;
@@ -142,8 +146,9 @@ const probeApi = {
   /** A raw echo on a port of the page's: `{ probe, bitmap? }` in, the probe's reply out. */
   async rawEcho(port: MessagePort) {
     port.onmessage = (e: MessageEvent<{ probe: RawProbe; bitmap?: ImageBitmap }>) => {
-      e.data.bitmap?.close();
-      const { probe } = e.data;
+      const { probe, bitmap } = e.data;
+      // (the bitmap closed after the reply, as process() does)
+      if (bitmap) setTimeout(() => bitmap.close(), 0);
       if (probe === 'empty' || probe === 'bitmap') return port.postMessage(null);
       const { value, transfer } = resultLike(probe === 'result-1-buffer');
       const t0 = performance.now();
