@@ -65,9 +65,15 @@ PipelineSession.prototype.process = function (this: PipelineSession, ...args: Pa
 };
 const closeBitmap = ImageBitmap.prototype.close;
 ImageBitmap.prototype.close = function (this: ImageBitmap) {
-  current.closeStart = at();
+  // (the first close after a mark's process(): the frame's)
+  const mark = current;
+  const first = mark.apiIn !== undefined && mark.closeStart === undefined;
+  const t0 = at();
   closeBitmap.call(this);
-  current.closeEnd = at();
+  if (first) {
+    mark.closeStart = t0;
+    mark.closeEnd = at();
+  }
 };
 let rawPostMs: number[] = [];
 
