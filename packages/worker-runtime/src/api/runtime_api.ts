@@ -140,8 +140,8 @@ let switching: Promise<void> = Promise.resolve();
 
 /**
  * Transferred bitmaps and frames are ours once received: free their memory now, not at GC, but in
- * the next task, after Comlink has posted the reply (freeing a 640x480 bitmap took 0.03-0.2 ms,
- * which the page would otherwise wait for: bench/round_trip.bench.ts).
+ * the next task, after Comlink has posted the reply (closed before it, they added 0.12-0.33 ms to a
+ * tracking frame's page round trip: `npm run bench:roundtrip`, docs/performance.md).
  */
 function closeAfterReply(frame: FrameInput): void {
   if (typeof frame === 'object' && frame !== null && 'close' in frame && typeof frame.close === 'function') {
