@@ -9,11 +9,14 @@ import type { KernelModuleResult, WasmMemory } from '@face-mesh/tflite/types';
 import { KERNELS_WASM_BASE64 } from './crop_kernel.generated.js';
 
 export interface CropKernel {
-  /** image_to_tensor.ts's imageToTensorData on RGBA bytes at `win`, floats written at `out`. */
+  /**
+   * image_to_tensor.ts's imageToTensorData on the pixel bytes at `win` (RGBA, or BGRA when `bgr` is
+   * 1), floats written at `out`.
+   */
   sampleCrop(
     win: number, winWidth: number, left: number, top: number, frameWidth: number, frameHeight: number,
     a: number, b: number, c: number, d: number, e: number, f: number,
-    outWidth: number, outHeight: number, zeroBorder: number, scale: number, offset: number, out: number,
+    outWidth: number, outHeight: number, zeroBorder: number, scale: number, offset: number, out: number, bgr: number,
   ): void;
 }
 

@@ -1,5 +1,5 @@
 /**
- * imageToTensorData (image_to_tensor.ts) run by our wasm kernel: the frame's RGBA bytes are staged
+ * imageToTensorData (image_to_tensor.ts) run by our wasm kernel: the frame's RGBA (or BGRA) bytes are staged
  * once per frame in the backend's memory and sampled straight into the model's input buffer there
  * (no float array in between, no copy into the model). Identical values: same float64 operations.
  */
@@ -56,7 +56,7 @@ export class WasmCropSampler {
     const [a, b, c, d, e, f] = toSource;
     this.kernels.sampleCrop(
       this.staging, width, left, top, frameWidth, frameHeight, a, b, c, d, e, f,
-      o.width, o.height, o.border === 'zero' ? 1 : 0, o.scale, o.offset, outByteOffset,
+      o.width, o.height, o.border === 'zero' ? 1 : 0, o.scale, o.offset, outByteOffset, image.byteOrder === 'bgra' ? 1 : 0,
     );
   }
 
