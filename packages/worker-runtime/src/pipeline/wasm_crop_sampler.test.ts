@@ -43,6 +43,19 @@ function blendFloat64(image: RgbaImage, [a, b, c, d, e, f]: Affine, o: SampleOpt
   return out;
 }
 
+/** The same pixels with each one's bytes in BGRA order, the fourth byte replaced (copyTo may give BGRX). */
+function asBgra<T extends RgbaImage>(image: T): T {
+  const data = new Uint8ClampedArray(image.data.length);
+  for (let i = 0; i < data.length; i += 4) data.set([image.data[i + 2]!, image.data[i + 1]!, image.data[i]!, 255 - image.data[i + 3]!], i);
+  return { ...image, data, byteOrder: 'bgra' };
+}
+
+/** The first index where the two differ (NaN equals NaN), or -1: cheap to report on 110 592 floats. */
+function differsAt(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) return Math.min(a.length, b.length);
+  return a.findIndex((x, i) => !Object.is(x, b[i]));
+}
+
 function windowOf(image: RgbaImage, x: number, y: number, w: number, h: number): FrameWindow {
   const data = new Uint8ClampedArray(w * h * 4);
   for (let r = 0; r < h; r++) data.set(image.data.subarray(((y + r) * image.width + x) * 4, ((y + r) * image.width + x + w) * 4), r * w * 4);
@@ -129,6 +142,25 @@ describe('WasmCropSampler', () => {
         worst = Math.max(worst, Math.abs(got[i]! - exact[i]!));
       }
       expect(worst).to.be.at.most(2 ** -21);
+    }
+  });
+
+  it('BGRA bytes (byteOrder bgra) give the floats of the same pixels in RGBA: whole frames, windows, both borders, odd widths', () => {
+    const cases: [RgbaImage | FrameWindow, Affine, SampleOptions][] = [
+      ...rois.map((roi) => [frame, cropAffine(roi, 640, 480), mesh] as [RgbaImage, Affine, SampleOptions]),
+      ...rois.map((roi) => {
+        const m = cropAffine(roi, 640, 480);
+        const r = sampledRect(m, 192, 192, 640, 480, 2);
+        return [windowOf(frame, r.x, r.y, r.width, r.height), m, mesh] as [FrameWindow, Affine, SampleOptions];
+      }),
+      [noise(333, 217, 6), letterboxAffine(333, 217), detector],
+      [frame, cropAffine(rois[1]!, 640, 480), { ...mesh, width: 7, height: 5 }],
+    ];
+    for (const [i, [image, m, o]] of cases.entries()) {
+      const rgba = imageToTensorData(image, m, o);
+      const [got, fallback] = both(asBgra(image), m, o);
+      expect(differsAt(fallback, rgba), `case ${i}, TypeScript: first float that differs`).to.equal(-1);
+      expect(differsAt(got, rgba), `case ${i}, wasm: first float that differs`).to.equal(-1);
     }
   });
 
