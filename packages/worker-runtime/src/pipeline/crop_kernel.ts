@@ -1,6 +1,6 @@
 /**
- * The crop sampler's wasm kernel (packages/worker-runtime/assembly/crop_sampler.ts, built by
- * `npm run build:kernels`), attached to the tfjs wasm backend's memory like @face-mesh/tflite's own
+ * The crop sampler's wasm kernel (packages/worker-runtime/assembly/crop_sampler.ts, with the alpha
+ * check of assembly/opaque.ts, built by `npm run build:kernels`), attached to the tfjs wasm backend's memory like @face-mesh/tflite's own
  * kernels: it reads the frame's bytes and writes the model's input there in place. When it cannot be
  * attached the pipeline samples in TypeScript (image_to_tensor.ts).
  */
@@ -18,6 +18,8 @@ export interface CropKernel {
     a: number, b: number, c: number, d: number, e: number, f: number,
     outWidth: number, outHeight: number, zeroBorder: number, scale: number, offset: number, out: number, bgr: number,
   ): void;
+  /** 1 when every fourth byte (alpha) of the `bytes` bytes at `at` is 255 (assembly/opaque.ts), else 0. */
+  allOpaque(at: number, bytes: number): number;
 }
 
 /** Attaches the kernel to `memory` (once per memory). */

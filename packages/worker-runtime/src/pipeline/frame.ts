@@ -137,6 +137,15 @@ export function copyInOwnByteOrder(on: boolean): void {
 /** Pixel formats whose bytes copyTo can give as they are, and where their red, green, blue are. */
 const ORDER_OF_FORMAT: Partial<Record<VideoPixelFormat, ByteOrder>> = { RGBA: 'rgba', RGBX: 'rgba', BGRA: 'bgra', BGRX: 'bgra' };
 
+/** Formats whose fourth byte is alpha (not padding). */
+const HAS_ALPHA = new Set<VideoPixelFormat>(['RGBA', 'BGRA']);
+
+/** Whether every fourth byte (alpha) of `data` is 255. */
+export function allOpaque(data: Uint8Array): boolean {
+  for (let i = 3; i < data.length; i += 4) if (data[i] !== 255) return false;
+  return true;
+}
+
 /**
  * The byte order in which `frame`'s own bytes hold the same red, green and blue as copyTo RGBA
  * sRGB gives, or null (a YUV frame, another color space: copyTo converts those).
@@ -160,20 +169,29 @@ async function readVideoFrame(frame: VideoFrame, width: number, height: number, 
   try {
     const w = part?.width ?? width;
     const h = part?.height ?? height;
+    const region = part ? { rect: { x: visible.x + part.x, y: visible.y + part.y, width: w, height: h } } : {};
+    const copy = async (options: VideoFrameCopyToOptions): Promise<Uint8Array> => {
+      try {
+        const data = into ? into(w * h * 4) : new Uint8Array(w * h * 4);
+        await frame.copyTo(data, options);
+        return data;
+      } catch (e) {
+        // A browser may refuse a view of wasm (shared) memory: copy into a plain array instead.
+        if (!into) throw e;
+        const data = new Uint8Array(w * h * 4);
+        await frame.copyTo(data, options);
+        return data;
+      }
+    };
+    const rgba = { ...region, format: 'RGBA', colorSpace: 'srgb' } as VideoFrameCopyToOptions;
     // RGB bytes already in sRGB are copied as they are (no format: a plain copy), when the caller
-    // takes their order; anything else is converted to RGBA sRGB.
-    const own = options?.anyByteOrder && ownOrderCopies ? ownByteOrder(frame) : null;
-    const copy = (own ? {} : { format: 'RGBA', colorSpace: 'srgb' }) as VideoFrameCopyToOptions;
-    if (part) copy.rect = { x: visible.x + part.x, y: visible.y + part.y, width: w, height: h };
-    let data: Uint8Array;
-    try {
-      data = into ? into(w * h * 4) : new Uint8Array(w * h * 4);
-      await frame.copyTo(data, copy);
-    } catch (e) {
-      // A browser may refuse a view of wasm (shared) memory: copy into a plain array instead.
-      if (!into) throw e;
-      data = new Uint8Array(w * h * 4);
-      await frame.copyTo(data, copy);
+    // takes their order; anything else is converted to RGBA sRGB. With alpha, only where every
+    // pixel is opaque: Chromium's RGBA conversion of see-through pixels gives other values.
+    let own = options?.anyByteOrder && ownOrderCopies ? ownByteOrder(frame) : null;
+    let data = await copy(own ? region : rgba);
+    if (own && HAS_ALPHA.has(frame.format!) && !(options?.opaque ?? allOpaque)(data)) {
+      own = null;
+      data = await copy(rgba);
     }
     const image: RgbaImage = own === 'bgra' ? { data, width: w, height: h, byteOrder: 'bgra' } : { data, width: w, height: h };
     return part ? { ...image, left: part.x, top: part.y, frameWidth: width, frameHeight: height } : image;
@@ -192,6 +210,11 @@ export interface ReadOptions {
    * and its fourth byte may be anything.
    */
   anyByteOrder?: boolean;
+  /**
+   * Whether every fourth byte (alpha) of `data` (a copy just made) is 255: a faster check than
+   * frame.ts's allOpaque for `into`'s buffers (the crop sampler's is in wasm).
+   */
+  opaque?: (data: Uint8Array) => boolean;
 }
 
 /**

@@ -11,6 +11,7 @@ import { WasmBackendAccess } from '@face-mesh/tflite';
 import { attachCropKernel } from './crop_kernel.js';
 import { imageToTensorData, type FrameWindow, type RgbaImage, type SampleOptions } from './image_to_tensor.js';
 import { WasmCropSampler } from './wasm_crop_sampler.js';
+import { allOpaque } from './frame.js';
 
 function noise(W: number, H: number, seed: number): RgbaImage {
   const rand = rng(seed);
@@ -162,6 +163,25 @@ describe('WasmCropSampler', () => {
       expect(differsAt(fallback, rgba), `case ${i}, TypeScript: first float that differs`).to.equal(-1);
       expect(differsAt(got, rgba), `case ${i}, wasm: first float that differs`).to.equal(-1);
     }
+  });
+
+  it('opaque(): whether every alpha byte of a frame buffer is 255, in wasm as in allOpaque (a see-through pixel anywhere, in a 64-byte block or the tail)', () => {
+    for (const pixels of [1, 16, 17, 410 * 410]) {
+      const view = sampler.frameBuffer(pixels * 4);
+      view.fill(255);
+      expect(sampler.opaque(view), `${pixels} opaque pixels`).to.equal(true);
+      for (const at of new Set([0, 15, 16, pixels - 1, pixels >> 1])) {
+        if (at >= pixels) continue;
+        view[at * 4 + 3] = 254;
+        expect([sampler.opaque(view), allOpaque(view)], `${pixels} pixels, pixel ${at} see-through`).to.deep.equal([false, false]);
+        view[at * 4 + 3] = 255;
+        view[at * 4 + 2] = 0; // a colour byte is not alpha
+        expect(sampler.opaque(view), `${pixels} pixels, pixel ${at} blue 0`).to.equal(true);
+      }
+    }
+    const plain = new Uint8Array(64 * 4).fill(255);
+    plain[4 * 40 + 3] = 0;
+    expect(sampler.opaque(plain), 'an array outside wasm memory').to.equal(false);
   });
 
   it('a NaN transform gives NaN values in both', () => {
