@@ -152,8 +152,8 @@ export function allOpaque(data: Uint8Array): boolean {
  */
 function ownByteOrder(frame: VideoFrame): ByteOrder | null {
   const order = frame.format ? ORDER_OF_FORMAT[frame.format] : undefined;
-  const { primaries, transfer } = frame.colorSpace;
-  return order && primaries === 'bt709' && transfer === 'iec61966-2-1' ? order : null;
+  const space = frame.colorSpace as VideoColorSpace | undefined;
+  return order && space?.primaries === 'bt709' && space.transfer === 'iec61966-2-1' ? order : null;
 }
 
 /** A VideoFrame's RGBA bytes (or those of `rect`) through copyTo; drawn when it cannot copy. */
@@ -206,8 +206,8 @@ export type FrameBuffer = (bytes: number) => Uint8Array;
 export interface ReadOptions {
   /**
    * The caller reads only red, green and blue, from the order the result's `byteOrder` names: a
-   * frame holding BGRA or BGRX bytes (in sRGB) is then copied as it is, not converted to RGBA,
-   * and its fourth byte may be anything.
+   * frame holding RGBA, RGBX, BGRA or BGRX bytes in sRGB (opaque, where it has alpha) is then
+   * copied as it is, not converted to RGBA, and its fourth byte may be anything.
    */
   anyByteOrder?: boolean;
   /**
