@@ -7,13 +7,17 @@
  *   - VideoFrame I420 (what a camera track gives through MediaStreamTrackProcessor);
  *   - VideoFrame RGBX;
  *   - ImageData (bytes already in hand: readFrame only checks them, the crop stages them).
+ * The bitmap and RGBX sources are also read the way they were before their own bytes were copied
+ * (copyTo converting to RGBA), in a second worker (frame_read.worker.ts?rgba), alternating with
+ * the first, so the two paths are compared within one run.
  * Run with `npm run bench:frame`. On a shared machine other load shows as a long tail: compare
  * medians, min as the no-contention bound.
  */
 import * as Comlink from 'comlink';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { faceCrop, trackFrame, type TestImage } from '../test/parity/frames.js';
-import { MODEL_URLS, spawnRuntime, WASM_BASE } from '../test/spawn.js';
+import { MODEL_URLS, WASM_BASE } from '../test/spawn.js';
+import type { WorkerApi } from '../src/index.js';
 import { stats, type Stats } from '../../../bench/stats.js';
 
 const FRAMES = 400;
@@ -69,7 +73,24 @@ async function frameOf(source: Source, frame: TestImage, i420: Uint8Array, t: nu
   }
 }
 
-interface Row { source: Source; readMs: Stats; cropMs: Stats; sumMs: Stats; readPixels: Stats; detectorRuns: number; facesLost: number }
+/** A frame source read by one of the two workers: 'own' copies a frame's own bytes where it can, 'rgba' converts every frame. */
+interface Case { source: Source; path: 'own' | 'rgba' }
+const CASES: Case[] = [
+  { source: 'ImageBitmap', path: 'own' },
+  { source: 'ImageBitmap', path: 'rgba' },
+  { source: 'VideoFrame I420', path: 'own' },
+  { source: 'VideoFrame RGBX', path: 'own' },
+  { source: 'VideoFrame RGBX', path: 'rgba' },
+  { source: 'ImageData', path: 'own' },
+];
+const label = (c: Case) => (c.path === 'rgba' ? `${c.source}, copyTo RGBA (before)` : c.source);
+
+function spawnBenchWorker(path: Case['path']): { api: Comlink.Remote<WorkerApi>; worker: Worker } {
+  const worker = new Worker(new URL(`./frame_read.worker.js${path === 'rgba' ? '?rgba' : ''}`, import.meta.url), { type: 'module' });
+  return { api: Comlink.wrap<WorkerApi>(worker), worker };
+}
+
+interface Row { source: string; readMs: Stats; cropMs: Stats; sumMs: Stats; readPixels: Stats; detectorRuns: number; facesLost: number }
 
 describe('frame read + crop benchmark', () => {
   it('prints readFrame and crop ms per tracking frame, per frame source', async () => {
@@ -78,18 +99,22 @@ describe('frame read + crop benchmark', () => {
     const frames = Array.from({ length: 30 }, (_, t) => trackFrame(crop, t));
     const i420 = frames.map((f) => toI420(f.imageData));
     const seq = (i: number, n: number) => { const k = i % (2 * n - 2); return k < n ? k : 2 * n - 2 - k; };
-    const { api, worker } = spawnRuntime();
-    const sources: Source[] = ['ImageBitmap', 'VideoFrame I420', 'VideoFrame RGBX', 'ImageData'];
-    const samples = new Map<Source, { read: number[]; crop: number[]; sum: number[]; pixels: number[]; detectorRuns: number; facesLost: number }>(
-      sources.map((s) => [s, { read: [], crop: [], sum: [], pixels: [], detectorRuns: 0, facesLost: 0 }]),
+    const workers = { own: spawnBenchWorker('own'), rgba: spawnBenchWorker('rgba') };
+    const samples = new Map<Case, { read: number[]; crop: number[]; sum: number[]; pixels: number[]; detectorRuns: number; facesLost: number }>(
+      CASES.map((c) => [c, { read: [], crop: [], sum: [], pixels: [], detectorRuns: 0, facesLost: 0 }]),
     );
     try {
-      const mode = await api.init({ wasmBase: WASM_BASE, binary: 'simd' });
-      await api.createPipeline(MODEL_URLS, { maxFaces: 1 });
+      let mode = { binary: '', threads: 0 };
+      for (const { api } of Object.values(workers)) {
+        mode = await api.init({ wasmBase: WASM_BASE, binary: 'simd' });
+        await api.createPipeline(MODEL_URLS, { maxFaces: 1 });
+      }
       // Rounds alternate the sources, so a burst of other load on the machine hits them alike.
       for (let round = 0; round < ROUNDS; round++) {
-        for (const source of sources) {
-          const s = samples.get(source)!;
+        for (const c of CASES) {
+          const { source } = c;
+          const { api } = workers[c.path];
+          const s = samples.get(c)!;
           await api.resetPipeline();
           const count = Math.round(FRAMES / ROUNDS);
           for (let i = 0; i < WARMUP + count; i++) {
@@ -109,9 +134,9 @@ describe('frame read + crop benchmark', () => {
           }
         }
       }
-      const rows: Row[] = sources.map((source) => {
-        const s = samples.get(source)!;
-        return { source, readMs: stats(s.read), cropMs: stats(s.crop), sumMs: stats(s.sum), readPixels: stats(s.pixels), detectorRuns: s.detectorRuns, facesLost: s.facesLost };
+      const rows: Row[] = CASES.map((c) => {
+        const s = samples.get(c)!;
+        return { source: label(c), readMs: stats(s.read), cropMs: stats(s.crop), sumMs: stats(s.sum), readPixels: stats(s.pixels), detectorRuns: s.detectorRuns, facesLost: s.facesLost };
       });
       const f = (x: Stats) => `${x.median.toFixed(3)} / ${x.p90.toFixed(3)} / ${x.min.toFixed(3)}`;
       const lines = [
@@ -123,7 +148,7 @@ describe('frame read + crop benchmark', () => {
       ];
       console.log(lines.join('\n'));
     } finally {
-      worker.terminate();
+      for (const { worker } of Object.values(workers)) worker.terminate();
     }
   });
 });

@@ -141,6 +141,50 @@ describe('face pipeline through the worker API', function () {
       console.log(`tracking frames read ${(100 * Math.min(...tracking)).toFixed(0)}-${(100 * Math.max(...tracking)).toFixed(0)}% of the frame's pixels`);
     });
 
+    it('readFrame with anyByteOrder gives the red, green and blue of the RGBA read: bitmaps (opaque or not), RGBX, BGRX and I420 frames, whole and windows', async () => {
+      const rgbOf = (image: Awaited<ReturnType<typeof readFrame>>) => {
+        const [r, b] = image.byteOrder === 'bgra' ? [2, 0] : [0, 2];
+        const out = new Uint8Array(image.width * image.height * 3);
+        for (let p = 0, i = 0; p < out.length; p += 3, i += 4) out.set([image.data[i + r]!, image.data[i + 1]!, image.data[i + b]!], p);
+        return out;
+      };
+      const opaque = crop.imageData;
+      const seeThrough = noiseFrame(640, 480, 9);
+      for (let i = 3; i < seeThrough.data.length; i += 16) seeThrough.data[i] = i % 255; // alpha 0..254 on every 4th pixel
+      const bgrx = new Uint8Array(opaque.data.length);
+      for (let i = 0; i < bgrx.length; i += 4) bgrx.set([opaque.data[i + 2]!, opaque.data[i + 1]!, opaque.data[i]!, 255], i);
+      const sources: [string, () => Promise<ImageBitmap | VideoFrame>][] = [
+        ['opaque bitmap', () => createImageBitmap(opaque)],
+        ['see-through bitmap', () => createImageBitmap(seeThrough)],
+        ['RGBX frame', async () => new VideoFrame(opaque.data, { format: 'RGBX', codedWidth: 640, codedHeight: 480, timestamp: 0 })],
+        ['BGRX frame', async () => new VideoFrame(bgrx, { format: 'BGRX', codedWidth: 640, codedHeight: 480, timestamp: 0 })],
+        ['I420 frame', async () => new VideoFrame(new Uint8Array(640 * 480 * 1.5).map((_, i) => (i * 7919) % 251), { format: 'I420', codedWidth: 640, codedHeight: 480, timestamp: 0 })],
+      ];
+      const orders: Record<string, string | undefined> = {};
+      for (const rect of [undefined, { x: 100, y: 40, width: 410, height: 410 }]) {
+        for (const [name, make] of sources) {
+          const frame = await make();
+          try {
+            const rgba = await readFrame(frame, rect);
+            const any = await readFrame(frame, rect, undefined, { anyByteOrder: true });
+            const what = `${name} ${rect ? 'window' : 'whole'}`;
+            expect(rgba.byteOrder ?? 'rgba', what).to.equal('rgba');
+            expect([any.width, any.height], what).to.deep.equal([rgba.width, rgba.height]);
+            const [want, got] = [rgbOf(rgba), rgbOf(any)];
+            expect(got.findIndex((v, i) => v !== want[i]), `${what}: first byte that differs`).to.equal(-1);
+            orders[name] = any.byteOrder;
+          } finally {
+            frame.close();
+          }
+        }
+      }
+      // Chromium holds bitmaps as BGRA: opaque ones, and BGRX frames, are copied as they are (a
+      // see-through bitmap is converted: Chromium's RGBA of its pixels is not its premultiplied bytes).
+      if (engine === 'Chromium') {
+        expect(orders).to.deep.equal({ 'opaque bitmap': 'bgra', 'see-through bitmap': undefined, 'RGBX frame': undefined, 'BGRX frame': 'bgra', 'I420 frame': undefined });
+      }
+    });
+
     it('a VideoFrame whose display size differs from its pixels is read at its display size', async () => {
       await use(api, OPTIONS_STATIC);
       const reference = await api.process(crop.imageData);

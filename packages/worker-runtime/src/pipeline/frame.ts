@@ -1,10 +1,12 @@
 /**
  * Frames as the pipeline takes them: RGBA bytes with a size. ImageData and raw buffers are used as
  * they are; ImageBitmap and VideoFrame are read in the worker (VideoFrame.copyTo RGBA where the
- * browser supports it, else through an OffscreenCanvas), never on the page's main thread.
+ * browser supports it, else through an OffscreenCanvas), never on the page's main thread. A caller
+ * that reads only red, green and blue in either order (the crop sampler) may take a BGRA frame's
+ * bytes as they are: Chromium's bitmaps are BGRA, and converting them costs 5x the copy.
  */
 import type { PixelRect } from '@face-mesh/geometry';
-import type { FrameWindow, RgbaImage } from './image_to_tensor.js';
+import type { ByteOrder, FrameWindow, RgbaImage } from './image_to_tensor.js';
 import type { RawFrame } from './types.js';
 
 export type { RawFrame };
@@ -122,8 +124,40 @@ export function frameSize(frame: FrameInput): { width: number; height: number } 
   return null;
 }
 
+let ownOrderCopies = true;
+
+/**
+ * For the frame benchmark only (bench/frame_read.worker.ts): false converts every frame to RGBA as
+ * before, so both paths are timed in one run. Not exported from the package.
+ */
+export function copyInOwnByteOrder(on: boolean): void {
+  ownOrderCopies = on;
+}
+
+/** Pixel formats whose bytes copyTo can give as they are, and where their red, green, blue are. */
+const ORDER_OF_FORMAT: Partial<Record<VideoPixelFormat, ByteOrder>> = { RGBA: 'rgba', RGBX: 'rgba', BGRA: 'bgra', BGRX: 'bgra' };
+
+/** Formats whose fourth byte is alpha (not padding). */
+const HAS_ALPHA = new Set<VideoPixelFormat>(['RGBA', 'BGRA']);
+
+/** Whether every fourth byte (alpha) of `data` is 255. */
+export function allOpaque(data: Uint8Array): boolean {
+  for (let i = 3; i < data.length; i += 4) if (data[i] !== 255) return false;
+  return true;
+}
+
+/**
+ * The byte order in which `frame`'s own bytes hold the same red, green and blue as copyTo RGBA
+ * sRGB gives, or null (a YUV frame, another color space: copyTo converts those).
+ */
+function ownByteOrder(frame: VideoFrame): ByteOrder | null {
+  const order = frame.format ? ORDER_OF_FORMAT[frame.format] : undefined;
+  const space = frame.colorSpace as VideoColorSpace | undefined;
+  return order && space?.primaries === 'bt709' && space.transfer === 'iec61966-2-1' ? order : null;
+}
+
 /** A VideoFrame's RGBA bytes (or those of `rect`) through copyTo; drawn when it cannot copy. */
-async function readVideoFrame(frame: VideoFrame, width: number, height: number, rect?: PixelRect, into?: FrameBuffer): Promise<RgbaImage | FrameWindow> {
+async function readVideoFrame(frame: VideoFrame, width: number, height: number, rect?: PixelRect, into?: FrameBuffer, options?: ReadOptions): Promise<RgbaImage | FrameWindow> {
   // copyTo gives the visible rect at its coded resolution; when the frame is meant to be shown
   // at another size (anamorphic video, a displayWidth/Height given), only drawing scales it.
   const visible = frame.visibleRect;
@@ -135,19 +169,32 @@ async function readVideoFrame(frame: VideoFrame, width: number, height: number, 
   try {
     const w = part?.width ?? width;
     const h = part?.height ?? height;
-    const options = { format: 'RGBA', colorSpace: 'srgb' } as VideoFrameCopyToOptions;
-    if (part) options.rect = { x: visible.x + part.x, y: visible.y + part.y, width: w, height: h };
-    let data: Uint8Array;
-    try {
-      data = into ? into(w * h * 4) : new Uint8Array(w * h * 4);
-      await frame.copyTo(data, options);
-    } catch (e) {
-      // A browser may refuse a view of wasm (shared) memory: copy into a plain array instead.
-      if (!into) throw e;
-      data = new Uint8Array(w * h * 4);
-      await frame.copyTo(data, options);
+    const region = part ? { rect: { x: visible.x + part.x, y: visible.y + part.y, width: w, height: h } } : {};
+    const copy = async (options: VideoFrameCopyToOptions): Promise<Uint8Array> => {
+      try {
+        const data = into ? into(w * h * 4) : new Uint8Array(w * h * 4);
+        await frame.copyTo(data, options);
+        return data;
+      } catch (e) {
+        // A browser may refuse a view of wasm (shared) memory: copy into a plain array instead.
+        if (!into) throw e;
+        const data = new Uint8Array(w * h * 4);
+        await frame.copyTo(data, options);
+        return data;
+      }
+    };
+    const rgba = { ...region, format: 'RGBA', colorSpace: 'srgb' } as VideoFrameCopyToOptions;
+    // RGB bytes already in sRGB are copied as they are (no format: a plain copy), when the caller
+    // takes their order; anything else is converted to RGBA sRGB. With alpha, only where every
+    // pixel is opaque: Chromium's RGBA conversion of see-through pixels gives other values.
+    let own = options?.anyByteOrder && ownOrderCopies ? ownByteOrder(frame) : null;
+    let data = await copy(own ? region : rgba);
+    if (own && HAS_ALPHA.has(frame.format!) && !(options?.opaque ?? allOpaque)(data)) {
+      own = null;
+      data = await copy(rgba);
     }
-    return part ? { data, width: w, height: h, left: part.x, top: part.y, frameWidth: width, frameHeight: height } : { data, width, height };
+    const image: RgbaImage = own === 'bgra' ? { data, width: w, height: h, byteOrder: 'bgra' } : { data, width: w, height: h };
+    return part ? { ...image, left: part.x, top: part.y, frameWidth: width, frameHeight: height } : image;
   } catch {
     return drawToRgba(frame, width, height);
   }
@@ -156,18 +203,35 @@ async function readVideoFrame(frame: VideoFrame, width: number, height: number, 
 /** Where a frame's bytes may be copied (a buffer of that many bytes), e.g. the crop sampler's. */
 export type FrameBuffer = (bytes: number) => Uint8Array;
 
+export interface ReadOptions {
+  /**
+   * The caller reads only red, green and blue, from the order the result's `byteOrder` names: a
+   * frame holding RGBA, RGBX, BGRA or BGRX bytes in sRGB (opaque, where it has alpha) is then
+   * copied as it is, not converted to RGBA, and its fourth byte may be anything.
+   */
+  anyByteOrder?: boolean;
+  /**
+   * Whether every fourth byte (alpha) of `data` (a copy just made) is 255: a faster check than
+   * frame.ts's allOpaque for `into`'s buffers (the crop sampler's is in wasm).
+   */
+  opaque?: (data: Uint8Array) => boolean;
+}
+
 /**
  * RGBA bytes of any accepted frame: all of it, or, with `rect`, a FrameWindow of those pixels
  * (read from an ImageBitmap or VideoFrame only: a raw frame is returned whole). `into` gives the
- * buffer that VideoFrame.copyTo fills (else a new array). Does not close the frame: the caller owns it.
+ * buffer that VideoFrame.copyTo fills (else a new array). With `{ anyByteOrder: true }`, BGRA
+ * (`byteOrder: 'bgra'` on the result) where that is the frame's own. Does not close the frame: the
+ * caller owns it.
  */
-export async function readFrame(frame: FrameInput, rect?: PixelRect, into?: FrameBuffer): Promise<RgbaImage | FrameWindow> {
+export async function readFrame(frame: FrameInput, rect?: PixelRect, into?: FrameBuffer, options?: ReadOptions): Promise<RgbaImage | FrameWindow> {
   const size = frameSize(frame);
-  if (isVideoFrame(frame) && size) return readVideoFrame(frame, size.width, size.height, rect, into);
+  if (isVideoFrame(frame) && size) return readVideoFrame(frame, size.width, size.height, rect, into, options);
   if (isImageBitmap(frame) && size) {
     const part = rect && (rect.width < size.width || rect.height < size.height) ? rect : undefined;
     // As a VideoFrame, copyTo reads the bitmap's pixels (the same bytes as drawing it) about twice
-    // as fast as drawImage + getImageData, and without resizing a canvas for each window.
+    // as fast as drawImage + getImageData (10x when it may keep Chromium's BGRA), and without
+    // resizing a canvas for each window.
     // Only where copyTo converts to RGBA, and where the wrapper holds exactly the bitmap (Firefox's
     // VideoFrame of a cropped bitmap holds its whole source).
     if (typeof VideoFrame !== 'undefined' && (await videoFrameCopiesToRgba())) {
@@ -183,7 +247,7 @@ export async function readFrame(frame: FrameInput, rect?: PixelRect, into?: Fram
       }
       if (wrapped) {
         try {
-          return await readVideoFrame(wrapped, size.width, size.height, part, into);
+          return await readVideoFrame(wrapped, size.width, size.height, part, into, options);
         } finally {
           wrapped.close();
         }

@@ -10,12 +10,20 @@
  */
 import type { Affine } from '@face-mesh/geometry';
 
-/** RGBA bytes, row-major, 4 per pixel (ImageData's layout). */
+/**
+ * Pixel bytes, row-major, 4 per pixel: RGBA (ImageData's layout), or with `byteOrder: 'bgra'` blue,
+ * green, red, then a fourth byte (how Chromium holds a bitmap: readFrame copies such frames as they
+ * are for the crop sampler, which reads only red, green and blue).
+ */
 export interface RgbaImage {
   data: Uint8Array | Uint8ClampedArray;
   width: number;
   height: number;
+  byteOrder?: ByteOrder;
 }
+
+/** Where a pixel's red, green and blue bytes are: 0, 1, 2 ('rgba', the default) or 2, 1, 0 ('bgra'). */
+export type ByteOrder = 'rgba' | 'bgra';
 
 /**
  * Part of a larger frame (what a tracking frame reads: the pixels around the face): `data` holds the
@@ -83,6 +91,7 @@ export function imageToTensorData(image: RgbaImage | FrameWindow, toSource: Affi
   const maxX = W - 1;
   const maxY = H - 1;
   const rowBytes = windowWidth * 4;
+  const bgra = image.byteOrder === 'bgra';
   let k = 0;
   for (let v = 0; v < o.height; v++) {
     // b * v and e * v once a row: a * u + bv + c is the same float operations as a * u + b * v + c.
@@ -117,7 +126,8 @@ export function imageToTensorData(image: RgbaImage | FrameWindow, toSource: Affi
       const w10 = f32(bx * ay);
       const w11 = f32(ax * ay);
       for (let ch = 0; ch < 3; ch++) {
-        const sum = f32(f32(f32(f32(w00 * data[p00 + ch]!) + f32(w01 * data[p01 + ch]!)) + f32(w10 * data[p10 + ch]!)) + f32(w11 * data[p11 + ch]!));
+        const at = bgra ? 2 - ch : ch;
+        const sum = f32(f32(f32(f32(w00 * data[p00 + at]!) + f32(w01 * data[p01 + at]!)) + f32(w10 * data[p10 + at]!)) + f32(w11 * data[p11 + at]!));
         dst[k++] = f32(f32(sum * scale) + offset);
       }
     }

@@ -131,7 +131,9 @@ export class PipelineSession {
     const size = frameSize(frame);
     const region = size ? this.pipeline.readRegion(size.width, size.height, options) : null;
     const into = this.sampler ? (bytes: number) => this.sampler!.frameBuffer(bytes) : undefined;
-    let image = await readFrame(frame, region ?? undefined, into);
+    // The crop sampler reads BGRA as well as RGBA: Chromium's bitmaps are copied without conversion.
+    const read = { anyByteOrder: true, opaque: this.sampler ? (data: Uint8Array) => this.sampler!.opaque(data) : undefined };
+    let image = await readFrame(frame, region ?? undefined, into, read);
     let readMs = performance.now() - t0;
     let result;
     try {
@@ -140,7 +142,7 @@ export class PipelineSession {
       // The tracked faces changed while the frame was read (another call in between): read it whole.
       if (!(e instanceof WindowTooSmallError)) throw e;
       const t1 = performance.now();
-      image = await readFrame(frame, undefined, into);
+      image = await readFrame(frame, undefined, into, read);
       readMs += performance.now() - t1;
       result = this.pipeline.process(image, options);
     }

@@ -11,6 +11,7 @@ import { WasmBackendAccess } from '@face-mesh/tflite';
 import { attachCropKernel } from './crop_kernel.js';
 import { imageToTensorData, type FrameWindow, type RgbaImage, type SampleOptions } from './image_to_tensor.js';
 import { WasmCropSampler } from './wasm_crop_sampler.js';
+import { allOpaque } from './frame.js';
 
 function noise(W: number, H: number, seed: number): RgbaImage {
   const rand = rng(seed);
@@ -41,6 +42,19 @@ function blendFloat64(image: RgbaImage, [a, b, c, d, e, f]: Affine, o: SampleOpt
     }
   }
   return out;
+}
+
+/** The same pixels with each one's bytes in BGRA order, the fourth byte replaced (copyTo may give BGRX). */
+function asBgra<T extends RgbaImage>(image: T): T {
+  const data = new Uint8ClampedArray(image.data.length);
+  for (let i = 0; i < data.length; i += 4) data.set([image.data[i + 2]!, image.data[i + 1]!, image.data[i]!, 255 - image.data[i + 3]!], i);
+  return { ...image, data, byteOrder: 'bgra' };
+}
+
+/** The first index where the two differ (NaN equals NaN), or -1: cheap to report on 110 592 floats. */
+function differsAt(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) return Math.min(a.length, b.length);
+  return a.findIndex((x, i) => !Object.is(x, b[i]));
 }
 
 function windowOf(image: RgbaImage, x: number, y: number, w: number, h: number): FrameWindow {
@@ -130,6 +144,44 @@ describe('WasmCropSampler', () => {
       }
       expect(worst).to.be.at.most(2 ** -21);
     }
+  });
+
+  it('BGRA bytes (byteOrder bgra) give the floats of the same pixels in RGBA: whole frames, windows, both borders, odd widths', () => {
+    const cases: [RgbaImage | FrameWindow, Affine, SampleOptions][] = [
+      ...rois.map((roi) => [frame, cropAffine(roi, 640, 480), mesh] as [RgbaImage, Affine, SampleOptions]),
+      ...rois.map((roi) => {
+        const m = cropAffine(roi, 640, 480);
+        const r = sampledRect(m, 192, 192, 640, 480, 2);
+        return [windowOf(frame, r.x, r.y, r.width, r.height), m, mesh] as [FrameWindow, Affine, SampleOptions];
+      }),
+      [noise(333, 217, 6), letterboxAffine(333, 217), detector],
+      [frame, cropAffine(rois[1]!, 640, 480), { ...mesh, width: 7, height: 5 }],
+    ];
+    for (const [i, [image, m, o]] of cases.entries()) {
+      const rgba = imageToTensorData(image, m, o);
+      const [got, fallback] = both(asBgra(image), m, o);
+      expect(differsAt(fallback, rgba), `case ${i}, TypeScript: first float that differs`).to.equal(-1);
+      expect(differsAt(got, rgba), `case ${i}, wasm: first float that differs`).to.equal(-1);
+    }
+  });
+
+  it('opaque(): whether every alpha byte of a frame buffer is 255, in wasm as in allOpaque (a see-through pixel anywhere, in a 64-byte block or the tail)', () => {
+    for (const pixels of [1, 16, 17, 410 * 410]) {
+      const view = sampler.frameBuffer(pixels * 4);
+      view.fill(255);
+      expect(sampler.opaque(view), `${pixels} opaque pixels`).to.equal(true);
+      for (const at of new Set([0, 15, 16, pixels - 1, pixels >> 1])) {
+        if (at >= pixels) continue;
+        view[at * 4 + 3] = 254;
+        expect([sampler.opaque(view), allOpaque(view)], `${pixels} pixels, pixel ${at} see-through`).to.deep.equal([false, false]);
+        view[at * 4 + 3] = 255;
+        view[at * 4 + 2] = 0; // a colour byte is not alpha
+        expect(sampler.opaque(view), `${pixels} pixels, pixel ${at} blue 0`).to.equal(true);
+      }
+    }
+    const plain = new Uint8Array(64 * 4).fill(255);
+    plain[4 * 40 + 3] = 0;
+    expect(sampler.opaque(plain), 'an array outside wasm memory').to.equal(false);
   });
 
   it('a NaN transform gives NaN values in both', () => {
