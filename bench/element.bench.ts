@@ -47,7 +47,7 @@ interface FrameSplit {
 }
 type SplitStats = Record<keyof FrameSplit, Stats> & { detectorRuns: number; facesLost: number; bitmapMs: Stats };
 
-/** Frames through api.process as transferred ImageBitmaps (the element's fallback path), timed from the page. */
+/** Frames through api.process as transferred ImageBitmaps (the element's detect() path; its `<video src>` fallback sends the same bitmaps through pushFrame), timed from the page. */
 async function runFrames(api: Api, frames: TestImage[], count: number, stillImage: boolean): Promise<SplitStats> {
   const rows: FrameSplit[] = [];
   const bitmapMs: number[] = [];
