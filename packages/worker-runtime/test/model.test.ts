@@ -148,6 +148,11 @@ describe('the plan executor against the reference executor, whole models', () =>
       const reference = await api.loadModel(MESH_URL, { executor: 'reference' });
       const [a, b] = [await api.run(plan.id, input), await api.run(reference.id, input)];
       a.outputs.forEach((o, i) => expect(maxAbsDiff(o, b.outputs[i]!, `output ${i}`), `output ${i}`).to.equal(0));
+      // The profile names what runs: XNNPACK's convs here (on one thread the depthwise and full
+      // convs are labelled "(own SIMD)": plan_executor.test.ts).
+      const { ops } = await api.bench(plan.id, input, 2, 0);
+      expect(ops.some((o) => o.label.startsWith('DEPTHWISE_CONV_2D')), 'depthwise steps profiled').to.equal(true);
+      expect(ops.filter((o) => /CONV_2D.*\(own SIMD\)/.test(o.label)).map((o) => o.label), 'steps labelled as our conv kernels on the pool of 2').to.deep.equal([]);
     } finally {
       worker.terminate();
     }

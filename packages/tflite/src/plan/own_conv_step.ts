@@ -117,11 +117,11 @@ export interface ThreadedFallback {
 export function ownConvStep(ctx: PlanContext, depthwise: boolean, act: ActivationPlan, label: string, threaded: ThreadedFallback | null): PlanCompiled {
   const kernels = ctx.kernels;
   if (!kernels) return null;
-  if (depthwise) return orXnnpack(planOwnDepthwise(ctx, optionsOf(ctx, 'DepthwiseConv2DOptions') as DepthwiseConv2DOptions, ctx.shapeIn(0), ctx.info(ctx.input(1)).shape, act), act, threaded);
+  if (depthwise) return orXnnpack(planOwnDepthwise(ctx, optionsOf(ctx, 'DepthwiseConv2DOptions') as DepthwiseConv2DOptions, ctx.shapeIn(0), ctx.info(ctx.input(1)).shape, act), act, label, threaded);
   const o = optionsOf(ctx, 'Conv2DOptions');
   const fullShape = ctx.info(ctx.input(1)).shape;
   if (fullShape.length === 4 && !(fullShape[1] === 1 && fullShape[2] === 1 && o.strideH === 1 && o.strideW === 1)) {
-    return orXnnpack(planOwnFullConv(ctx, o as Conv2DOptions, ctx.shapeIn(0), fullShape, act), act, threaded);
+    return orXnnpack(planOwnFullConv(ctx, o as Conv2DOptions, ctx.shapeIn(0), fullShape, act), act, label, threaded);
   }
   const x = ctx.input(0);
   const xShape = ctx.shapeIn(0);
@@ -171,12 +171,16 @@ export function ownConvStep(ctx: PlanContext, depthwise: boolean, act: Activatio
   };
 }
 
-/** `own` alone, or on the threaded binary switching to XNNPACK's call while the pool has more than one thread. */
-function orXnnpack(own: PlanStepSpec | null, act: ActivationPlan, threaded: ThreadedFallback | null): PlanStepSpec | null {
+/**
+ * `own` alone, or on the threaded binary switching to XNNPACK's call while the pool has more than
+ * one thread (then profiled as `label`, XNNPACK's step's).
+ */
+function orXnnpack(own: PlanStepSpec | null, act: ActivationPlan, label: string, threaded: ThreadedFallback | null): PlanStepSpec | null {
   if (!own || !threaded) return own;
   const { poolSize, xnnpack } = threaded;
   return {
     ...own,
+    pooledLabel: label,
     bind: (buffer) => {
       const ours = own.bind(buffer);
       const conv = xnnpack(buffer, act.output);

@@ -29,6 +29,7 @@ import { newPlanTensorId, WasmBackendAccess } from './wasm_backend.js';
 interface Step {
   call: () => void;
   label: string;
+  pooledLabel?: string;
 }
 
 export class PlanExecutor {
@@ -66,7 +67,7 @@ export class PlanExecutor {
       const specs = this.planSteps(attached.kernels, paddedFrom);
       const { resolve } = this.compilation;
       const bufferOf = this.placeBuffers(specs, resolve(inputTensor), graph.outputs.map(resolve));
-      this.steps = specs.map((s) => ({ call: s.bind(bufferOf), label: s.label }));
+      this.steps = specs.map((s) => ({ call: s.bind(bufferOf), label: s.label, pooledLabel: s.pooledLabel }));
       this.inputBuffer = bufferOf(resolve(inputTensor));
       this.outputBuffers = graph.outputs.map((t) => bufferOf(resolve(t)));
     } catch (err) {
@@ -244,8 +245,10 @@ export class PlanExecutor {
     return this.outputBuffers.map((b) => heap.slice(b.offset, b.offset + b.size));
   }
 
+  /** Labels as the pool is now (a resize while profiling is not followed). */
   startProfile(): void {
-    this.profile = new OpProfile(this.steps.map((s) => s.label));
+    const pooled = (this.wasm.poolSizeReader()?.() ?? 1) > 1;
+    this.profile = new OpProfile(this.steps.map((s) => (pooled && s.pooledLabel) || s.label));
   }
 
   stopProfile(): OpProfileEntry[] {

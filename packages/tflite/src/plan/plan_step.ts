@@ -24,6 +24,11 @@ export type BufferOf = (tensor: number) => PlanBuffer;
 export interface PlanStepSpec {
   kind: 'step';
   label: string;
+  /**
+   * The label while the threaded binary's pool has more than one thread, for a step that then calls
+   * another kernel (XNNPACK's conv instead of ours): the profile names what runs.
+   */
+  pooledLabel?: string;
   /** Runtime tensors (resolved) the step reads. */
   inputs: number[];
   /** The tensor it writes. */
