@@ -23,6 +23,13 @@ function geometry(ctx: PlanContext, o: Conv2DOptions | DepthwiseConv2DOptions, x
   return { py, px };
 }
 
+/** What a conv's weights are packed from: its filter, its bias (null without one), the fused PReLU's slopes. */
+function constants(ctx: PlanContext, act: ActivationPlan): { filter: ArrayLike<number>; bias: ArrayLike<number> | null; alpha: Float32Array | null } {
+  const filter = ctx.constData(ctx.input(1))!;
+  const bias = ctx.op.inputs.length > 2 && ctx.input(2) >= 0 ? ctx.constData(ctx.input(2)) : null;
+  return { filter, bias, alpha: act.alpha ? (act.alpha.dataSync() as Float32Array) : null };
+}
+
 function step(ctx: PlanContext, label: string, act: ActivationPlan, call: (x: number, out: number) => void): PlanStepSpec {
   const x = ctx.input(0);
   return {
@@ -42,9 +49,8 @@ export function planOwnDepthwise(ctx: PlanContext, o: DepthwiseConv2DOptions, xS
   if (!kernels || fShape[1] !== 3 || fShape[2] !== 3 || fShape[3] !== channels) return null;
   const g = geometry(ctx, o, xShape, 3, 3, channels, ctx.op.outputs[0]!);
   if (!g) return null;
-  const filter = ctx.constData(ctx.input(1))!;
-  const bias = ctx.op.inputs.length > 2 && ctx.input(2) >= 0 ? ctx.constData(ctx.input(2)) : null;
-  const weights = ctx.own(ctx.wasm.float32s(packDepthwise3x3(filter, bias, act.alpha ? act.alpha.dataSync() as Float32Array : null, channels), 'packed conv weights'));
+  const { filter, bias, alpha } = constants(ctx, act);
+  const weights = ctx.own(ctx.wasm.float32s(packDepthwise3x3(filter, bias, alpha, channels), 'packed conv weights'));
   const [, H, W] = xShape as [number, number, number, number];
   const [outH, outW, stride, top, left] = [g.py.out, g.px.out, o.strideH, g.py.before, g.px.before];
   const mode = OWN_ACTIVATION[act.activation];
@@ -65,9 +71,8 @@ export function planOwnFullConv(ctx: PlanContext, o: Conv2DOptions, xShape: read
   if (!kernels || kh * kw === 1 || inChannels !== xShape[3]) return null;
   const g = geometry(ctx, o, xShape, kh, kw, outChannels, ctx.op.outputs[0]!);
   if (!g || g.px.out < 4) return null;
-  const filter = ctx.constData(ctx.input(1))!;
-  const bias = ctx.op.inputs.length > 2 && ctx.input(2) >= 0 ? ctx.constData(ctx.input(2)) : null;
-  const weights = ctx.own(ctx.wasm.float32s(packFullConv(filter, bias, act.alpha ? act.alpha.dataSync() as Float32Array : null, fShape), 'packed conv weights'));
+  const { filter, bias, alpha } = constants(ctx, act);
+  const weights = ctx.own(ctx.wasm.float32s(packFullConv(filter, bias, alpha, fShape), 'packed conv weights'));
   const [, H, W] = xShape as [number, number, number, number];
   const [outH, outW, stride, top, left] = [g.py.out, g.px.out, o.strideH, g.py.before, g.px.before];
   const mode = OWN_ACTIVATION[act.activation];
